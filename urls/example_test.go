@@ -1,0 +1,181 @@
+package urls_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"strconv"
+
+	"github.com/fiberviews/fiberviews/urls"
+	"github.com/gofiber/fiber/v2"
+)
+
+func home(c *fiber.Ctx) error { return c.SendString("home") }
+
+func yearArchive(c *fiber.Ctx) error {
+	year, err := urls.Int(c, "year")
+	if err != nil {
+		return err
+	}
+	next, err := urls.Reverse(c, "year-archive", year+1)
+	if err != nil {
+		return err
+	}
+	return c.SendString(fmt.Sprintf("archive of %d, next: %s", year, next))
+}
+
+func logout(c *fiber.Ctx) error { return c.SendString("bye") }
+
+var accountPatterns = []urls.Pattern{
+	urls.Path("logout/", logout, urls.Name("logout")),
+	urls.Path("<int:id>/", home, urls.Name("profile")),
+}
+
+var table = []urls.Pattern{
+	urls.Path("", home, urls.Name("home")),
+	urls.Path("articles/<int:year>/", yearArchive, urls.Name("year-archive")),
+	urls.Path("articles/<int:year>/<slug:slug>/", home, urls.Name("article")),
+	urls.Include("accounts/", accountPatterns, urls.Namespace("accounts")),
+}
+
+func get(app *fiber.App, path string) {
+	resp, err := app.Test(httptest.NewRequest("GET", path, nil), -1)
+	if err != nil {
+		panic(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.StatusCode, resp.Header.Get("Location"), string(body))
+}
+
+// Compile the table first (templates can be given the resolver), then
+// mount it on an app or a group.
+func Example() {
+	r, err := urls.Compile(table)
+	if err != nil {
+		panic(err)
+	}
+	app := fiber.New()
+	r.Mount(app.Group("/blog"))
+
+	get(app, "/blog/articles/2024/")
+	get(app, "/blog/articles/abc/") // not an int: the handler never runs
+	get(app, "/blog/articles/2024") // APPEND_SLASH
+	// Output:
+	// 200  archive of 2024, next: /blog/articles/2025/
+	// 404  Cannot GET /blog/articles/abc/
+	// 301 /blog/articles/2024/
+}
+
+func ExampleResolver_Reverse() {
+	r := urls.MustCompile(table)
+
+	fmt.Println(r.Reverse("home"))
+	fmt.Println(r.Reverse("year-archive", 2024))
+	fmt.Println(r.Reverse("article", urls.Kwargs{"year": 2024, "slug": "hello-world"}))
+	fmt.Println(r.Reverse("accounts:profile", 7))
+	// Output:
+	// / <nil>
+	// /articles/2024/ <nil>
+	// /articles/2024/hello-world/ <nil>
+	// /accounts/7/ <nil>
+}
+
+func ExampleResolver_Reverse_error() {
+	r := urls.MustCompile(table)
+
+	_, err := r.Reverse("year-archive", "abc")
+	var nrm *urls.NoReverseMatch
+	fmt.Println(errors.As(err, &nrm), nrm.Tried)
+	fmt.Println(err)
+
+	_, err = r.Reverse("accounts:login")
+	fmt.Println(err)
+	// Output:
+	// true [articles/<int:year>/]
+	// urls: reverse for "year-archive" with arguments ("abc") not found. 1 pattern(s) tried: "articles/<int:year>/" (year: "abc" does not match int [0-9]+)
+	// urls: reverse for "accounts:login" with no arguments not found: "login" is not a route name inside namespace "accounts"
+}
+
+func ExampleResolve() {
+	show := func(c *fiber.Ctx) error {
+		m, _ := urls.Resolve(c)
+		return c.SendString(fmt.Sprintf("%s %s %v", m.ViewName, m.Route, m.Kwargs))
+	}
+	r := urls.MustCompile([]urls.Pattern{
+		urls.Include("shop/<slug:shop>/", []urls.Pattern{
+			urls.Path("items/<int:id>/", show, urls.Name("item")),
+		}, urls.Namespace("shop")),
+	})
+	app := fiber.New()
+	r.Mount(app)
+	get(app, "/shop/acme/items/42/")
+	// Output:
+	// 200  shop:item shop/<slug:shop>/items/<int:id>/ map[id:42 shop:acme]
+}
+
+// A converter for four-digit years, as in Django's documentation.
+func ExampleRegisterConverter() {
+	err := urls.RegisterConverter("yyyy", urls.Converter{
+		Regex: "[0-9]{4}",
+		Parse: func(s string) (any, error) { return strconv.Atoi(s) },
+		Format: func(v any) (string, error) {
+			n, ok := v.(int)
+			if !ok {
+				return "", fmt.Errorf("want an int, got %T", v)
+			}
+			return fmt.Sprintf("%04d", n), nil
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	r := urls.MustCompile([]urls.Pattern{
+		urls.Path("articles/<yyyy:year>/", yearArchive, urls.Name("year-archive")),
+	})
+	fmt.Println(r.Reverse("year-archive", 999))
+	fmt.Println(r.Reverse("year-archive", 12345))
+
+	app := fiber.New()
+	r.Mount(app)
+	get(app, "/articles/0999/")
+	// Output:
+	// /articles/0999/ <nil>
+	//  urls: reverse for "year-archive" with arguments (12345) not found. 1 pattern(s) tried: "articles/<yyyy:year>/" (year: 12345 does not match yyyy [0-9]{4})
+	// 200  archive of 999, next: /articles/1000/
+}
+
+func ExampleCompile_errors() {
+	_, err := urls.Compile([]urls.Pattern{
+		urls.Path("articles/<integer:year>/", home),
+	})
+	fmt.Println(errors.Is(err, urls.ErrUnknownConverter))
+	fmt.Println(err)
+	// Output:
+	// true
+	// urls: route "articles/<integer:year>/": unknown converter: <integer:year> uses converter "integer", which is not registered; use str, int, slug, uuid or path, or register it first with urls.RegisterConverter
+}
+
+func ExampleResolver_WriteTable() {
+	r := urls.MustCompile(table)
+	r.WriteTable(os.Stdout)
+	// Output:
+	// ROUTE                              NAME              HANDLER
+	// /                                  home              urls_test.home
+	// /articles/<int:year>/              year-archive      urls_test.yearArchive
+	// /articles/<int:year>/<slug:slug>/  article           urls_test.home
+	// /accounts/logout/                  accounts:logout   urls_test.logout
+	// /accounts/<int:id>/                accounts:profile  urls_test.home
+}
+
+func ExampleResolver_HasName() {
+	r := urls.MustCompile(table)
+	for _, to := range []string{"accounts:logout", "/accounts/logout/", "https://example.com/"} {
+		fmt.Println(to, r.HasName(to))
+	}
+	// Output:
+	// accounts:logout true
+	// /accounts/logout/ false
+	// https://example.com/ false
+}
