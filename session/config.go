@@ -1,0 +1,155 @@
+package session
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Defaults, taken from Django's settings where they are safe.
+const (
+	// DefaultDatabase is the SQLite file New opens when Config.Storage is nil.
+	DefaultDatabase = "sessions.sqlite3"
+	// DefaultCookieName is Django's SESSION_COOKIE_NAME.
+	DefaultCookieName = "sessionid"
+	// DefaultCookiePath is Django's SESSION_COOKIE_PATH.
+	DefaultCookiePath = "/"
+	// DefaultCookieSameSite is Django's SESSION_COOKIE_SAMESITE.
+	DefaultCookieSameSite = "Lax"
+	// DefaultMaxAge is Django's SESSION_COOKIE_AGE: two weeks.
+	DefaultMaxAge = 14 * 24 * time.Hour
+	// DefaultKeyPrefix prefixes every storage key this package writes, so a storage can be shared
+	// with other users (rate limiters, caches) without collisions.
+	DefaultKeyPrefix = "session:"
+)
+
+// Config configures a Manager. The zero value is usable: Django's defaults on a SQLite file named
+// sessions.sqlite3 in the working directory.
+type Config struct {
+	// Storage holds the sessions. Any fiber.Storage works unchanged (Redis, Postgres, memory…).
+	// Nil means OpenSQLite(Database); the Manager then owns and closes that storage, whereas a
+	// storage given here stays the caller's to close.
+	//
+	// Storages that also implement Updater and Replacer (OpenSQLite and OpenRedis do; a plain
+	// *redis.Storage from gofiber/storage/redis/v3 is wrapped automatically) get atomic updates of the
+	// per-user session index across processes, and saves that never bring back a session deleted by
+	// a concurrent logout. See the package documentation.
+	Storage fiber.Storage
+
+	// Database is the SQLite file used when Storage is nil. Default "sessions.sqlite3".
+	Database string
+
+	// SQLite tunes the SQLite file used when Storage is nil.
+	SQLite SQLiteOptions
+
+	// CookieName is the session cookie's name. Default "sessionid".
+	CookieName string
+	// CookiePath is the cookie's Path. Default "/".
+	CookiePath string
+	// CookieDomain is the cookie's Domain; empty means a host-only cookie (Django's default).
+	CookieDomain string
+	// CookieSecure marks the cookie Secure (HTTPS only). Default false like Django; turn it on in
+	// production behind HTTPS.
+	CookieSecure bool
+	// CookieSameSite is "Lax" (default), "Strict" or "None" ("None" requires CookieSecure). The
+	// cookie is always HttpOnly: nothing in a page's scripts needs the session key.
+	CookieSameSite string
+
+	// MaxAge is how long a session lives after it was last saved, both as the cookie's Max-Age and
+	// as the storage expiry. Default two weeks (Django's SESSION_COOKIE_AGE).
+	MaxAge time.Duration
+	// ExpireAtBrowserClose sends the cookie without Max-Age/Expires, so browsers drop it when they
+	// close (Django's SESSION_EXPIRE_AT_BROWSER_CLOSE); the server still forgets it after MaxAge.
+	ExpireAtBrowserClose bool
+
+	// TouchInterval, when positive, writes back a loaded session that was last saved longer ago
+	// than this even if unmodified, refreshing LastSeen, IP, user agent, the storage expiry and the
+	// cookie (a sliding expiry). Zero or negative (the default) never writes an unmodified session
+	// back, like Django without SESSION_SAVE_EVERY_REQUEST: LastSeen is then the time of the last
+	// save.
+	TouchInterval time.Duration
+
+	// AuthHash, when set, returns the user's session verification value, like Django's
+	// get_session_auth_hash: an HMAC over the password hash (never the password hash itself). It is
+	// stored at Login and compared on every load; when it no longer matches (the password changed),
+	// the session is deleted and the request is anonymous. After a password change, call
+	// UpdateAuthHash(c) to keep the current session logged in.
+	AuthHash func(userID string) (string, error)
+
+	// KeyPrefix prefixes every storage key this package writes. Default "session:".
+	KeyPrefix string
+}
+
+// SameSite values accepted in Config.CookieSameSite.
+var sameSiteValues = map[string]string{"lax": "Lax", "strict": "Strict", "none": "None"}
+
+func (cfg Config) withDefaults() (Config, error) {
+	if cfg.Database == "" {
+		cfg.Database = DefaultDatabase
+	}
+	if cfg.CookieName == "" {
+		cfg.CookieName = DefaultCookieName
+	}
+	if !validToken(cfg.CookieName) {
+		return cfg, fmt.Errorf("%w: CookieName %q: use letters, digits and !#$%%&'*+-.^_`|~ only", ErrConfig, cfg.CookieName)
+	}
+	if cfg.CookiePath == "" {
+		cfg.CookiePath = DefaultCookiePath
+	}
+	if !validAttr(cfg.CookiePath) || !strings.HasPrefix(cfg.CookiePath, "/") {
+		return cfg, fmt.Errorf("%w: CookiePath %q must start with \"/\" and hold no ';', control characters or spaces", ErrConfig, cfg.CookiePath)
+	}
+	if cfg.CookieDomain != "" && !validAttr(cfg.CookieDomain) {
+		return cfg, fmt.Errorf("%w: CookieDomain %q holds ';', control characters or spaces", ErrConfig, cfg.CookieDomain)
+	}
+	if cfg.CookieSameSite == "" {
+		cfg.CookieSameSite = DefaultCookieSameSite
+	}
+	ss, ok := sameSiteValues[strings.ToLower(cfg.CookieSameSite)]
+	if !ok {
+		return cfg, fmt.Errorf("%w: CookieSameSite %q: use \"Lax\", \"Strict\" or \"None\"", ErrConfig, cfg.CookieSameSite)
+	}
+	cfg.CookieSameSite = ss
+	if ss == "None" && !cfg.CookieSecure {
+		return cfg, fmt.Errorf("%w: CookieSameSite \"None\" requires CookieSecure (browsers reject it otherwise)", ErrConfig)
+	}
+	if cfg.MaxAge == 0 {
+		cfg.MaxAge = DefaultMaxAge
+	}
+	if cfg.MaxAge < time.Second {
+		return cfg, fmt.Errorf("%w: MaxAge %v: use at least one second", ErrConfig, cfg.MaxAge)
+	}
+	if cfg.KeyPrefix == "" {
+		cfg.KeyPrefix = DefaultKeyPrefix
+	}
+	return cfg, nil
+}
+
+// validToken reports whether s is a non-empty RFC 7230 token (what a cookie name must be).
+func validToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch >= 'a' && ch <= 'z', ch >= 'A' && ch <= 'Z', ch >= '0' && ch <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", ch) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validAttr reports whether s can be a cookie attribute value.
+func validAttr(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if ch := s[i]; ch <= ' ' || ch == ';' || ch >= 0x7f {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,81 @@
+// Package session gives Fiber v2 apps Django-style server-side sessions and login state: lazy,
+// frugal sessions on any fiber.Storage (a tuned SQLite file by default, Redis for several servers),
+// Login/Logout with key rotation and logout hooks, and "log out everywhere".
+//
+// # Setup
+//
+//	m, err := session.New(session.Config{Database: "sessions.sqlite3"})
+//	if err != nil { … }
+//	defer m.Close()
+//	app.Use(m.Middleware())
+//
+//	app.Post("/login", func(c *fiber.Ctx) error {
+//		// … check the password …
+//		if err := session.Login(c, user.ID); err != nil { return err }
+//		return c.Redirect("/")
+//	})
+//	app.Get("/", func(c *fiber.Ctx) error {
+//		id, ok := session.UserID(c)
+//		…
+//	})
+//
+// # Defaults
+//
+// Django's, where they are safe: cookie "sessionid", Path "/", HttpOnly (always), SameSite=Lax,
+// two weeks (Config.MaxAge, both cookie Max-Age and storage expiry), Secure off until
+// Config.CookieSecure is set. Keys are 32 characters of [a-z2-7] carrying 160 bits from crypto/rand.
+// A cookie that does not have exactly that shape is never looked up: malformed, oversized and unknown
+// cookies give a new empty session, never an error.
+//
+// # Lazy and frugal
+//
+// The middleware only makes the session reachable. Nothing is read until a handler calls Get (or
+// UserID, Login, …): a request that never touches the session makes no storage call and sets no
+// cookie. Values are JSON (like Django's JSONSerializer) and a session is written back after the
+// handlers only if it was modified (setting a value to what it already was is no modification). An
+// empty session is never stored. Config.TouchInterval optionally writes back unmodified sessions, at
+// most once per interval, for a sliding expiry and a fresh Info.LastSeen.
+//
+// Unlike Fiber's session middleware, a Session stays usable after Save, a failed save leaves nothing
+// locked or half-written, a deleted session is not brought back by a later save (on storages
+// implementing Replacer), and SetExpiry is stored with the session so later saves keep it.
+//
+// # Login state
+//
+// Login rotates the session key (the old row is deleted, values carried over) and records the user.
+// Logout runs the OnLogout hooks with the user while the session is intact, deletes the row, expires
+// the cookie with the attributes it was set with, and leaves the request anonymous. Config.AuthHash
+// (Django's session auth hash) turns a user's other sessions anonymous when the value changes, e.g.
+// with the password; UpdateAuthHash keeps the current session logged in.
+//
+// # Log out everywhere
+//
+// Each user has an index of session keys kept in the same storage (so it works on any backend):
+// Sessions lists them (created, last seen, IP, user agent, the current one marked), LogoutOthers and
+// (*Manager).LogoutAll delete them, LogoutSession deletes one. Nothing scans the storage. A session's
+// row is always written before (or atomically with) its key's entry in the index, and the client learns
+// the key only after both, so the index never misses a session a client holds. Logout only deletes the
+// row; entries whose row is gone are pruned when the index is read, and at login once the index has
+// grown past twice its last verified size (amortised O(1) per login).
+//
+// Concurrent index updates for one user are serialised per user inside a process. Across processes
+// they are atomic on storages implementing Updater (and Appender, which makes a login a single write):
+// OpenSQLite (one statement or one IMMEDIATE transaction) and OpenRedis or a *redis.Storage
+// (MULTI/EXEC, WATCH). On other storages shared by several processes, two logins of the same user at
+// the same instant on two servers can lose an index entry, and that one session then survives "log
+// out everywhere" until it expires; implement Updater and Appender for such a storage. Likewise only
+// storages implementing Replacer guarantee that a request still running when its session was logged
+// out elsewhere cannot write the session back.
+//
+// # Storage
+//
+// With no Config.Storage, New opens a SQLite file through OpenSQLite: github.com/gofiber/storage/
+// sqlite3/v2 on a connection this package configures (WAL, busy timeout, synchronous=NORMAL, a
+// bounded pool of long-lived connections with cached statements, writes queued in-process, a WITHOUT
+// ROWID table), with errors returned instead of panics and expired rows collected periodically. Any
+// other fiber.Storage plugs in unchanged. Use OpenRedis for sessions shared by several servers (a
+// single Redis or a Sentinel setup: the multi-key transactions do not span Redis Cluster slots).
+//
+// Client IPs in Info come from fiber.Ctx.IP: behind a proxy, set Fiber's ProxyHeader and
+// trusted-proxy configuration.
+package session

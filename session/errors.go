@@ -1,0 +1,46 @@
+package session
+
+import "errors"
+
+// Sentinel errors. Errors returned by this package wrap one of these (and, for storage failures, the
+// storage's own error too), so callers test them with errors.Is.
+var (
+	// ErrNoMiddleware is returned when a request-level function (Get, Login, Logout, …) is called on a
+	// request that did not pass through (*Manager).Middleware. Register the middleware before the
+	// routes that use sessions: app.Use(manager.Middleware()).
+	ErrNoMiddleware = errors.New("session: no session middleware on this request; add app.Use(manager.Middleware()) before the routes that use sessions")
+
+	// ErrStorage wraps every failure of the underlying fiber.Storage (the storage's error is wrapped
+	// as well). The session is left as it was before the failed call: never half-written, never locked.
+	ErrStorage = errors.New("session: storage failed")
+
+	// ErrConfig is returned by New and OpenSQLite for an invalid configuration.
+	ErrConfig = errors.New("session: invalid configuration")
+
+	// ErrNotSerializable is returned by (*Session).Set for a value encoding/json cannot encode
+	// (channels, functions, cyclic values, …). Session values are stored as JSON, like Django's
+	// JSONSerializer.
+	ErrNotSerializable = errors.New("session: value cannot be stored as JSON")
+
+	// ErrEmptyUserID is returned by Login for an empty user id.
+	ErrEmptyUserID = errors.New("session: empty user id")
+
+	// ErrNotLoggedIn is returned by the functions that act on the current user's sessions
+	// (LogoutOthers, Sessions, LogoutSession, UpdateAuthHash) when the request is anonymous.
+	ErrNotLoggedIn = errors.New("session: the request is not logged in")
+
+	// ErrAuthHash wraps an error returned by Config.AuthHash.
+	ErrAuthHash = errors.New("session: computing the session auth hash failed")
+
+	// ErrSessionDeleted is returned by (*Session).Save when the session's row was deleted while the
+	// request ran (a logout in another request, "log out everywhere", or expiry). The request is
+	// anonymous afterwards; the session is not written back, so a logout can never be undone by a
+	// concurrent save. Needs a storage implementing Replacer (OpenSQLite and OpenRedis do).
+	ErrSessionDeleted = errors.New("session: the session was deleted by a concurrent request")
+
+	// ErrUnknownSession is returned by LogoutSession for an id that is not one of the user's sessions.
+	ErrUnknownSession = errors.New("session: no such session for this user")
+
+	// ErrClosed is returned after (*Manager).Close.
+	ErrClosed = errors.New("session: manager is closed")
+)

@@ -1,0 +1,241 @@
+package session_test
+
+import (
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/fiberviews/fiberviews/session"
+	"github.com/gofiber/fiber/v2"
+)
+
+// browser sends requests to app, keeping the session cookie like a browser would.
+type browser struct {
+	app    *fiber.App
+	cookie string
+	agent  string
+}
+
+func (b *browser) do(method, target string) string {
+	req := httptest.NewRequest(method, target, nil)
+	if b.cookie != "" {
+		req.Header.Set("Cookie", "sessionid="+b.cookie)
+	}
+	req.Header.Set("User-Agent", b.agent)
+	resp, err := b.app.Test(req, -1)
+	if err != nil {
+		return err.Error()
+	}
+	defer resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == "sessionid" {
+			b.cookie = c.Value
+		}
+	}
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
+}
+
+// tempDB returns a SQLite file path in a fresh temporary directory, and its cleanup.
+func tempDB() (string, func()) {
+	dir, err := os.MkdirTemp("", "session-example")
+	if err != nil {
+		panic(err)
+	}
+	return filepath.Join(dir, "sessions.sqlite3"), func() { _ = os.RemoveAll(dir) }
+}
+
+// The whole cycle: a login that rotates the key, a page that reads the user, a logout with a hook.
+func Example() {
+	db, cleanup := tempDB()
+	defer cleanup()
+	m, err := session.New(session.Config{Database: db})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+	m.OnLogout(func(c *fiber.Ctx, userID string) { fmt.Println("hook: logging out", userID) })
+
+	app := fiber.New()
+	app.Use(m.Middleware())
+	app.Post("/login", func(c *fiber.Ctx) error {
+		// … check the password first …
+		if err := session.Login(c, "alice"); err != nil {
+			return err
+		}
+		return c.SendString("logged in")
+	})
+	app.Get("/", func(c *fiber.Ctx) error {
+		if id, ok := session.UserID(c); ok {
+			return c.SendString("hello " + id)
+		}
+		return c.SendString("hello stranger")
+	})
+	app.Post("/logout", func(c *fiber.Ctx) error {
+		if err := session.Logout(c); err != nil {
+			return err
+		}
+		return c.SendString("logged out")
+	})
+
+	b := &browser{app: app}
+	fmt.Println(b.do("GET", "/"))
+	fmt.Println(b.do("POST", "/login"))
+	fmt.Println(b.do("GET", "/"))
+	old := b.cookie
+	fmt.Println(b.do("POST", "/logout"))
+	replay := &browser{app: app, cookie: old}
+	fmt.Println(replay.do("GET", "/"))
+	// Output:
+	// hello stranger
+	// logged in
+	// hello alice
+	// hook: logging out alice
+	// logged out
+	// hello stranger
+}
+
+// Values are JSON: read them back generically with Get or into a typed value with Decode.
+func ExampleSession_Set() {
+	db, cleanup := tempDB()
+	defer cleanup()
+	m, err := session.New(session.Config{Database: db})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+
+	type Cart struct {
+		Items []string `json:"items"`
+	}
+	app := fiber.New()
+	app.Use(m.Middleware())
+	app.Post("/add", func(c *fiber.Ctx) error {
+		s, err := session.Get(c)
+		if err != nil {
+			return err
+		}
+		var cart Cart
+		if _, err := s.Decode("cart", &cart); err != nil {
+			return err
+		}
+		cart.Items = append(cart.Items, c.Query("item"))
+		return s.Set("cart", cart)
+	})
+	app.Get("/cart", func(c *fiber.Ctx) error {
+		s, err := session.Get(c)
+		if err != nil {
+			return err
+		}
+		generic, _ := s.Get("cart")
+		return c.SendString(fmt.Sprint(generic))
+	})
+
+	b := &browser{app: app}
+	b.do("POST", "/add?item=tea")
+	b.do("POST", "/add?item=milk")
+	fmt.Println(b.do("GET", "/cart"))
+	// Output:
+	// map[items:[tea milk]]
+}
+
+// A "your devices" page and a "log out my other devices" button.
+func ExampleLogoutOthers() {
+	db, cleanup := tempDB()
+	defer cleanup()
+	m, err := session.New(session.Config{Database: db})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+
+	app := fiber.New()
+	app.Use(m.Middleware())
+	app.Post("/login", func(c *fiber.Ctx) error { return session.Login(c, "bob") })
+	app.Get("/devices", func(c *fiber.Ctx) error {
+		infos, err := session.Sessions(c)
+		if err != nil {
+			return err
+		}
+		var lines []string
+		for _, in := range infos {
+			lines = append(lines, fmt.Sprintf("%s current=%v", in.UserAgent, in.Current))
+		}
+		return c.SendString(strings.Join(lines, "; "))
+	})
+	app.Post("/logout-others", func(c *fiber.Ctx) error { return session.LogoutOthers(c) })
+	app.Get("/whoami", func(c *fiber.Ctx) error {
+		id, _ := session.UserID(c)
+		return c.SendString("user=" + id)
+	})
+
+	laptop, phone := &browser{app: app, agent: "Laptop"}, &browser{app: app, agent: "Phone"}
+	laptop.do("POST", "/login")
+	phone.do("POST", "/login")
+	fmt.Println(len(strings.Split(laptop.do("GET", "/devices"), "; ")), "sessions")
+	laptop.do("POST", "/logout-others")
+	fmt.Println("laptop:", laptop.do("GET", "/whoami"))
+	fmt.Println("phone:", phone.do("GET", "/whoami"))
+	fmt.Println(laptop.do("GET", "/devices"))
+	// Output:
+	// 2 sessions
+	// laptop: user=bob
+	// phone: user=
+	// Laptop current=true
+}
+
+// OpenSQLite returns errors instead of panicking, and refuses in-memory databases.
+func ExampleOpenSQLite() {
+	_, err := session.OpenSQLite(":memory:")
+	fmt.Println(err != nil)
+
+	db, cleanup := tempDB()
+	defer cleanup()
+	st, err := session.OpenSQLite(db)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer st.Close()
+	var mode string
+	_ = st.DB().QueryRow("PRAGMA journal_mode").Scan(&mode)
+	fmt.Println(mode)
+	// Output:
+	// true
+	// wal
+}
+
+// An admin action that ends every session of a user.
+func ExampleManager_LogoutAll() {
+	db, cleanup := tempDB()
+	defer cleanup()
+	m, err := session.New(session.Config{Database: db})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+	app := fiber.New()
+	app.Use(m.Middleware())
+	app.Post("/login", func(c *fiber.Ctx) error { return session.Login(c, "carol") })
+
+	for range 3 {
+		(&browser{app: app}).do("POST", "/login")
+	}
+	infos, _ := m.Sessions("carol")
+	fmt.Println(len(infos), "sessions")
+	if err := m.LogoutAll("carol"); err != nil {
+		fmt.Println(err)
+	}
+	infos, _ = m.Sessions("carol")
+	fmt.Println(len(infos), "sessions")
+	// Output:
+	// 3 sessions
+	// 0 sessions
+}

@@ -1,0 +1,347 @@
+package session
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// The per-user index: one storage value per user listing that user's session keys, so listing and
+// logging out a user's sessions never scans the storage.
+//
+// Invariant: a session's row is written before (or atomically with) its key's addition to the index,
+// and the key reaches the client (Set-Cookie) only after both succeeded. So every logged-in session a client can hold is in
+// its user's index, and an index entry whose row is missing is dead for good and can be pruned. Logout
+// deletes the row and leaves the entry (no extra write on the logout path); dead entries are pruned
+// when the user's sessions are listed or logged out, and at login once the index has grown to more
+// than twice its last verified size (amortised O(1) per login).
+
+// userIndex is a user's index. It is stored as text, one line per session, so that adding a session
+// is an append (one atomic write on storages implementing Appender):
+//
+//	fvidx1 <verified>           optional header, written when the index is rewritten
+//	<key> <added> <expiry hint> one line per session, each ending in a newline
+//
+// (a format of our own rather than JSON: a login writes it, and encoding/json made up a tenth of a
+// login's cost).
+type userIndex struct {
+	N int          // live entries at the last full verification
+	E []indexEntry // the user's session keys
+}
+
+type indexEntry struct {
+	K string // session key
+	C int64  // added (Unix seconds)
+	X int64  // expiry when last seen; a hint only (saves can extend it)
+}
+
+const indexHeader = "fvidx1 "
+
+// decodeIndex parses a stored index. Absent, or not ours, gives an empty index: a corrupt index has
+// already lost track of its keys, and there is nothing better to do than to start tracking again.
+func decodeIndex(raw []byte) userIndex {
+	var ix userIndex
+	rest := raw
+	if after, ok := bytes.CutPrefix(rest, []byte(indexHeader)); ok {
+		line, tail, _ := bytes.Cut(after, []byte{'\n'})
+		n, err := strconv.Atoi(string(line))
+		if err != nil {
+			return userIndex{}
+		}
+		ix.N, rest = n, tail
+	}
+	ix.E = make([]indexEntry, 0, bytes.Count(rest, []byte{'\n'})+1)
+	for len(rest) > 0 {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte{'\n'})
+		k, tail, ok1 := bytes.Cut(line, []byte{' '})
+		c, x, ok2 := bytes.Cut(tail, []byte{' '})
+		ci, err1 := strconv.ParseInt(string(c), 10, 64)
+		xi, err2 := strconv.ParseInt(string(x), 10, 64)
+		if !ok1 || !ok2 || err1 != nil || err2 != nil || !validKey(k) {
+			return userIndex{}
+		}
+		ix.E = append(ix.E, indexEntry{K: string(k), C: ci, X: xi})
+	}
+	return ix
+}
+
+// line returns the entry's stored line.
+func (e indexEntry) line(b []byte) []byte {
+	b = append(b, e.K...)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, e.C, 10)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, e.X, 10)
+	return append(b, '\n')
+}
+
+// encode returns the stored form, or nil (delete the index) when it has no entries.
+func (ix *userIndex) encode() []byte {
+	if len(ix.E) == 0 {
+		return nil
+	}
+	b := make([]byte, 0, len(indexHeader)+8+len(ix.E)*(keyLen+24))
+	b = append(b, indexHeader...)
+	b = strconv.AppendInt(b, int64(ix.N), 10)
+	b = append(b, '\n')
+	for _, e := range ix.E {
+		b = e.line(b)
+	}
+	return b
+}
+
+// needsPrune reports whether the index has grown past twice its verified size plus pruneSlack, or
+// holds an entry whose expiry hint passed.
+func (ix *userIndex) needsPrune(now int64) bool {
+	if len(ix.E) > 2*ix.N+pruneSlack {
+		return true
+	}
+	for _, e := range ix.E {
+		if e.X != 0 && e.X <= now {
+			return true
+		}
+	}
+	return false
+}
+
+// refresh drops the dead entries, updates expiry hints and records the verified size; it reports
+// whether anything changed.
+func (ix *userIndex) refresh(dead map[string]bool, hints map[string]int64) bool {
+	n := len(ix.E)
+	ix.E = slices.DeleteFunc(ix.E, func(e indexEntry) bool { return dead[e.K] })
+	changed := len(ix.E) != n
+	for i := range ix.E {
+		if x, ok := hints[ix.E[i].K]; ok && x != ix.E[i].X {
+			ix.E[i].X = x
+			changed = true
+		}
+	}
+	if ix.N != len(ix.E) {
+		ix.N = len(ix.E)
+		changed = true
+	}
+	return changed
+}
+
+// errUnchanged aborts an Update that has nothing to write.
+var errUnchanged = errors.New("session: index unchanged")
+
+// pruneSlack is how many unverified entries an index may gain beyond twice its verified size before
+// a login verifies all of them.
+const pruneSlack = 16
+
+func (m *Manager) indexKey(userID string) string { return m.cfg.KeyPrefix + userIndexSuffix(userID) }
+
+func (m *Manager) userLock(userID string) func() {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(userID))
+	mu := &m.userLocks[h.Sum32()%uint32(len(m.userLocks))]
+	mu.Lock()
+	return mu.Unlock
+}
+
+// updateIndex applies fn to the user's index atomically, together with the writes in also: through
+// the storage's Updater when it has one (all at once, atomic across processes), else as the writes in
+// order followed by Get+Set of the index under a per-user mutex (atomic within this process only).
+// fn reports whether it changed anything; an unchanged index is not written.
+func (m *Manager) updateIndex(userID string, fn func(ix *userIndex) bool, also ...Write) error {
+	unlock := m.userLock(userID)
+	defer unlock()
+	key := m.indexKey(userID)
+	if m.updater != nil {
+		err := m.updater.Update(key, func(old []byte) ([]byte, time.Duration, error) {
+			ix := decodeIndex(old)
+			if !fn(&ix) {
+				if len(also) > 0 {
+					return old, 0, nil // the other writes still happen
+				}
+				return nil, 0, errUnchanged // nothing to write: Update writes nothing
+			}
+			return ix.encode(), 0, nil
+		}, also...)
+		if errors.Is(err, errUnchanged) {
+			return nil
+		}
+		return err
+	}
+	for _, w := range also {
+		var err error
+		if w.Val == nil {
+			err = m.store.Delete(w.Key)
+		} else {
+			err = m.store.Set(w.Key, w.Val, w.Exp)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	old, err := m.store.Get(key)
+	if err != nil {
+		return err
+	}
+	ix := decodeIndex(old)
+	if !fn(&ix) {
+		return nil
+	}
+	val := ix.encode()
+	if val == nil {
+		return m.store.Delete(key)
+	}
+	return m.store.Set(key, val, 0)
+}
+
+func (m *Manager) readIndex(userID string) (userIndex, error) {
+	raw, err := m.store.Get(m.indexKey(userID))
+	if err != nil {
+		return userIndex{}, storageErr("reading the session index", err)
+	}
+	return decodeIndex(raw), nil
+}
+
+// indexAdd records entry as a session of userID (dropping replaced, the key it rotates from),
+// together with the writes in also, and prunes the index when it has grown. With an Appender it is
+// one append; with an Updater one read-modify-write; otherwise the writes in order, then the index
+// under the per-user mutex.
+func (m *Manager) indexAdd(userID string, entry indexEntry, replaced string, also ...Write) error {
+	now := m.now().Unix()
+	var ix userIndex
+	if m.appender != nil {
+		val, err := m.appender.Append(m.indexKey(userID), entry.line(nil), also...)
+		if err != nil {
+			return storageErr("adding to the session index", err)
+		}
+		ix = decodeIndex(val)
+	} else {
+		err := m.updateIndex(userID, func(cur *userIndex) bool {
+			if replaced != "" {
+				cur.E = slices.DeleteFunc(cur.E, func(e indexEntry) bool { return e.K == replaced })
+			}
+			cur.E = append(cur.E, entry)
+			ix = *cur
+			return true
+		}, also...)
+		if err != nil {
+			return storageErr("adding to the session index", err)
+		}
+	}
+	if ix.needsPrune(now) {
+		// Best effort: a failed prune leaves dead entries, which are harmless and pruned later.
+		_, _ = m.verifyIndex(userID, entry.K)
+	}
+	return nil
+}
+
+// liveSession is an index entry whose row exists.
+type liveSession struct {
+	key string
+	rec record
+}
+
+// verifyIndex reads every session of the user's index, drops the dead entries from the index, and
+// returns the live sessions. skip is a key known to be live (not read again, not returned).
+func (m *Manager) verifyIndex(userID, skip string) ([]liveSession, error) {
+	ix, err := m.readIndex(userID)
+	if err != nil {
+		return nil, err
+	}
+	now := m.now().Unix()
+	keys := make([]string, 0, len(ix.E))
+	for _, e := range ix.E {
+		if e.K != skip {
+			keys = append(keys, m.cfg.KeyPrefix+e.K)
+		}
+	}
+	vals, err := m.getMany(keys)
+	if err != nil {
+		return nil, storageErr("reading a session", err)
+	}
+	var live []liveSession
+	dead := map[string]bool{}
+	hints := map[string]int64{}
+	for _, e := range ix.E {
+		if e.K == skip {
+			continue
+		}
+		raw := vals[0]
+		vals = vals[1:]
+		rec, ok := decodeRecord(raw, now)
+		if !ok || rec.U != userID {
+			// Dead: logged out, expired, or moved to another user.
+			dead[e.K] = true
+			continue
+		}
+		hints[e.K] = rec.X
+		live = append(live, liveSession{key: e.K, rec: rec})
+	}
+	if !ix.refresh(dead, hints) {
+		return live, nil // the snapshot needs no change: no write
+	}
+	// Best effort: should this write fail, the dead entries stay and are pruned another time.
+	_ = m.updateIndex(userID, func(ix *userIndex) bool { return ix.refresh(dead, hints) })
+	return live, nil
+}
+
+// manyGetter is implemented by this package's storages that read several keys in one round trip.
+type manyGetter interface {
+	getMany(keys []string) ([][]byte, error)
+}
+
+// getMany returns the values of keys (nil for absent ones), in one round trip when the storage can.
+func (m *Manager) getMany(keys []string) ([][]byte, error) {
+	if g, ok := m.store.(manyGetter); ok {
+		return g.getMany(keys)
+	}
+	vals := make([][]byte, len(keys))
+	for i, k := range keys {
+		v, err := m.store.Get(k)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return vals, nil
+}
+
+// removeSessions deletes the rows of the user's sessions selected by drop and then their index entries.
+// An entry is removed from the index only after its row was deleted, so a failure never leaves a live
+// session that the index forgot.
+func (m *Manager) removeSessions(userID string, drop func(key string) bool) error {
+	ix, err := m.readIndex(userID)
+	if err != nil {
+		return err
+	}
+	deleted := map[string]bool{}
+	var firstErr error
+	for _, e := range ix.E {
+		if !drop(e.K) {
+			continue
+		}
+		if err := m.store.Delete(m.cfg.KeyPrefix + e.K); err != nil {
+			if firstErr == nil {
+				firstErr = storageErr("deleting a session", err)
+			}
+			continue
+		}
+		deleted[e.K] = true
+	}
+	if len(deleted) > 0 {
+		// The rows are gone: those sessions are logged out. Should this index update fail, only dead
+		// entries stay behind, which are pruned later; so its error is not the caller's concern.
+		_ = m.updateIndex(userID, func(ix *userIndex) bool {
+			n := len(ix.E)
+			ix.E = slices.DeleteFunc(ix.E, func(e indexEntry) bool { return deleted[e.K] })
+			ix.N = min(ix.N, len(ix.E))
+			return len(ix.E) != n
+		})
+	}
+	return firstErr
+}
+
+func storageErr(what string, err error) error {
+	return fmt.Errorf("%w: %s: %w", ErrStorage, what, err)
+}

@@ -1,0 +1,270 @@
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	redisstorage "github.com/gofiber/storage/redis/v3"
+)
+
+// redisAddr returns the address of a Redis server for the test: REDIS_URL or FIBERVIEWS_REDIS_ADDR
+// when set (as .ci/run does), else a redis-server this test starts on a free 127.0.0.1 port in a temp
+// dir and kills at cleanup. With CI=true a missing redis-server binary fails the test; elsewhere it
+// skips it.
+func redisAddr(t *testing.T) string {
+	t.Helper()
+	for _, env := range []string{"REDIS_URL", "FIBERVIEWS_REDIS_ADDR"} {
+		if v := os.Getenv(env); v != "" {
+			return v
+		}
+	}
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and no redis-server binary on PATH (install the redis-server package or set FIBERVIEWS_REDIS_ADDR): %v", err)
+		}
+		t.Skipf("redis-server not installed (apt-get install redis-server) and FIBERVIEWS_REDIS_ADDR unset: %v", err)
+	}
+	for attempt := 0; attempt < 3; attempt++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+		_ = ln.Close()
+		dir := t.TempDir()
+		cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+			"--dir", dir, "--daemonize", "no", "--logfile", dir+"/redis.log")
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("starting redis-server: %v", err)
+		}
+		pid := cmd.Process.Pid
+		exited := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(exited) }()
+		t.Cleanup(func() {
+			if p, err := os.FindProcess(pid); err == nil {
+				_ = p.Kill()
+			}
+			<-exited
+		})
+		addr := "127.0.0.1:" + port
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			select {
+			case <-exited:
+				deadline = time.Time{} // died (port taken?): try another port
+				continue
+			default:
+			}
+			if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
+				_ = c.Close()
+				return addr
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	t.Fatal("could not start redis-server")
+	return ""
+}
+
+// uniquePrefix isolates a test's keys in a shared Redis.
+func uniquePrefix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return "fvtest-" + hex.EncodeToString(b[:]) + ":"
+}
+
+func openTestRedis(t *testing.T, addr string) *RedisStorage {
+	t.Helper()
+	st, err := OpenRedis(addr)
+	if err != nil {
+		t.Fatalf("OpenRedis(%q): %v", addr, err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+// TestRedisTwoApps: two separate Fiber apps ("servers"), each with its own Manager and Redis
+// connection, share sessions through one redis-server.
+func TestRedisTwoApps(t *testing.T) {
+	addr := redisAddr(t)
+	prefix := uniquePrefix()
+	mA := newManager(t, Config{Storage: openTestRedis(t, addr), KeyPrefix: prefix})
+	mB := newManager(t, Config{Storage: openTestRedis(t, addr), KeyPrefix: prefix})
+	appA, appB := newTestApp(mA), newTestApp(mB)
+
+	first := newClient(t, appA)
+	first.must("POST", "/login?u=erin")
+	first.must("POST", "/inc")
+	// The same cookie works on the other server.
+	onB := newClient(t, appB)
+	onB.cookie = first.cookie
+	if got := onB.must("GET", "/read"); got != "user=erin n=1" {
+		t.Fatalf("session not shared: %q", got)
+	}
+
+	second := newClient(t, appB)
+	second.must("POST", "/login?u=erin")
+	if n, err := mB.Sessions("erin"); err != nil || len(n) != 2 {
+		t.Fatalf("%d sessions (%v), want 2", len(n), err)
+	}
+
+	t.Run("log out everywhere else from the other app", func(t *testing.T) {
+		second.must("POST", "/others")
+		if got := first.must("GET", "/read"); got != "user= n=0" {
+			t.Fatalf("first app after LogoutOthers on the second: %q, want anonymous", got)
+		}
+		if got := second.must("GET", "/read"); got != "user=erin n=0" {
+			t.Fatalf("second client: %q", got)
+		}
+	})
+	t.Run("admin logout all", func(t *testing.T) {
+		again := newClient(t, appA)
+		again.must("POST", "/login?u=erin")
+		if err := mB.LogoutAll("erin"); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []*client{again, second} {
+			if got := c.must("GET", "/read"); got != "user= n=0" {
+				t.Fatalf("after LogoutAll: %q", got)
+			}
+		}
+		if n, _ := mA.Sessions("erin"); len(n) != 0 {
+			t.Fatalf("%d sessions left", len(n))
+		}
+	})
+	t.Run("expiry is set on session keys, not on the index", func(t *testing.T) {
+		c := newClient(t, appA)
+		c.must("POST", "/login?u=frank")
+		st := mA.Storage().(*RedisStorage)
+		ctx := context.Background()
+		ttl, err := st.Client().TTL(ctx, prefix+c.cookie).Result()
+		if err != nil || ttl <= 0 || ttl > DefaultMaxAge {
+			t.Fatalf("session TTL %v (%v)", ttl, err)
+		}
+		ttl, err = st.Client().TTL(ctx, mA.indexKey("frank")).Result()
+		if err != nil || ttl != -1 {
+			t.Fatalf("index TTL %v (%v), want none (-1)", ttl, err)
+		}
+	})
+	t.Run("concurrent logins on both apps", func(t *testing.T) {
+		const logins = 24
+		cookies := make([]string, logins)
+		apps := []*fiber.App{appA, appB}
+		var wg sync.WaitGroup
+		for i := range logins {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cl := newClient(t, apps[i%2])
+				if r := cl.do("POST", "/login?u=gina"); r.status != 200 {
+					t.Errorf("login: %d %q", r.status, r.body)
+				}
+				cookies[i] = cl.cookie
+			}()
+		}
+		wg.Wait()
+		if n, err := mA.Sessions("gina"); err != nil || len(n) != logins {
+			t.Fatalf("%d sessions indexed (%v), want %d: lost index updates", len(n), err, logins)
+		}
+		if err := mA.LogoutAll("gina"); err != nil {
+			t.Fatal(err)
+		}
+		for _, ck := range cookies {
+			if _, ok := userOfCookie(t, mB, ck); ok {
+				t.Fatal("a session survived LogoutAll")
+			}
+		}
+	})
+	t.Run("a save after a logout elsewhere does not resurrect", func(t *testing.T) {
+		c := newClient(t, appA)
+		c.must("POST", "/login?u=hank")
+		app := fiber.New()
+		app.Use(mA.Middleware())
+		loaded, proceed := make(chan struct{}), make(chan struct{})
+		var saveErr error
+		app.Post("/", func(c *fiber.Ctx) error {
+			s, err := Get(c)
+			if err != nil {
+				return err
+			}
+			close(loaded)
+			<-proceed
+			_ = s.Set("x", 1)
+			saveErr = s.Save()
+			return nil
+		})
+		slow := newClient(t, app)
+		done := make(chan struct{})
+		go func() { defer close(done); slow.raw("POST", "/", c.cookie) }()
+		<-loaded
+		if err := mB.LogoutAll("hank"); err != nil {
+			t.Fatal(err)
+		}
+		close(proceed)
+		<-done
+		if !errors.Is(saveErr, ErrSessionDeleted) {
+			t.Fatalf("Save: %v, want ErrSessionDeleted", saveErr)
+		}
+		if got := c.must("GET", "/read"); got != "user= n=0" {
+			t.Fatalf("resurrected: %q", got)
+		}
+	})
+}
+
+func TestRedisPlainStorageIsWrapped(t *testing.T) {
+	addr := redisAddr(t)
+	host, port, _ := net.SplitHostPort(addr)
+	p, _ := strconv.Atoi(port)
+	plain := redisstorage.New(redisstorage.Config{Host: host, Port: p})
+	defer plain.Close()
+	m := newManager(t, Config{Storage: plain, KeyPrefix: uniquePrefix()})
+	if m.updater == nil || m.replacer == nil {
+		t.Fatal("a *redis.Storage was not given atomic operations")
+	}
+	cl := newClient(t, newTestApp(m))
+	cl.must("POST", "/login?u=ivy")
+	if got := cl.must("GET", "/read"); got != "user=ivy n=0" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestOpenRedisErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	_ = ln.Close()
+	cases := []struct {
+		addr string
+		want error
+	}{
+		{"", ErrConfig},
+		{"redis://%zz", ErrConfig},
+		{"mysql://localhost", ErrConfig},
+		{closed, ErrStorage},
+	}
+	for _, tc := range cases {
+		t.Run(tc.addr, func(t *testing.T) {
+			st, err := OpenRedis(tc.addr)
+			if err == nil {
+				_ = st.Close()
+				t.Fatal("no error")
+			}
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("%v does not wrap %v", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,73 @@
+package session
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	redisstorage "github.com/gofiber/storage/redis/v3"
+)
+
+// Updater is implemented by storages that can read, change and write back one key atomically, even
+// when several processes share the storage, together with other writes in the same atomic step. The
+// Manager uses it for the per-user session index: a login writes the new session, deletes the old one
+// and adds the new key to the user's index all at once, so two simultaneous logins of one user on two
+// servers cannot lose an index entry (which would leave a session that "log out everywhere" misses),
+// and a failed login changes nothing. Without it the Manager writes one key after the other and
+// serialises index updates per user inside one process only.
+type Updater interface {
+	// Update calls fn with the key's current value (nil when absent or expired) and stores what fn
+	// returns — val with expiry exp (0: none), or deletes the key when val is nil — together with the
+	// writes in also, all or nothing. When fn returns an error nothing is written and Update returns
+	// that error. fn may be called more than once (retries after a conflicting write) and must not
+	// call the storage itself.
+	Update(key string, fn func(old []byte) (val []byte, exp time.Duration, err error), also ...Write) error
+}
+
+// Write is one extra write of an Update: Val stored under Key with expiry Exp (0: none), or Key deleted
+// when Val is nil.
+type Write struct {
+	Key string
+	Val []byte
+	Exp time.Duration
+}
+
+// Appender is implemented by storages that can append to a value atomically (creating it when
+// absent) together with other writes, all or nothing, in one step. The Manager adds a new session's key
+// to its user's index with it: a login is then a single write, as cheap as a plain Set, and still
+// atomic across processes. Storages implementing Appender implement Updater too (for the removals).
+type Appender interface {
+	// Append appends val to the value of key (stores val when key is absent or expired; the key
+	// gets no expiry) and performs the writes in also, all or nothing, and returns key's new value.
+	Append(key string, val []byte, also ...Write) ([]byte, error)
+}
+
+// Replacer is implemented by storages that can overwrite a key only when it still exists. The Manager
+// saves loaded sessions with it, so a session deleted by a concurrent logout is not brought back by a
+// request that was still running (Fiber's "Save after Destroy" trap). Without it a save is a plain Set.
+type Replacer interface {
+	// Replace stores val under key with expiry exp if the key exists and has not expired, and reports
+	// whether it did.
+	Replace(key string, val []byte, exp time.Duration) (bool, error)
+}
+
+// wrapStorage upgrades storages whose atomic operations we know how to reach.
+func wrapStorage(s fiber.Storage) fiber.Storage {
+	if rs, ok := s.(*redisstorage.Storage); ok {
+		return &RedisStorage{Storage: rs, client: rs.Conn()}
+	}
+	return s
+}
+
+// expirySeconds converts a relative expiry to the absolute Unix second the sqlite3 storage stores,
+// rounded up like the storage does (0 means none).
+func expirySeconds(now time.Time, exp time.Duration) int64 {
+	if exp <= 0 {
+		return 0
+	}
+	deadline := now.Add(exp)
+	s := deadline.Unix()
+	if deadline.Nanosecond() != 0 {
+		s++
+	}
+	return s
+}
