@@ -1,0 +1,106 @@
+// Package views brings Django's class-based views to Fiber v2: a view is a
+// struct with methods named after HTTP methods, AsView turns it into a
+// fiber.Handler for a url table, and base views (TemplateView, RedirectView,
+// ...) do the common work while calling hooks you override on your own
+// struct.
+//
+// # Views and dispatch
+//
+//	type Hello struct{ views.Base }
+//
+//	func (v *Hello) Get(c *fiber.Ctx) error  { return c.SendString("hello") }
+//	func (v *Hello) Post(c *fiber.Ctx) error { return c.SendString("posted") }
+//
+//	urls.Path("hello/", views.MustAsView(&Hello{}), urls.Name("hello"))
+//
+// AsView inspects the view once, at registration. Its handler dispatches on
+// the method with a switch (no reflection per request): Get, Head, Post,
+// Put, Patch, Delete and Options methods (func(*fiber.Ctx) error) answer
+// their method; HEAD falls back to Get without a body; OPTIONS answers 200
+// with an Allow header and an empty body; anything else answers 405 with
+// Allow. Base.HTTPMethodNames (Django's http_method_names) restricts the
+// methods explicitly, so that a base having Get does not make GET allowed.
+//
+// # Hooks: overriding a base's methods
+//
+// Go has no virtual methods: when TemplateView.Get calls
+// v.GetContextData(c), Go runs TemplateView's own method even if your outer
+// struct defines GetContextData. So AsView binds the outermost value into the
+// embedded Base (through unexported methods that only this package's bases
+// have, promoted through embedding), and each base takes the outer value's
+// hook methods once, at that moment, as method values. At request time a base
+// calls the stored method value: the override if your struct (or any struct
+// between yours and the base) defines one, the base's own otherwise. Calling
+// a base's method explicitly (v.TemplateView.GetContextData(c)) is the
+// super() call.
+//
+//	type Articles struct{ views.TemplateView }
+//
+//	func (v *Articles) GetContextData(c *fiber.Ctx) (map[string]any, error) {
+//		ctx, err := v.TemplateView.GetContextData(c)
+//		if err != nil {
+//			return nil, err
+//		}
+//		ctx["articles"] = latest()
+//		return ctx, nil
+//	}
+//
+// Mistakes that Go would accept silently are registration errors: a value
+// that is not a non-nil pointer to a struct (*InvalidViewError); a hook or
+// method handler with the wrong signature, which would hide the base's
+// method instead of overriding it (*SignatureError); a hook, handler or base
+// that two embedded fields provide at the same depth, which Go drops from the
+// method set (*AmbiguousError); one base value (embedded by pointer) bound to
+// two views (*AlreadyBoundError). Each matches a sentinel with errors.Is
+// (ErrInvalidView, ErrSignature, ErrAmbiguous, ErrAlreadyBound,
+// ErrImproperlyConfigured).
+//
+// # Views are shared configuration
+//
+// A view value serves every request its handler gets, concurrently. Its
+// fields are configuration: set them before AsView, never write them in a
+// method or hook. Per-request state lives in the *fiber.Ctx each method and
+// hook receives — where Django has self.request, self.args and self.kwargs,
+// a hook here has c (c.Params, urls.Resolve(c), c.Locals).
+//
+// # Base views and decorators
+//
+// TemplateView renders TemplateName with the context of GetContextData;
+// RedirectView redirects to URL ("%(id)s" placeholders filled from the
+// route's arguments) or to the route PatternName reversed, 301 or 302,
+// keeping the query string or not, 410 when there is no target. Decorators
+// are plain handler wrappers: LoginRequired, RequirePOST, RequireGET,
+// RequireSafe, RequireMethods, NeverCache, CSRFProtect; Decorate applies
+// them to a view.
+//
+// # Rendering and context
+//
+// Render renders a template with the request context Django's context
+// processors give: user, user_id, is_authenticated, csrf_token, csrf_input,
+// site_name (from this package), request_path and resolver_match (from
+// package templates), then the processors of templates.Config, then the
+// view's data. The templates are those of the app's fiber.Config.Views (a
+// *templates.Engine), or the embedded defaults when the app has none.
+//
+// # CSRF
+//
+// POST, PUT, PATCH and DELETE requests to every view are checked before the
+// method runs, unless the view sets Base.CSRFExempt (or the CSRFExempt
+// option): the token comes from the form field csrfmiddlewaretoken or the
+// X-CSRFToken header; a missing or wrong token gets a 403 page
+// (csrf_failure.html, which a site overrides in its template directory).
+// The secret lives in a cookie (csrftoken, HttpOnly, SameSite=Lax) and every
+// render hands out a freshly masked token (Django's scheme, BREACH-safe), so
+// checking never touches the session and a page rendered after logout
+// carries a working token. RotateCSRFToken replaces the secret (call it on
+// login). A second layer refuses cross-origin unsafe requests by their
+// Sec-Fetch-Site or Origin header, as Go's net/http.CrossOriginProtection
+// does, except from Config.CSRF.TrustedOrigins.
+//
+// # Settings
+//
+// Config is the site's settings (Django's settings.py): login URL, redirect
+// URLs, site name, how to load the user, CSRF options. Setup installs it as
+// a middleware; without it views use the defaults. ResolveURL is Django's
+// resolve_url: a URL, or a route name reversed.
+package views

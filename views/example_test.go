@@ -1,0 +1,179 @@
+package views_test
+
+import (
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing/fstest"
+
+	"github.com/fiberviews/fiberviews/templates"
+	"github.com/fiberviews/fiberviews/urls"
+	"github.com/fiberviews/fiberviews/views"
+	"github.com/gofiber/fiber/v2"
+)
+
+// show sends a request to app and prints the status, a header and the body.
+func show(app *fiber.App, method, target, header string) {
+	resp, err := app.Test(httptest.NewRequest(method, target, nil))
+	if err != nil {
+		panic(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Printf("%s %s → %d", method, target, resp.StatusCode)
+	if header != "" {
+		fmt.Printf(" %s: %s", header, resp.Header.Get(header))
+	}
+	if len(body) > 0 {
+		fmt.Printf(" %s", body)
+	}
+	fmt.Println()
+}
+
+// GreetingView embeds views.TemplateView and overrides one hook on its own
+// struct: TemplateView.Get calls it.
+type GreetingView struct{ views.TemplateView }
+
+// GetContextData adds the name from the route to the base's context.
+func (v *GreetingView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
+	ctx, err := v.TemplateView.GetContextData(c) // super()
+	if err != nil {
+		return nil, err
+	}
+	ctx["greeting"] = "Hello, " + c.Params("name")
+	return ctx, nil
+}
+
+// A view with an overridden hook: AsView binds *GreetingView into the
+// embedded TemplateView, whose Get then calls the override.
+func ExampleAsView() {
+	engine := templates.Must(templates.New(templates.Config{FS: fstest.MapFS{
+		"greet.html": {Data: []byte(`<p>{{ .greeting }}!</p>`)},
+	}}))
+	app := fiber.New(fiber.Config{Views: engine})
+	app.All("/hello/:name", views.MustAsView(&GreetingView{
+		TemplateView: views.TemplateView{TemplateName: "greet.html"},
+	}))
+
+	show(app, "GET", "/hello/Ada", "")
+	show(app, "OPTIONS", "/hello/Ada", "Allow")
+	show(app, "DELETE", "/hello/Ada", "Allow")
+	// Output:
+	// GET /hello/Ada → 200 <p>Hello, Ada!</p>
+	// OPTIONS /hello/Ada → 200 Allow: GET, HEAD, OPTIONS
+	// DELETE /hello/Ada → 405 Allow: GET, HEAD, OPTIONS
+}
+
+// A mistake Go would accept silently is a registration error.
+func ExampleAsView_registrationError() {
+	type Broken struct{ views.TemplateView }
+	_, err := views.AsView(Broken{})
+	fmt.Println(err)
+	// Output:
+	// views: views_test.Broken cannot be a view: it is not a pointer: pass &views_test.Broken{...}, so that AsView can bind the view into its base and your methods with pointer receivers are found
+}
+
+// TemplateView renders TemplateName with the route's arguments and
+// ExtraContext; the embedded default templates need no setup at all.
+func ExampleTemplateView() {
+	about := &views.TemplateView{
+		TemplateName: "about.html",
+		ExtraContext: map[string]any{"team": []string{"Ada", "Grace"}},
+	}
+	engine := templates.Must(templates.New(templates.Config{FS: fstest.MapFS{
+		"about.html": {Data: []byte(`{{ range .team }}[{{ . }}]{{ end }} since {{ .year }}`)},
+	}}))
+	table := urls.MustCompile([]urls.Pattern{
+		urls.Path("about/<int:year>/", views.MustAsView(about), urls.Name("about")),
+	})
+	app := fiber.New(fiber.Config{Views: engine})
+	table.Mount(app)
+
+	show(app, "GET", "/about/2015/", "")
+	// Output:
+	// GET /about/2015/ → 200 [Ada][Grace] since 2015
+}
+
+// RedirectView fills "%(name)s" placeholders from the route's arguments, or
+// reverses a route name with them.
+func ExampleRedirectView() {
+	article := func(c *fiber.Ctx) error { return c.SendString("article") }
+	table := urls.MustCompile([]urls.Pattern{
+		urls.Path("articles/<int:id>/", article, urls.Name("article")),
+		urls.Path("old/<int:id>/", views.MustAsView(&views.RedirectView{URL: "/articles/%(id)s/", Permanent: true})),
+		urls.Path("go/<int:id>/", views.MustAsView(&views.RedirectView{PatternName: "article", QueryString: true})),
+		urls.Path("gone/", views.MustAsView(&views.RedirectView{})),
+	})
+	app := fiber.New()
+	table.Mount(app)
+
+	show(app, "GET", "/old/7/", "Location")
+	show(app, "GET", "/go/7/?ref=mail", "Location")
+	show(app, "GET", "/gone/", "")
+	// Output:
+	// GET /old/7/ → 301 Location: /articles/7/
+	// GET /go/7/?ref=mail → 302 Location: /articles/7/?ref=mail
+	// GET /gone/ → 410
+}
+
+// Decorators are plain handler wrappers.
+func ExampleLoginRequired() {
+	profile := func(c *fiber.Ctx) error { return c.SendString("your profile") }
+	app := fiber.New()
+	app.Use(views.Setup(views.Config{LoginURL: "/login/"}))
+	app.Get("/profile/", views.LoginRequired(profile))
+
+	show(app, "GET", "/profile/?tab=keys", "Location")
+	// Output:
+	// GET /profile/?tab=keys → 302 Location: /login/?next=/profile/%3Ftab%3Dkeys
+}
+
+func ExampleNeverCache() {
+	app := fiber.New()
+	app.Get("/balance", views.NeverCache(func(c *fiber.Ctx) error { return c.SendString("42") }))
+
+	show(app, "GET", "/balance", "Cache-Control")
+	// Output:
+	// GET /balance → 200 Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private 42
+}
+
+func ExampleRequirePOST() {
+	app := fiber.New()
+	app.All("/vote", views.RequirePOST(func(c *fiber.Ctx) error { return c.SendString("voted") }))
+
+	show(app, "GET", "/vote", "Allow")
+	// Output:
+	// GET /vote → 405 Allow: POST
+}
+
+// Vote is a view answering POST only.
+type Vote struct{ views.Base }
+
+// Post records a vote.
+func (v *Vote) Post(c *fiber.Ctx) error { return c.SendString("voted") }
+
+// Unsafe methods of every view are CSRF-checked: a form posts the token of
+// {{ .csrf_input }} (the "csrftoken" cookie holds the secret); scripts send
+// the token in the X-CSRFToken header.
+func ExampleCSRFToken() {
+	app := fiber.New()
+	app.All("/vote", views.MustAsView(&Vote{}))
+	app.Get("/form", func(c *fiber.Ctx) error { return c.SendString(views.CSRFToken(c)) })
+
+	// A forged POST: no cookie, no token.
+	resp, _ := app.Test(httptest.NewRequest("POST", "/vote", nil))
+	fmt.Println(resp.StatusCode)
+
+	// The browser got a cookie and a token with the form, and posts both.
+	resp, _ = app.Test(httptest.NewRequest("GET", "/form", nil))
+	token, _ := io.ReadAll(resp.Body)
+	req := httptest.NewRequest("POST", "/vote", strings.NewReader("csrfmiddlewaretoken="+string(token)))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(resp.Cookies()[0])
+	resp, _ = app.Test(req)
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.StatusCode, string(body))
+	// Output:
+	// 403
+	// 200 voted
+}

@@ -1,0 +1,228 @@
+package views
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/fiberviews/fiberviews/urls"
+	"github.com/gofiber/fiber/v2"
+)
+
+// RedirectView redirects every request (Django's RedirectView):
+//
+//	// /old/42/ → /new/42/
+//	urls.Path("old/<int:id>/", views.MustAsView(&views.RedirectView{URL: "/new/%(id)s/"}))
+//	// /go/42/ → the URL of the route "article" reversed with id=42
+//	urls.Path("go/<int:id>/", views.MustAsView(&views.RedirectView{PatternName: "article"}))
+//
+// The target is GetRedirectURL's (a hook): URL with its placeholders filled
+// from the route's arguments, else the route PatternName reversed with the
+// route's arguments, plus the request's query string when QueryString is
+// set. An empty target answers 410 Gone. Every method redirects, as in
+// Django (POST, PUT, PATCH and DELETE after the CSRF check).
+type RedirectView struct {
+	Base
+	// URL is the target. "%(name)s" is replaced by the route argument name
+	// (Django's syntax: urls.Resolve(c).Kwargs, or the Fiber route
+	// parameter); "%%" is a literal "%"; any other "%" is kept, so
+	// percent-encoded URLs need no escaping.
+	URL string
+	// PatternName is a route name reversed with the route's arguments when
+	// URL is empty.
+	PatternName string
+	// Permanent redirects with 301 instead of 302.
+	Permanent bool
+	// QueryString appends the request's query string to the target.
+	QueryString bool
+
+	url            []urlPart // URL, parsed by AsView
+	parsed         bool
+	getRedirectURL func(*fiber.Ctx) (string, error)
+	get            fiber.Handler // the outer view's Get, for the other methods
+}
+
+// urlPart is a literal, or a placeholder when key is set.
+type urlPart struct{ lit, key string }
+
+const redirectViewName = "views.RedirectView"
+
+// parseURLTemplate splits a URL with %(name)s placeholders.
+func parseURLTemplate(u string) ([]urlPart, error) {
+	var parts []urlPart
+	var lit strings.Builder
+	for i := 0; i < len(u); i++ {
+		if u[i] != '%' || i+1 == len(u) {
+			lit.WriteByte(u[i])
+			continue
+		}
+		switch u[i+1] {
+		case '%':
+			lit.WriteByte('%')
+			i++
+		case '(':
+			end := strings.IndexByte(u[i:], ')')
+			if end < 0 || i+end+1 >= len(u) || u[i+end+1] != 's' {
+				return nil, fmt.Errorf("placeholder at byte %d is not closed as %%(name)s", i)
+			}
+			key := u[i+2 : i+end]
+			if key == "" {
+				return nil, fmt.Errorf("placeholder at byte %d has no name", i)
+			}
+			if lit.Len() > 0 {
+				parts = append(parts, urlPart{lit: lit.String()})
+				lit.Reset()
+			}
+			parts = append(parts, urlPart{key: key})
+			i += end + 1
+		default:
+			lit.WriteByte('%') // "%2F" and friends
+		}
+	}
+	if lit.Len() > 0 {
+		parts = append(parts, urlPart{lit: lit.String()})
+	}
+	return parts, nil
+}
+
+// setup parses URL and binds the GetRedirectURL hook.
+func (v *RedirectView) setup(s *spec) error {
+	if err := v.Base.setup(s); err != nil {
+		return err
+	}
+	parts, err := parseURLTemplate(v.URL)
+	if err != nil {
+		return &ConfigError{View: s.name, Field: "URL", Msg: fmt.Sprintf("%q: %v", v.URL, err)}
+	}
+	get, err := hook(s, redirectViewName, "GetRedirectURL",
+		func(h interface {
+			GetRedirectURL(*fiber.Ctx) (string, error)
+		}) func(*fiber.Ctx) (string, error) {
+			return h.GetRedirectURL
+		})
+	if err != nil {
+		return err
+	}
+	outerGet, err := hook(s, redirectViewName, "Get",
+		func(h getter) fiber.Handler { return h.Get })
+	if err != nil {
+		return err
+	}
+	s.onCommit(func() { v.url, v.parsed, v.getRedirectURL, v.get = parts, true, get, outerGet })
+	return nil
+}
+
+// GetRedirectURL is the hook that returns the target (Django's
+// get_redirect_url); "" means 410 Gone. Override it for targets computed per
+// request.
+func (v *RedirectView) GetRedirectURL(c *fiber.Ctx) (string, error) {
+	var target string
+	switch {
+	case v.URL != "":
+		parts := v.url
+		if !v.parsed { // not bound by AsView
+			var err error
+			if parts, err = parseURLTemplate(v.URL); err != nil {
+				return "", err
+			}
+		}
+		var args map[string]any
+		var b strings.Builder
+		for _, p := range parts {
+			if p.key == "" {
+				b.WriteString(p.lit)
+				continue
+			}
+			if args == nil {
+				args = routeArgs(c)
+			}
+			val, ok := args[p.key]
+			if !ok {
+				return "", fmt.Errorf("views: RedirectView URL %q needs the route argument %q, which the route does not have (it has %v)",
+					v.URL, p.key, sortedKeys(args))
+			}
+			fmt.Fprint(&b, val)
+		}
+		target = b.String()
+	case v.PatternName != "":
+		var err error
+		if args := routeArgs(c); len(args) > 0 {
+			target, err = urls.Reverse(c, v.PatternName, urls.Kwargs(args))
+		} else {
+			target, err = urls.Reverse(c, v.PatternName)
+		}
+		if err != nil {
+			return "", err
+		}
+	default:
+		return "", nil
+	}
+	if qs := c.Request().URI().QueryString(); v.QueryString && len(qs) > 0 {
+		target += "?" + string(qs)
+	}
+	return target, nil
+}
+
+// Get redirects to GetRedirectURL (the outer view's when it defines it): 302,
+// or 301 when Permanent; 410 Gone when it is empty.
+func (v *RedirectView) Get(c *fiber.Ctx) error {
+	get := v.getRedirectURL
+	if get == nil {
+		get = v.GetRedirectURL
+	}
+	target, err := get(c)
+	if err != nil {
+		return err
+	}
+	if target == "" {
+		settings(c).logger.Warn("Gone", "path", c.Path())
+		c.Response().ResetBody()
+		c.Status(fiber.StatusGone)
+		return nil
+	}
+	status := fiber.StatusFound
+	if v.Permanent {
+		status = fiber.StatusMovedPermanently
+	}
+	return c.Redirect(target, status)
+}
+
+// outerGet is the outer view's Get (Django's self.get), which the other
+// methods call.
+func (v *RedirectView) outerGet(c *fiber.Ctx) error {
+	if v.get != nil {
+		return v.get(c)
+	}
+	return v.Get(c)
+}
+
+// Head answers like Get.
+func (v *RedirectView) Head(c *fiber.Ctx) error { return v.outerGet(c) }
+
+// Post answers like Get.
+func (v *RedirectView) Post(c *fiber.Ctx) error { return v.outerGet(c) }
+
+// Options answers like Get (as Django's RedirectView does).
+func (v *RedirectView) Options(c *fiber.Ctx) error { return v.outerGet(c) }
+
+// Delete answers like Get.
+func (v *RedirectView) Delete(c *fiber.Ctx) error { return v.outerGet(c) }
+
+// Put answers like Get.
+func (v *RedirectView) Put(c *fiber.Ctx) error { return v.outerGet(c) }
+
+// Patch answers like Get.
+func (v *RedirectView) Patch(c *fiber.Ctx) error { return v.outerGet(c) }
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// typeName is the Go type of v, e.g. "*main.MyView".
+func typeName(v any) string { return reflect.TypeOf(v).String() }

@@ -1,0 +1,140 @@
+package views
+
+import (
+	"github.com/fiberviews/fiberviews/session"
+	"github.com/fiberviews/fiberviews/templates"
+	"github.com/gofiber/fiber/v2"
+)
+
+// Context keys views add to every render (on top of templates' request_path
+// and resolver_match).
+const (
+	KeyUser            = "user"             // CurrentUser(c)
+	KeyUserID          = "user_id"          // the session's user id, "" when anonymous
+	KeyIsAuthenticated = "is_authenticated" // bool
+	KeyCSRFToken       = "csrf_token"       // CSRFToken(c)
+	KeyCSRFInput       = "csrf_input"       // the hidden input, template.HTML
+	KeySiteName        = "site_name"        // Config.SiteName
+)
+
+// Render renders the template name as the response with the given status,
+// like templates.Render, with the request context every page needs (Django's
+// context processors): request_path, resolver_match, user, user_id,
+// is_authenticated, csrf_token, csrf_input, site_name, then the keys of the
+// engine's processors, then data (data wins).
+//
+// A missing template or a failed render is logged and returned as the error
+// (a *templates.TemplateDoesNotExist names the places searched); Fiber's
+// error handler then answers 500.
+func Render(c *fiber.Ctx, status int, name string, data map[string]any) error {
+	return templates.Render(c, status, name, data, RequestContext)
+}
+
+// RequestContext is the context processor of views: the user and CSRF keys
+// of Render, for templates.Render or templates.Config.Processors users.
+func RequestContext(c *fiber.Ctx) (map[string]any, error) {
+	user, err := CurrentUser(c)
+	if err != nil {
+		return nil, err
+	}
+	id := ""
+	_, anonymous := user.(AnonymousUser)
+	if !anonymous {
+		id, _ = session.UserID(c)
+	}
+	token := CSRFToken(c)
+	return map[string]any{
+		KeyUser:            user,
+		KeyUserID:          id,
+		KeyIsAuthenticated: !anonymous,
+		KeyCSRFToken:       token,
+		KeyCSRFInput:       csrfInput(token),
+		KeySiteName:        settings(c).SiteName,
+	}, nil
+}
+
+// AnonymousUser is the "user" of a request no one is logged in to (Django's
+// AnonymousUser).
+type AnonymousUser struct {
+	// Username is always empty; it is here so that {{ .user.Username }}
+	// renders "" rather than failing.
+	Username string
+}
+
+// IsAuthenticated is false.
+func (AnonymousUser) IsAuthenticated() bool { return false }
+
+// IsAnonymous is true.
+func (AnonymousUser) IsAnonymous() bool { return true }
+
+// String returns "AnonymousUser".
+func (AnonymousUser) String() string { return "AnonymousUser" }
+
+// SessionUser is the "user" of a logged-in request when Config.LoadUser is
+// not set: all that is known is the id the session holds.
+type SessionUser struct {
+	ID string // the user id the session holds
+}
+
+// IsAuthenticated is true.
+func (SessionUser) IsAuthenticated() bool { return true }
+
+// IsAnonymous is false.
+func (SessionUser) IsAnonymous() bool { return false }
+
+// String returns the id.
+func (u SessionUser) String() string { return u.ID }
+
+// userCache remembers the loaded user for the session user id it was
+// loaded for, so that a login or logout during the request is seen.
+type userCache struct {
+	id   string
+	user any
+}
+
+type userKey struct{}
+
+// CurrentUser returns the request's user (Django's request.user): an
+// AnonymousUser when no one is logged in (or Config.LoadUser returned nil),
+// else the value of Config.LoadUser, or a SessionUser when LoadUser is not
+// set. The value is loaded once per request and user id.
+func CurrentUser(c *fiber.Ctx) (any, error) {
+	id, ok := session.UserID(c)
+	if !ok {
+		return AnonymousUser{}, nil
+	}
+	if uc, ok := c.Locals(userKey{}).(*userCache); ok && uc.id == id {
+		return uc.user, nil
+	}
+	var user any = SessionUser{ID: id}
+	if load := settings(c).LoadUser; load != nil {
+		u, err := load(c, id)
+		if err != nil {
+			return nil, err
+		}
+		user = u
+		if u == nil {
+			user = AnonymousUser{}
+		}
+	}
+	c.Locals(userKey{}, &userCache{id: id, user: user})
+	return user, nil
+}
+
+// IsAuthenticated reports whether someone is logged in to the request:
+// the session holds a user id and, with Config.LoadUser, that user still
+// exists.
+func IsAuthenticated(c *fiber.Ctx) (bool, error) {
+	if _, ok := session.UserID(c); !ok {
+		return false, nil
+	}
+	if settings(c).LoadUser == nil {
+		return true, nil
+	}
+	user, err := CurrentUser(c)
+	if err != nil {
+		return false, err
+	}
+	_, anonymous := user.(AnonymousUser)
+	return !anonymous, nil
+}
