@@ -232,7 +232,7 @@ func CheckCSRF(c *fiber.Ctx) string {
 	source := "POST"
 	token := ""
 	if c.Method() == fiber.MethodPost {
-		token = formToken(c)
+		token = postValue(c, CSRFFieldName)
 	}
 	if token == "" {
 		token = c.Get(s.CSRF.HeaderName)
@@ -253,19 +253,21 @@ func CheckCSRF(c *fiber.Ctx) string {
 	return ""
 }
 
-// formToken reads the token from a urlencoded or multipart body (never from
-// the query string, which ends up in logs).
-func formToken(c *fiber.Ctx) string {
+// postValue returns the field name of a urlencoded or multipart request body,
+// "" when absent: never the query string (unlike c.FormValue, which looks
+// there first). CheckCSRF reads the token with it (tokens in query strings
+// end up in logs); LoginView and LogoutView read their form fields with it.
+func postValue(c *fiber.Ctx, name string) string {
 	ct := c.Get(fiber.HeaderContentType)
 	switch {
 	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
-		return string(c.Request().PostArgs().Peek(CSRFFieldName))
+		return string(c.Request().PostArgs().Peek(name))
 	case strings.HasPrefix(ct, fiber.MIMEMultipartForm):
 		form, err := c.MultipartForm()
-		if err != nil || len(form.Value[CSRFFieldName]) == 0 {
+		if err != nil || len(form.Value[name]) == 0 {
 			return ""
 		}
-		return form.Value[CSRFFieldName][0]
+		return form.Value[name][0]
 	}
 	return ""
 }

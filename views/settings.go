@@ -35,6 +35,18 @@ type Config struct {
 	// nil, nil means the user no longer exists: the request is then treated
 	// as anonymous. Nil LoadUser: "user" is a SessionUser holding the id.
 	LoadUser func(c *fiber.Ctx, id string) (any, error)
+	// Authenticate checks a username and password for LoginView (Django's
+	// authentication backends) and returns the user id to log in. For wrong
+	// credentials — unknown user and wrong password alike — it returns an
+	// error wrapping ErrInvalidCredentials, which LoginView answers with the
+	// form and a message that says nothing of which was wrong; any other error
+	// is a server failure (500). It should take as long for an unknown user
+	// as for a wrong password (compare against a dummy hash), so that timing
+	// does not tell which usernames exist. LoginView calls it only with a
+	// non-empty, valid UTF-8 username of at most MaxUsernameLength bytes and
+	// password of at most MaxPasswordLength bytes. A LoginView can override
+	// it with its own Authenticate hook.
+	Authenticate func(c *fiber.Ctx, username, password string) (userID string, err error)
 	// CSRF configures the CSRF protection.
 	CSRF CSRFConfig
 	// Logger receives the warnings views log (405, 410, CSRF failures);

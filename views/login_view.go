@@ -1,0 +1,292 @@
+package views
+
+import (
+	"errors"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/fiberviews/fiberviews/session"
+	"github.com/gofiber/fiber/v2"
+)
+
+// DefaultLoginTemplate is the page LoginView renders (Django's
+// registration/login.html). The templates package embeds a default; put a
+// file of that name in your template directory to replace it.
+const DefaultLoginTemplate = "registration/login.html"
+
+// Limits of the login form: longer values are refused as wrong credentials
+// without calling Authenticate (Django's username field holds 150
+// characters; a password hash needs no more than 4096 bytes, and refusing
+// more keeps a huge password from costing a hash).
+const (
+	MaxUsernameLength = 150
+	MaxPasswordLength = 4096
+)
+
+// LoginFailedMessage is what LoginView says after any failed login: it does
+// not tell an unknown username from a wrong password (Django's).
+const LoginFailedMessage = "Please enter a correct username and password. Note that both fields may be case-sensitive."
+
+// ErrInvalidCredentials is what Config.Authenticate (or an Authenticate hook)
+// returns, wrapped or not, for a username and password that do not match a
+// user: LoginView then shows the form again with LoginFailedMessage.
+var ErrInvalidCredentials = errors.New("views: invalid username or password")
+
+// LoginView shows a login form on GET and logs the user in on a valid POST
+// (Django's LoginView). Embed it in your own struct to override its hooks,
+// or use it as it is:
+//
+//	app.Use(views.Setup(views.Config{Authenticate: checkPassword, LoginRedirectURL: "home"}))
+//	urls.Path("login/", views.MustAsView(&views.LoginView{NextPage: "home"}), urls.Name("login"))
+//
+// GET renders GetTemplateNames (TemplateName, by default
+// registration/login.html) with GetContextData: title "Log in", site_name,
+// next (the safe next page the request names, for a hidden input),
+// redirect_field_name, username and form_error (after a failed POST), the
+// route's arguments, ExtraContext, and the request context of Render
+// (csrf_input among it).
+//
+// POST (CSRF-checked) reads the form fields "username" and "password" (from
+// the body only, never the query string) and calls the Authenticate hook,
+// which by default calls Config.Authenticate. On success it calls
+// session.Login (a new session key: no session fixation), rotates the CSRF
+// secret (RotateCSRFToken) and redirects (302) to GetSuccessURL: a safe next
+// (form field, then query string; see IsSafeRedirect), else GetNextPage
+// (NextPage, else Config.LoginRedirectURL). On failure — a wrong username or
+// password, an empty, invalid UTF-8 or overlong field — it renders the form
+// again with status 200 and LoginFailedMessage, keeping the username; the
+// password is never echoed back nor logged. Every response carries Django's
+// never-cache headers.
+//
+// With RedirectAuthenticatedUser, a logged-in user who opens the login page
+// is sent to GetSuccessURL instead.
+//
+// Hooks (define them on your struct; call v.LoginView.Hook(...) for the
+// default): Authenticate, GetNextPage, GetRedirectURL, GetSuccessURL,
+// GetSuccessURLAllowedHosts, and TemplateView's GetContextData,
+// GetTemplateNames and RenderToResponse. The fields are configuration shared
+// by every request: never write them in a hook.
+type LoginView struct {
+	TemplateView
+	// NextPage is where to go after logging in when the request names no
+	// safe next: a URL or a route name (see ResolveURL). Empty:
+	// Config.LoginRedirectURL.
+	NextPage string
+	// TemplateName is the login page. Default DefaultLoginTemplate.
+	// (TemplateView.TemplateName is not used.)
+	TemplateName string
+	// RedirectFieldName is the form or query field naming the page to go to
+	// next. Default Config.RedirectFieldName ("next").
+	RedirectFieldName string
+	// SuccessURLAllowedHosts are hosts besides the request's own that a next
+	// URL may point to ("host" or "host:port").
+	SuccessURLAllowedHosts []string
+	// ExtraContext is added last to the context of the login page: its keys
+	// win.
+	ExtraContext map[string]any
+	// RedirectAuthenticatedUser sends users who are already logged in to
+	// GetSuccessURL when they open the login page (Django's
+	// redirect_authenticated_user). Off by default, as in Django, so that a
+	// logged-in user can log in as someone else.
+	RedirectAuthenticatedUser bool
+
+	hooks        redirectHooks
+	authenticate func(c *fiber.Ctx, username, password string) (string, error)
+}
+
+const loginViewName = "views.LoginView"
+
+// setup binds LoginView: never cached, and the hooks of the outer view.
+func (v *LoginView) setup(s *spec) error {
+	if err := v.TemplateView.setup(s); err != nil {
+		return err
+	}
+	s.decorators = append(s.decorators, NeverCache)
+	h, err := bindRedirectHooks(s, loginViewName)
+	if err != nil {
+		return err
+	}
+	auth, err := hook(s, loginViewName, "Authenticate",
+		func(h interface {
+			Authenticate(*fiber.Ctx, string, string) (string, error)
+		}) func(*fiber.Ctx, string, string) (string, error) {
+			return h.Authenticate
+		})
+	if err != nil {
+		return err
+	}
+	s.onCommit(func() { v.hooks, v.authenticate = h, auth })
+	return nil
+}
+
+// loginForm is a failed login attempt, kept in c.Locals for GetContextData.
+type loginForm struct{ username, err string }
+
+type loginFormKey struct{}
+
+// Get renders the login form, or redirects a logged-in user when
+// RedirectAuthenticatedUser is set.
+func (v *LoginView) Get(c *fiber.Ctx) error {
+	if done, err := v.redirectAuthenticated(c); done || err != nil {
+		return err
+	}
+	return v.TemplateView.Get(c)
+}
+
+// Post checks the credentials and logs the user in (see LoginView).
+func (v *LoginView) Post(c *fiber.Ctx) error {
+	if done, err := v.redirectAuthenticated(c); done || err != nil {
+		return err
+	}
+	username, password := postValue(c, "username"), postValue(c, "password")
+	id, err := v.check(c, username, password)
+	if errors.Is(err, ErrInvalidCredentials) {
+		if !utf8.ValidString(username) || len(username) > MaxUsernameLength {
+			username = "" // not worth echoing back
+		}
+		c.Locals(loginFormKey{}, &loginForm{username: username, err: LoginFailedMessage})
+		ctx, err := v.contextData(c)
+		if err != nil {
+			return err
+		}
+		return v.renderResponse(c, ctx)
+	}
+	if err != nil {
+		return err
+	}
+	if err := session.Login(c, id); err != nil {
+		return err
+	}
+	RotateCSRFToken(c)
+	to, err := v.hooks.callSuccessURL(c, v)
+	if err != nil {
+		return err
+	}
+	if to == "" {
+		return &ConfigError{View: viewName(v.Outer(), loginViewName), Field: "NextPage",
+			Msg: "no URL to redirect to after login: set NextPage or Config.LoginRedirectURL"}
+	}
+	return c.Redirect(to, fiber.StatusFound)
+}
+
+// check refuses malformed credentials, then calls the Authenticate hook.
+func (v *LoginView) check(c *fiber.Ctx, username, password string) (string, error) {
+	if username == "" || password == "" || len(username) > MaxUsernameLength || len(password) > MaxPasswordLength ||
+		!utf8.ValidString(username) || !utf8.ValidString(password) {
+		return "", ErrInvalidCredentials
+	}
+	auth := v.authenticate
+	if auth == nil {
+		auth = v.Authenticate
+	}
+	id, err := auth(c, username, password)
+	if err == nil && id == "" {
+		return "", fmt.Errorf("views: %s: Authenticate returned an empty user id and no error: "+
+			"return the user's id, or an error wrapping views.ErrInvalidCredentials", viewName(v.Outer(), loginViewName))
+	}
+	return id, err
+}
+
+// redirectAuthenticated sends a logged-in user to GetSuccessURL when
+// RedirectAuthenticatedUser is set, and reports whether it did.
+func (v *LoginView) redirectAuthenticated(c *fiber.Ctx) (bool, error) {
+	if !v.RedirectAuthenticatedUser {
+		return false, nil
+	}
+	ok, err := IsAuthenticated(c)
+	if err != nil || !ok {
+		return false, err
+	}
+	to, err := v.hooks.callSuccessURL(c, v)
+	if err != nil {
+		return false, err
+	}
+	if to == c.Path() || to == c.OriginalURL() {
+		return false, &ConfigError{View: viewName(v.Outer(), loginViewName), Field: "RedirectAuthenticatedUser",
+			Msg: "redirection loop for an authenticated user: NextPage or Config.LoginRedirectURL points to the login page"}
+	}
+	return true, c.Redirect(to, fiber.StatusFound)
+}
+
+// Authenticate is the hook that checks a username and password and returns
+// the user id to log in, or an error wrapping ErrInvalidCredentials: by
+// default Config.Authenticate. LoginView calls it only with non-empty, valid
+// UTF-8 values within MaxUsernameLength and MaxPasswordLength.
+func (v *LoginView) Authenticate(c *fiber.Ctx, username, password string) (string, error) {
+	auth := settings(c).Authenticate
+	if auth == nil {
+		return "", &ConfigError{View: viewName(v.Outer(), loginViewName), Field: "Authenticate",
+			Msg: "no way to check passwords: set views.Config.Authenticate in views.Setup, or define Authenticate on your view"}
+	}
+	return auth(c, username, password)
+}
+
+// GetNextPage is the hook that returns where to go after a login when the
+// request names no safe next (Django's get_default_redirect_url): NextPage,
+// else Config.LoginRedirectURL, resolved (see ResolveURL).
+func (v *LoginView) GetNextPage(c *fiber.Ctx) (string, error) {
+	return resolveNextPage(c, v.NextPage, settings(c).LoginRedirectURL)
+}
+
+// GetRedirectURL is the hook that returns the next page the request asks
+// for: the RedirectFieldName form field, else query parameter, if
+// IsSafeRedirect accepts it with GetSuccessURLAllowedHosts; else "".
+func (v *LoginView) GetRedirectURL(c *fiber.Ctx) (string, error) {
+	return v.hooks.safeRedirectParam(c, v, v.RedirectFieldName), nil
+}
+
+// GetSuccessURL is the hook that returns where to go after the login:
+// GetRedirectURL, else GetNextPage.
+func (v *LoginView) GetSuccessURL(c *fiber.Ctx) (string, error) {
+	return v.hooks.defaultSuccessURL(c, v)
+}
+
+// GetSuccessURLAllowedHosts is the hook that returns the hosts a next URL may
+// point to besides the request's own: SuccessURLAllowedHosts.
+func (v *LoginView) GetSuccessURLAllowedHosts(c *fiber.Ctx) []string {
+	return v.SuccessURLAllowedHosts
+}
+
+// GetTemplateNames is the hook that lists the templates to try for the
+// login page: TemplateName, or DefaultLoginTemplate.
+func (v *LoginView) GetTemplateNames(c *fiber.Ctx) ([]string, error) {
+	if v.TemplateName != "" {
+		return []string{v.TemplateName}, nil
+	}
+	return []string{DefaultLoginTemplate}, nil
+}
+
+// GetContextData is the hook that builds the context of the login page:
+// TemplateView's (the route's arguments, "view"), then title "Log in",
+// site_name, next (GetRedirectURL) under "next" and under
+// RedirectFieldName, redirect_field_name, username and form_error (set after
+// a failed POST), then ExtraContext.
+func (v *LoginView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
+	ctx, err := v.TemplateView.GetContextData(c)
+	if err != nil {
+		return nil, err
+	}
+	s := settings(c)
+	next, err := v.hooks.callRedirectURL(c, v)
+	if err != nil {
+		return nil, err
+	}
+	field := v.RedirectFieldName
+	if field == "" {
+		field = s.RedirectFieldName
+	}
+	ctx["title"] = "Log in"
+	ctx[KeySiteName] = s.SiteName
+	ctx["next"] = next
+	ctx[field] = next
+	ctx["redirect_field_name"] = field
+	ctx["username"] = ""
+	ctx["form_error"] = ""
+	if f, ok := c.Locals(loginFormKey{}).(*loginForm); ok {
+		ctx["username"], ctx["form_error"] = f.username, f.err
+	}
+	for k, val := range v.ExtraContext {
+		ctx[k] = val
+	}
+	return ctx, nil
+}
