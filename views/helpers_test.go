@@ -15,6 +15,7 @@ import (
 
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/templates"
+	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
 	"github.com/gofiber/fiber/v2"
 )
@@ -145,6 +146,8 @@ type appOptions struct {
 	cfg      views.Config
 	engine   *templates.Engine
 	sessions bool
+	manager  *session.Manager // the sessions to use (implies sessions); nil: a new one
+	patterns []urls.Pattern   // a url table mounted after the helper routes
 }
 
 // newApp is a Fiber app with views.Setup, optionally an engine and real
@@ -160,7 +163,9 @@ func newApp(t testing.TB, o appOptions) *fiber.App {
 	if o.cfg.Logger == nil {
 		o.cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if o.sessions {
+	if o.manager != nil {
+		app.Use(o.manager.Middleware())
+	} else if o.sessions {
 		app.Use(newSessions(t).Middleware())
 	}
 	app.Use(views.Setup(o.cfg))
@@ -177,6 +182,17 @@ func newApp(t testing.TB, o appOptions) *fiber.App {
 		return c.SendString("out")
 	})
 	app.Get("/_token", func(c *fiber.Ctx) error { return c.SendString(views.CSRFToken(c)) })
+	app.Get("/_whoami", func(c *fiber.Ctx) error {
+		id, _ := session.UserID(c)
+		return c.SendString("user=" + id)
+	})
+	if o.patterns != nil {
+		r, err := urls.Compile(o.patterns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Mount(app)
+	}
 	return app
 }
 
