@@ -309,7 +309,9 @@ func (v *loginNextPageHook) GetNextPage(c *fiber.Ctx) (string, error) { return "
 
 type loginRedirectURLHook struct{ views.LoginView }
 
-func (v *loginRedirectURLHook) GetRedirectURL(c *fiber.Ctx) (string, error) { return "/from-hook/", nil }
+func (v *loginRedirectURLHook) GetRedirectURL(c *fiber.Ctx) (string, error) {
+	return "/from-hook/", nil
+}
 
 type loginSuccessURLHook struct{ views.LoginView }
 
