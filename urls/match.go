@@ -235,14 +235,18 @@ func unhex(c byte) int {
 const upperhex = "0123456789ABCDEF"
 
 // resolve finds the first pattern matching the decoded table-relative path.
-func (r *Resolver) resolve(s string, vals []span) *pattern {
+// It returns the pattern and its parameters' spans in s: vals resliced, or a
+// new slice when vals has too little capacity for the pattern. Use the
+// returned slice, never vals.
+func (r *Resolver) resolve(s string, vals []span) (*pattern, []span) {
 	for _, p := range r.patterns {
-		if len(vals) < len(p.params) {
+		if cap(vals) < len(p.params) {
 			vals = make([]span, len(p.params))
 		}
-		if p.match(s, false, vals[:len(p.params)]) == mYes {
-			return p
+		vals = vals[:len(p.params)]
+		if p.match(s, false, vals) == mYes {
+			return p, vals
 		}
 	}
-	return nil
+	return nil, nil
 }

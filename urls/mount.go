@@ -170,7 +170,7 @@ func (m *mount) fallback(c *fiber.Ctx) error {
 		// Fiber routed on the raw path; Django matches the decoded one.
 		path = decodePath(rest)
 		var stack [8]span
-		if p := m.r.resolve(path, stack[:]); p != nil {
+		if p, _ := m.r.resolve(path, stack[:0]); p != nil {
 			e := &m.entries[p.idx]
 			fc.SetUserValue(ctxKey, e)
 			return p.handler(c)
@@ -199,7 +199,8 @@ func (m *mount) slashable(c *fiber.Ctx, path string) bool {
 		return false
 	}
 	var stack [8]span
-	return m.r.resolve(path, stack[:]) != nil
+	p, _ := m.r.resolve(path, stack[:0])
+	return p != nil
 }
 
 func (m *mount) redirectSlash(c *fiber.Ctx, raw string) error {
@@ -296,12 +297,12 @@ func (r *Resolver) Resolve(path string) (*Match, bool) {
 		return nil, false
 	}
 	d := decodePath(path[len(v.prefix)+1:])
-	vals := make([]span, 8)
-	p := r.resolve(d, vals)
+	var stack [8]span
+	p, vals := r.resolve(d, stack[:0])
 	if p == nil {
 		return nil, false
 	}
-	return p.newMatch(d, vals[:len(p.params)])
+	return p.newMatch(d, vals)
 }
 
 // values re-matches the request path for e's pattern.

@@ -1,12 +1,17 @@
 package urls
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
@@ -202,6 +207,64 @@ func TestAppendSlashNeverSchemeRelative(t *testing.T) {
 	if got := do(t, app, "GET", "/%2Fevil.example/"); got.body != "p p=string(/evil.example)" {
 		t.Fatalf("following the redirect: %d %q", got.status, got.body)
 	}
+}
+
+// A backslash reads as a slash in browsers: "/\evil.example/" would go to
+// //evil.example.
+func TestAppendSlashNeverBackslashHost(t *testing.T) {
+	r := mustCompile(t, []Pattern{Path("<path:p>/", echo, Name("p"))})
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	r.Mount(app)
+	for _, tc := range []struct{ path, loc string }{
+		{`/\evil.example`, `/%5Cevil.example/`},
+		{`/\\evil.example`, `/%5C\evil.example/`},
+		{`/\/evil.example`, `/%5C/evil.example/`},
+		{`/\evil.example?next=1`, `/%5Cevil.example/?next=1`},
+		{`/a\b`, `/a\b/`}, // not leading: a same-origin path
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			got := do(t, app, "GET", tc.path)
+			if got.status != 301 || got.header.Get("Location") != tc.loc {
+				t.Fatalf("got %d %q, want 301 %q", got.status, got.header.Get("Location"), tc.loc)
+			}
+		})
+	}
+	if got := do(t, app, "GET", "/%5Cevil.example/"); got.body != `p p=string(\evil.example)` {
+		t.Fatalf("following the redirect: %d %q", got.status, got.body)
+	}
+	t.Run("over TCP", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Skip(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- app.Listener(ln) }()
+		defer func() {
+			if err := app.Shutdown(); err != nil {
+				t.Error(err)
+			}
+			<-done
+		}()
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(conn, "GET /\\evil.example HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 301 || resp.Header.Get("Location") != "/%5Cevil.example/" {
+			t.Fatalf("got %d %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
 }
 
 func TestAppendSlashGroupRoot(t *testing.T) {
@@ -523,6 +586,22 @@ func TestManyParameters(t *testing.T) {
 	// Percent-encoded: the fallback resolves it.
 	if got := do(t, app, "GET", strings.Replace(u, "/0/", "/%30/", 1)); got.body != want.String() {
 		t.Fatalf("encoded: %q", got.body)
+	}
+	// Resolver.Resolve, outside a request: more parameters than its stack.
+	m, ok := r.Resolve(u)
+	if !ok {
+		t.Fatalf("Resolve(%q): no match", u)
+	}
+	if got := describe(m); got != want.String() {
+		t.Fatalf("Resolve(%q): %q, want %q", u, got, want.String())
+	}
+	// Past the first pattern: a later one with more parameters than the first.
+	r2 := mustCompile(t, []Pattern{
+		Path("x/<int:a>/", echo, Name("few")),
+		Path(route.String(), echo, Name("many")),
+	})
+	if m, ok := r2.Resolve(u); !ok || describe(m) != want.String() {
+		t.Fatalf("Resolve(%q) after a short pattern: %v %v", u, m, ok)
 	}
 }
 

@@ -525,9 +525,18 @@ func quoteLiteral(s string) string {
 	return string(appendQuoted(make([]byte, 0, quotedLen(s)), s))
 }
 
+// escapeLeadingSlashes keeps a path from reading as a scheme-relative URL:
+// Django's escape_leading_slashes turns "//host" into "/%2Fhost". Browsers
+// also read a backslash as a slash ("/\host" goes to //host), so a leading
+// "/\" becomes "/%5C".
 func escapeLeadingSlashes(s string) string {
-	if strings.HasPrefix(s, "//") {
-		return "/%2F" + s[2:]
+	if len(s) >= 2 && s[0] == '/' {
+		switch s[1] {
+		case '/':
+			return "/%2F" + s[2:]
+		case '\\':
+			return "/%5C" + s[2:]
+		}
 	}
 	return s
 }
