@@ -179,3 +179,68 @@ func ExampleResolver_HasName() {
 	// /accounts/logout/ false
 	// https://example.com/ false
 }
+
+// UUID returns a <uuid:…> parameter as a uuid.UUID; the route only matches
+// lowercase, hyphenated UUIDs, as in Django.
+func ExampleUUID() {
+	order := func(c *fiber.Ctx) error {
+		id, err := urls.UUID(c, "id")
+		if err != nil {
+			return err
+		}
+		return c.SendString(fmt.Sprintf("order %s (version %d)", id, id.Version()))
+	}
+	r := urls.MustCompile([]urls.Pattern{
+		urls.Path("orders/<uuid:id>/", order, urls.Name("order")),
+	})
+	app := fiber.New()
+	r.Mount(app)
+	get(app, "/orders/6ba7b810-9dad-11d1-80b4-00c04fd430c8/")
+	get(app, "/orders/6BA7B810-9DAD-11D1-80B4-00C04FD430C8/")
+	// Output:
+	// 200  order 6ba7b810-9dad-11d1-80b4-00c04fd430c8 (version 1)
+	// 404  Cannot GET /orders/6BA7B810-9DAD-11D1-80B4-00C04FD430C8/
+}
+
+// Namespaces nest with Include: a name inside them is reversed as
+// "outer:inner:name", outermost first.
+func ExampleResolver_Reverse_nestedNamespace() {
+	r := urls.MustCompile([]urls.Pattern{
+		urls.Include("api/", []urls.Pattern{
+			urls.Include("v1/", []urls.Pattern{
+				urls.Path("users/<int:id>/", home, urls.Name("user")),
+			}, urls.Namespace("v1")),
+		}, urls.Namespace("api")),
+	})
+	app := fiber.New()
+	r.Mount(app.Group("/site"))
+
+	fmt.Println(r.Reverse("api:v1:user", 7))
+	_, err := r.Reverse("v1:user", 7) // the outer namespace is required
+	fmt.Println(err != nil)
+	m, _ := r.Resolve("/site/api/v1/users/7/")
+	fmt.Println(m.ViewName, m.Namespaces)
+	// Output:
+	// /site/api/v1/users/7/ <nil>
+	// true
+	// api:v1:user [api v1]
+}
+
+// Resolver.Resolve matches a path outside a request, like Django's
+// resolve(): the path is one Reverse returns, mount prefix included.
+func ExampleResolver_Resolve() {
+	r := urls.MustCompile(table)
+	app := fiber.New()
+	r.Mount(app.Group("/blog"))
+
+	m, ok := r.Resolve("/blog/articles/2024/hello-world/?page=2")
+	fmt.Println(ok, m.ViewName, m.Route, m.Kwargs)
+	m, ok = r.Resolve("/blog/accounts/7/")
+	fmt.Println(ok, m.ViewName, m.Namespace, m.Name, m.Kwargs)
+	_, ok = r.Resolve("/blog/articles/abc/")
+	fmt.Println(ok)
+	// Output:
+	// true article articles/<int:year>/<slug:slug>/ map[slug:hello-world year:2024]
+	// true accounts:profile accounts profile map[id:7]
+	// false
+}
