@@ -22,8 +22,16 @@ var (
 	// JSONSerializer.
 	ErrNotSerializable = errors.New("session: value cannot be stored as JSON")
 
-	// ErrEmptyUserID is returned by Login for an empty user id.
+	// ErrEmptyUserID is returned by Login, and by the Manager's Sessions, LogoutAll and LogoutSession,
+	// for an empty user id.
 	ErrEmptyUserID = errors.New("session: empty user id")
+
+	// ErrInvalidUserID is wrapped by the error Login, and the Manager's Sessions, LogoutAll and
+	// LogoutSession, return for a user id that is not valid UTF-8 or is longer than MaxUserIDLen
+	// bytes. Session records are JSON, which cannot hold invalid UTF-8: such an id would be stored
+	// altered, and the session would load as another user. Pass the user's primary key as text
+	// (strconv.Itoa, a UUID's String, …); hex- or base64-encode binary ids.
+	ErrInvalidUserID = errors.New("session: invalid user id")
 
 	// ErrNotLoggedIn is returned by the functions that act on the current user's sessions
 	// (LogoutOthers, Sessions, LogoutSession, UpdateAuthHash) when the request is anonymous.

@@ -167,8 +167,16 @@ type Info struct {
 }
 
 // Sessions returns the live sessions of userID, most recently seen first, pruning dead entries from
-// the user's index on the way. It reads the user's index and each listed session: no scan.
+// the user's index on the way. It reads the user's index and each listed session: no scan. A user id
+// Login would refuse is an error wrapping ErrEmptyUserID or ErrInvalidUserID.
 func (m *Manager) Sessions(userID string) ([]Info, error) {
+	if err := checkUserID(userID); err != nil {
+		return nil, err
+	}
+	return m.sessions(userID)
+}
+
+func (m *Manager) sessions(userID string) ([]Info, error) {
 	if m.closed.Load() {
 		return nil, ErrClosed
 	}
@@ -194,8 +202,12 @@ func (m *Manager) Sessions(userID string) ([]Info, error) {
 // LogoutAll logs out every session of userID, everywhere (e.g. from an admin action or after a
 // password reset): their rows are deleted, so their cookies then load as anonymous sessions. Logout
 // hooks do not run. A request of that user still running keeps its in-memory state until it ends, but
-// cannot write the session back on storages implementing Replacer.
+// cannot write the session back on storages implementing Replacer. A user id Login would refuse is an
+// error wrapping ErrEmptyUserID or ErrInvalidUserID.
 func (m *Manager) LogoutAll(userID string) error {
+	if err := checkUserID(userID); err != nil {
+		return err
+	}
 	if m.closed.Load() {
 		return ErrClosed
 	}
@@ -203,8 +215,16 @@ func (m *Manager) LogoutAll(userID string) error {
 }
 
 // LogoutSession logs out the session of userID whose Info.ID is id. It returns an error wrapping
-// ErrUnknownSession when the user has no such session.
+// ErrUnknownSession when the user has no such session, and one wrapping ErrEmptyUserID or
+// ErrInvalidUserID for a user id Login would refuse.
 func (m *Manager) LogoutSession(userID, id string) error {
+	if err := checkUserID(userID); err != nil {
+		return err
+	}
+	return m.logoutSession(userID, id)
+}
+
+func (m *Manager) logoutSession(userID, id string) error {
 	if m.closed.Load() {
 		return ErrClosed
 	}

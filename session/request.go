@@ -11,11 +11,12 @@ import (
 // belonged to another user, or to this user with a stale auth hash, in which case they are dropped —
 // and the session is recorded in the user's index for Sessions, LogoutOthers and LogoutAll. The
 // session is written before Login returns; the cookie is set when the request ends. On error the
-// request is anonymous (never half logged in). Errors wrap ErrEmptyUserID, ErrNoMiddleware,
-// ErrStorage or ErrAuthHash.
+// request is anonymous (never half logged in). Errors wrap ErrEmptyUserID, ErrInvalidUserID,
+// ErrNoMiddleware, ErrStorage or ErrAuthHash. An empty or invalid user id (not valid UTF-8, or longer
+// than MaxUserIDLen bytes) is rejected before anything is read or changed: the session stays as it was.
 func Login(c *fiber.Ctx, userID string) error {
-	if userID == "" {
-		return ErrEmptyUserID
+	if err := checkUserID(userID); err != nil {
+		return err
 	}
 	s, err := Get(c)
 	if err != nil {
@@ -93,7 +94,7 @@ func Sessions(c *fiber.Ctx) ([]Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	infos, err := s.m.Sessions(uid)
+	infos, err := s.m.sessions(uid)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +137,7 @@ func LogoutSession(c *fiber.Ctx, id string) error {
 		s.resetLocked()
 		return nil
 	}
-	return s.m.LogoutSession(uid, id)
+	return s.m.logoutSession(uid, id)
 }
 
 // UpdateAuthHash stores the logged-in user's current Config.AuthHash in the request's session and
