@@ -6,7 +6,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/gofiber/fiber/v2"
@@ -238,4 +240,155 @@ func ExampleManager_LogoutAll() {
 	// Output:
 	// 3 sessions
 	// 0 sessions
+}
+
+// A "your devices" page: the user's live sessions, most recently seen first, the request's own
+// marked Current. Info.ID identifies a session to LogoutSession without revealing its key.
+func ExampleSessions() {
+	db, cleanup := tempDB()
+	defer cleanup()
+	m, err := session.New(session.Config{Database: db})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+
+	app := fiber.New()
+	app.Use(m.Middleware())
+	app.Post("/login", func(c *fiber.Ctx) error { return session.Login(c, "dave") })
+	app.Get("/devices", func(c *fiber.Ctx) error {
+		infos, err := session.Sessions(c)
+		if err != nil {
+			return err // session.ErrNotLoggedIn for an anonymous visitor
+		}
+		var lines []string
+		for _, in := range infos {
+			lines = append(lines, fmt.Sprintf("%s current=%v id=%d chars, expires after last seen: %v",
+				in.UserAgent, in.Current, len(in.ID), in.Expires.After(in.LastSeen)))
+		}
+		slices.Sort(lines) // for a stable output: LastSeen has a one-second resolution
+		return c.SendString(strings.Join(lines, "\n"))
+	})
+
+	phone, laptop := &browser{app: app, agent: "Phone"}, &browser{app: app, agent: "Laptop"}
+	phone.do("POST", "/login")
+	laptop.do("POST", "/login")
+	fmt.Println(laptop.do("GET", "/devices"))
+	fmt.Println((&browser{app: app}).do("GET", "/devices"))
+	// Output:
+	// Laptop current=true id=16 chars, expires after last seen: true
+	// Phone current=false id=16 chars, expires after last seen: true
+	// session: the request is not logged in
+}
+
+// After a password change, UpdateAuthHash keeps the session that changed it logged in, while the
+// user's other sessions, whose stored auth hash no longer matches, load as anonymous.
+func ExampleUpdateAuthHash() {
+	db, cleanup := tempDB()
+	defer cleanup()
+	passwordHashes := map[string]string{"erin": "hash-v1"}
+	m, err := session.New(session.Config{
+		Database: db,
+		// In a real site: an HMAC over the stored password hash, never the hash itself.
+		AuthHash: func(userID string) (string, error) { return "hmac(" + passwordHashes[userID] + ")", nil },
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+
+	app := fiber.New()
+	app.Use(m.Middleware())
+	app.Post("/login", func(c *fiber.Ctx) error { return session.Login(c, "erin") })
+	app.Post("/password", func(c *fiber.Ctx) error {
+		id, ok := session.UserID(c)
+		if !ok {
+			return fiber.ErrForbidden
+		}
+		passwordHashes[id] = "hash-v2" // … store the new password's hash …
+		return session.UpdateAuthHash(c)
+	})
+	app.Get("/whoami", func(c *fiber.Ctx) error {
+		id, _ := session.UserID(c)
+		return c.SendString("user=" + id)
+	})
+
+	laptop, phone := &browser{app: app}, &browser{app: app}
+	laptop.do("POST", "/login")
+	phone.do("POST", "/login")
+	laptop.do("POST", "/password")
+	fmt.Println("laptop:", laptop.do("GET", "/whoami"))
+	fmt.Println("phone:", phone.do("GET", "/whoami"))
+	// Output:
+	// laptop: user=erin
+	// phone: user=
+}
+
+// A "remember me" checkbox: thirty days when ticked, otherwise a cookie the browser drops when it
+// closes. SetExpiry is stored with the session, so later saves keep it.
+func ExampleSession_SetExpiry() {
+	db, cleanup := tempDB()
+	defer cleanup()
+	m, err := session.New(session.Config{Database: db})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+
+	app := fiber.New()
+	app.Use(m.Middleware())
+	app.Post("/login", func(c *fiber.Ctx) error {
+		if err := session.Login(c, "frank"); err != nil {
+			return err
+		}
+		s, err := session.Get(c)
+		if err != nil {
+			return err
+		}
+		if c.Query("remember") == "on" {
+			s.SetExpiry(30 * 24 * time.Hour)
+		} else {
+			s.SetExpiry(0) // until the browser closes
+		}
+		return nil
+	})
+
+	for _, target := range []string{"/login?remember=on", "/login"} {
+		resp, err := app.Test(httptest.NewRequest("POST", target, nil), -1)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, ck := range resp.Cookies() {
+			if ck.Name == "sessionid" {
+				fmt.Printf("%s: Max-Age=%d, Expires set: %v\n", target, ck.MaxAge, !ck.Expires.IsZero())
+			}
+		}
+		resp.Body.Close()
+	}
+	// Output:
+	// /login?remember=on: Max-Age=2592000, Expires set: true
+	// /login: Max-Age=0, Expires set: false
+}
+
+// Several servers share sessions through Redis. (Not run here: it needs a Redis server.)
+func ExampleOpenRedis() {
+	st, err := session.OpenRedis("redis://localhost:6379/0")
+	if err != nil {
+		fmt.Println(err) // wraps session.ErrStorage when the server does not answer
+		return
+	}
+	defer st.Close() // a Storage given in Config stays the caller's to close
+	m, err := session.New(session.Config{Storage: st, CookieSecure: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+
+	app := fiber.New()
+	app.Use(m.Middleware())
 }
