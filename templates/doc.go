@@ -26,11 +26,13 @@
 //   - fiberviews/base.html: the layout of the default pages when
 //     Config.Layout is empty (title, site_name);
 //   - registration/login.html: the login form (title, site_name,
-//     csrf_input, next, username, form_error);
+//     csrf_input, next, redirect_field_name, username, form_error);
 //   - registration/logged_out.html: after logout (title, site_name,
 //     login_url);
 //   - csrf_failure.html: the 403 page of a failed CSRF check (reason,
-//     no_cookie).
+//     no_cookie);
+//   - 500.html: the page of views.ErrorHandler for a server error (title,
+//     site_name).
 //
 // A file of the same name in Config.Dir replaces a default.
 //

@@ -47,5 +47,5 @@ func ExampleNew() {
 func ExampleDefault() {
 	fmt.Println(templates.Default().Names())
 	// Output:
-	// [csrf_failure fiberviews/base registration/logged_out registration/login]
+	// [500 csrf_failure fiberviews/base registration/logged_out registration/login]
 }

@@ -42,6 +42,10 @@ func TestLoginRequired(t *testing.T) {
 				}
 				return id, nil
 			}}, path: "/profile/", status: 302, location: "/accounts/login/?next=/profile/"},
+		{name: "logged in, but LoadUser returns a nil *User", login: "gone",
+			cfg: views.Config{LoadUser: func(c *fiber.Ctx, id string) (any, error) {
+				return (*siteUser)(nil), nil
+			}}, path: "/profile/", status: 302, location: "/accounts/login/?next=/profile/"},
 		{name: "logged in, LoadUser finds the user", login: "here",
 			cfg:  views.Config{LoadUser: func(c *fiber.Ctx, id string) (any, error) { return "user " + id, nil }},
 			path: "/profile/", status: 200},

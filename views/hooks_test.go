@@ -248,6 +248,12 @@ type ambiguousGet struct {
 	getMixin
 }
 
+// Go drops the mixins' methods from the ambiguous views' method sets (which
+// is what AsView reports); these references keep linters from calling them
+// unused.
+var _, _ = ctxMixin.GetContextData, getMixin.Get
+var _, _ = ambiguousHook{}.ctxMixin, ambiguousGet{}.getMixin
+
 type twoBases struct {
 	views.TemplateView
 	views.RedirectView
@@ -393,27 +399,5 @@ func TestUnboundBaseMethods(t *testing.T) {
 	}
 	if got := cl.do("GET", "/r/7", nil); got.header.Get("Location") != "/to/7/" {
 		t.Errorf("unbound RedirectView: %d %q", got.status, got.header.Get("Location"))
-	}
-}
-
-// TestAmbiguityPremise shows what AsView guards against: Go compiles these
-// views and silently drops the ambiguous method from their method sets, so
-// without the registration error the base's hook (or GET) would just vanish.
-func TestAmbiguityPremise(t *testing.T) {
-	var a ambiguousHook
-	if _, ok := any(&a).(interface {
-		GetContextData(*fiber.Ctx) (map[string]any, error)
-	}); ok {
-		t.Fatal("Go kept the ambiguous GetContextData")
-	}
-	if ctx, err := a.ctxMixin.GetContextData(nil); ctx != nil || err != nil { // reachable only when qualified
-		t.Fatal(ctx, err)
-	}
-	var g ambiguousGet
-	if _, ok := any(&g).(interface{ Get(*fiber.Ctx) error }); ok {
-		t.Fatal("Go kept the ambiguous Get")
-	}
-	if err := g.getMixin.Get(nil); err != nil {
-		t.Fatal(err)
 	}
 }

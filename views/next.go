@@ -73,19 +73,25 @@ func bindRedirectHooks(s *spec, owner string) (redirectHooks, error) {
 	if h.nextPage, err = hook(s, owner, "GetNextPage",
 		func(v interface {
 			GetNextPage(*fiber.Ctx) (string, error)
-		}) stringHook { return v.GetNextPage }); err != nil {
+		}) stringHook {
+			return v.GetNextPage
+		}); err != nil {
 		return h, err
 	}
 	if h.redirectURL, err = hook(s, owner, "GetRedirectURL",
 		func(v interface {
 			GetRedirectURL(*fiber.Ctx) (string, error)
-		}) stringHook { return v.GetRedirectURL }); err != nil {
+		}) stringHook {
+			return v.GetRedirectURL
+		}); err != nil {
 		return h, err
 	}
 	if h.successURL, err = hook(s, owner, "GetSuccessURL",
 		func(v interface {
 			GetSuccessURL(*fiber.Ctx) (string, error)
-		}) stringHook { return v.GetSuccessURL }); err != nil {
+		}) stringHook {
+			return v.GetSuccessURL
+		}); err != nil {
 		return h, err
 	}
 	h.allowedHosts, err = hook(s, owner, "GetSuccessURLAllowedHosts",

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/gofiber/fiber/v2"
 )
@@ -26,8 +27,12 @@ type RedirectView struct {
 	Base
 	// URL is the target. "%(name)s" is replaced by the route argument name
 	// (Django's syntax: urls.Resolve(c).Kwargs, or the Fiber route
-	// parameter); "%%" is a literal "%"; any other "%" is kept, so
-	// percent-encoded URLs need no escaping.
+	// parameter), percent-escaped so that it stays inside the path: "?",
+	// "#", "%", "\", spaces, control and non-ASCII characters are escaped,
+	// "/" is kept, and a value that would start the URL with "//" cannot make
+	// it scheme-relative (nor, at the very start, give it a scheme). "%%" is
+	// a literal "%"; any other "%" is kept, so percent-encoded URLs need no
+	// escaping.
 	URL string
 	// PatternName is a route name reversed with the route's arguments when
 	// URL is empty.
@@ -142,9 +147,22 @@ func (v *RedirectView) GetRedirectURL(c *fiber.Ctx) (string, error) {
 				return "", fmt.Errorf("views: RedirectView URL %q needs the route argument %q, which the route does not have (it has %v)",
 					v.URL, p.key, sortedKeys(args))
 			}
-			fmt.Fprint(&b, val)
+			b.WriteString(urlquote.Quote(fmt.Sprint(val)))
 		}
 		target = b.String()
+		if len(parts) > 0 && (parts[0].key != "" || len(parts[0].lit) < 2) {
+			// The start of the URL comes from a route argument: "/%(p)s" with
+			// p = "/evil.com" must not become the scheme-relative "//evil.com",
+			// nor "%(p)s" with p = "http:/evil.com" an absolute URL.
+			target = urlquote.EscapeLeadingSlashes(target)
+			if parts[0].key != "" {
+				end := strings.IndexAny(target, "/?#")
+				if end < 0 {
+					end = len(target)
+				}
+				target = strings.ReplaceAll(target[:end], ":", "%3A") + target[end:]
+			}
+		}
 	case v.PatternName != "":
 		var err error
 		if args := routeArgs(c); len(args) > 0 {

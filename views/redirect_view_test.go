@@ -29,6 +29,9 @@ func TestRedirectView(t *testing.T) {
 		urls.Path("gone/", rv(views.RedirectView{})),
 		urls.Path("missing-arg/", rv(views.RedirectView{URL: "/x/%(id)s/"})),
 		urls.Path("external/", rv(views.RedirectView{URL: "https://example.org/path?a=1"})),
+		urls.Path("str/<str:x>/", rv(views.RedirectView{URL: "/%(x)s/"})),
+		urls.Path("path/<path:p>", rv(views.RedirectView{URL: "/%(p)s"})),
+		urls.Path("bare/<path:p>", rv(views.RedirectView{URL: "%(p)s"})),
 	})
 	cases := []struct {
 		name     string
@@ -51,6 +54,14 @@ func TestRedirectView(t *testing.T) {
 		{"pattern name without args", "GET", "/pattern-none/", 302, "/home/", ""},
 		{"absolute URL", "GET", "/external/", 302, "https://example.org/path?a=1", ""},
 		{"empty: 410 Gone", "GET", "/gone/", 410, "", ""},
+		{"CR LF in an argument cannot split the header", "GET", "/str/a%0D%0ASet-Cookie:%20x=1/", 302, "/a%0D%0ASet-Cookie:%20x=1/", ""},
+		{"backslash in an argument is escaped", "GET", "/str/%5Cevil.example/", 302, "/%5Cevil.example/", ""},
+		{"? and # in an argument stay in the path", "GET", "/str/a%3Fb%23c/", 302, "/a%3Fb%23c/", ""},
+		{"space and non-ASCII are escaped", "GET", "/str/a%20%C3%A9/", 302, "/a%20%C3%A9/", ""},
+		{"an argument cannot make the URL scheme-relative", "GET", "/path/%2Fevil.example", 302, "/%2Fevil.example", ""},
+		{"nor a bare one", "GET", "/bare/%2F%2Fevil.example", 302, "/%2Fevil.example", ""},
+		{"a path argument keeps its slashes", "GET", "/path/a/b/c", 302, "/a/b/c", ""},
+		{"nor give it a scheme", "GET", "/bare/http:/evil.example/x:y", 302, "http%3A/evil.example/x:y", ""},
 		{"HEAD redirects", "HEAD", "/old/1/", 302, "/new/1/", ""},
 		{"OPTIONS redirects, as in Django", "OPTIONS", "/old/1/", 302, "/new/1/", ""},
 		{"POST is CSRF-checked first", "POST", "/old/1/", 403, "", ""},

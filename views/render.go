@@ -1,6 +1,8 @@
 package views
 
 import (
+	"reflect"
+
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/gofiber/fiber/v2"
@@ -113,12 +115,25 @@ func CurrentUser(c *fiber.Ctx) (any, error) {
 			return nil, err
 		}
 		user = u
-		if u == nil {
+		if isNil(u) {
 			user = AnonymousUser{}
 		}
 	}
 	c.Locals(userKey{}, &userCache{id: id, user: user})
 	return user, nil
+}
+
+// isNil reports whether v is nil or a nil pointer, map, slice or func (a
+// LoadUser returning (*User)(nil), nil means "no such user" too).
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Interface, reflect.Chan:
+		return rv.IsNil()
+	}
+	return false
 }
 
 // IsAuthenticated reports whether someone is logged in to the request:

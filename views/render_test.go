@@ -25,6 +25,8 @@ func TestRenderUserContext(t *testing.T) {
 		switch id {
 		case "gone":
 			return nil, nil
+		case "typed-nil":
+			return (*siteUser)(nil), nil
 		case "broken":
 			return nil, errors.New("users table is down")
 		}
@@ -41,6 +43,7 @@ func TestRenderUserContext(t *testing.T) {
 		{"anonymous", load, "u.html", "", 200, "user=AnonymousUser name= id= auth=false site=Example mine=1"},
 		{"LoadUser", load, "u.html", "7", 200, "user={7 user7} name=user7 id=7 auth=true"},
 		{"LoadUser: the user no longer exists", load, "u.html", "gone", 200, "user=AnonymousUser name= id= auth=false"},
+		{"LoadUser: a typed nil pointer is no user too", load, "u.html", "typed-nil", 200, "user=AnonymousUser name= id= auth=false"},
 		{"no LoadUser: SessionUser", nil, "id.html", "9", 200, "user=9 id=9 auth=true"},
 		{"LoadUser fails: 500", load, "u.html", "broken", 500, "users table is down"},
 	}

@@ -32,7 +32,8 @@ type Config struct {
 	RedirectFieldName string
 	// LoadUser turns the user id the session holds into the user value
 	// templates see as "user" (e.g. a *User from your database). Returning
-	// nil, nil means the user no longer exists: the request is then treated
+	// nil (or a nil pointer such as (*User)(nil)) and no error means the user
+	// no longer exists: the request is then treated
 	// as anonymous. Nil LoadUser: "user" is a SessionUser holding the id.
 	LoadUser func(c *fiber.Ctx, id string) (any, error)
 	// Authenticate checks a username and password for LoginView (Django's

@@ -1,0 +1,105 @@
+package views_test
+
+import (
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/fiberviews/fiberviews/templates"
+	"github.com/fiberviews/fiberviews/views"
+	"github.com/gofiber/fiber/v2"
+)
+
+func TestErrorHandler(t *testing.T) {
+	secret := "open /srv/site/secret.db: SELECT password FROM users"
+	routes := func(app *fiber.App) {
+		app.Get("/fail", func(c *fiber.Ctx) error { return errors.New(secret) })
+		app.Get("/fiber-500", func(c *fiber.Ctx) error { return fiber.NewError(503, secret) })
+		app.Get("/teapot", func(c *fiber.Ctx) error { return fiber.NewError(418, "I'm a teapot") })
+		app.Get("/missing-template", func(c *fiber.Ctx) error { return views.Render(c, 200, "nope.html", nil) })
+	}
+	site, err := templates.New(templates.Config{FS: fstest.MapFS{"500.html": {Data: []byte(`site 500: {{ .title }}`)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		engine *templates.Engine
+		path   string
+		status int
+		want   string
+		logged bool
+	}{
+		{"an error is a generic 500", nil, "/fail", 500, "Server Error (500)", true},
+		{"a fiber.Error of 500 or more too", nil, "/fiber-500", 500, "Server Error (500)", true},
+		{"a missing template names no path", nil, "/missing-template", 500, "Server Error (500)", true},
+		{"a fiber.Error below 500 keeps its status and message", nil, "/teapot", 418, "I'm a teapot", false},
+		{"no route: 404", nil, "/nowhere", 404, "Cannot GET /nowhere", false},
+		{"the site's 500.html", site, "/fail", 500, "site 500: Server Error (500)", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			logs := &testLogger{}
+			cfg := fiber.Config{ErrorHandler: views.ErrorHandler}
+			if tc.engine != nil {
+				cfg.Views = tc.engine
+			}
+			app := fiber.New(cfg)
+			app.Use(views.Setup(views.Config{Logger: logs.logger()}))
+			routes(app)
+			r := newClient(t, app).do("GET", tc.path, nil)
+			if r.status != tc.status || !strings.Contains(r.body, tc.want) {
+				t.Fatalf("%d %q, want %d containing %q", r.status, r.body, tc.status, tc.want)
+			}
+			if strings.Contains(r.body, "secret") || strings.Contains(r.body, "/srv/") || strings.Contains(r.body, "nope.html") {
+				t.Errorf("the body leaks the error: %q", r.body)
+			}
+			if got := strings.Contains(logs.String(), "Internal Server Error"); got != tc.logged {
+				t.Errorf("logged: %v, want %v:\n%s", got, tc.logged, logs.String())
+			}
+			if tc.path == "/fail" && !strings.Contains(logs.String(), "secret.db") {
+				t.Errorf("the log lacks the error:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+// TestHeadSendsNoBody reads the raw bytes a real listener sends for HEAD:
+// app.Test parses responses with net/http, which never reads a HEAD body.
+func TestHeadSendsNoBody(t *testing.T) {
+	app := fiber.New()
+	app.All("/get", views.MustAsView(&getOnly{}))
+	app.All("/head-only", views.MustAsView(&getOnly{Base: views.Base{HTTPMethodNames: []string{"head"}}}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Shutdown() })
+	for _, path := range []string{"/get", "/head-only"} {
+		t.Run(path, func(t *testing.T) {
+			conn, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := io.WriteString(conn, "HEAD "+path+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"); err != nil {
+				t.Fatal(err)
+			}
+			raw, err := io.ReadAll(conn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			head, body, ok := strings.Cut(string(raw), "\r\n\r\n")
+			if !ok || !strings.HasPrefix(head, "HTTP/1.1 200") || body != "" {
+				t.Fatalf("raw response %q: want 200 and nothing after the headers", raw)
+			}
+			if !strings.Contains(head, "Content-Length: 8") {
+				t.Errorf("headers %q: want the GET body's Content-Length: 8", head)
+			}
+		})
+	}
+}
