@@ -3,6 +3,7 @@ package urls
 import (
 	"errors"
 	"fmt"
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"regexp"
 	"strconv"
 	"strings"
@@ -196,11 +197,11 @@ func FuzzRoute(f *testing.F) {
 		if rawGot != mUnsure && (rawGot == mYes) != wantOK {
 			t.Fatalf("route %q+%q on raw %q: raw match %v, Django %v", prefix, route, path, rawGot, wantOK)
 		}
-		if rawGot == mUnsure && allPathSafe(path) {
+		if rawGot == mUnsure && urlquote.AllSafe(path) {
 			t.Fatalf("route %q+%q on raw %q: unsure on a path made of safe bytes", prefix, route, path)
 		}
 		// The Fiber route must let through every safe path the pattern matches.
-		if wantOK && allPathSafe(path) {
+		if wantOK && urlquote.AllSafe(path) {
 			for _, cfg := range []fiber.Config{{}, {StrictRouting: true}, {CaseSensitive: true}} {
 				// As the router's configDependentPaths does (RoutePatternMatch does not).
 				reqPath := "/" + path
@@ -335,7 +336,7 @@ func FuzzRoundTrip(f *testing.F) {
 			t.Fatalf("Reverse = %q", u)
 		}
 		for i := 0; i < len(u); i++ {
-			if !pathSafe[u[i]] && u[i] != '%' {
+			if !urlquote.IsSafe(u[i]) && u[i] != '%' {
 				t.Fatalf("Reverse = %q: byte %q is not escaped", u, u[i])
 			}
 		}
@@ -344,7 +345,7 @@ func FuzzRoundTrip(f *testing.F) {
 		if cfg&16 != 0 {
 			r.Mount(app.Group("/g"))
 			target = r.MustReverse("x", args...)
-			if !strings.HasPrefix(target, "/g/") || decodePath(target[3:]) != decodePath(escapeLeadingSlashes("/" + u[1:])[1:]) && decodePath(target[3:]) != decodePath(u[1:]) {
+			if !strings.HasPrefix(target, "/g/") || decodePath(target[3:]) != decodePath(urlquote.EscapeLeadingSlashes("/" + u[1:])[1:]) && decodePath(target[3:]) != decodePath(u[1:]) {
 				t.Fatalf("after Mount on /g: %q (before: %q)", target, u)
 			}
 		} else {

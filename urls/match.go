@@ -1,6 +1,7 @@
 package urls
 
 import (
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"strings"
 	"unicode/utf8"
 )
@@ -16,26 +17,6 @@ const (
 
 // span locates one parameter's text in the matched path.
 type span struct{ start, end int }
-
-// pathSafe holds the bytes that Django's quote() leaves as they are, plus
-// '/': the bytes a path is made of when decoding it changes nothing and
-// reversal would write it the same way.
-var pathSafe [256]bool
-
-func init() {
-	for _, b := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~!$&'()*+,;=:@/") {
-		pathSafe[b] = true
-	}
-}
-
-func allPathSafe(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !pathSafe[s[i]] {
-			return false
-		}
-	}
-	return true
-}
 
 // match matches the whole table-relative path s (no leading '/') against p,
 // filling vals (len(p.params)) with the parameters' spans. In raw mode s is
@@ -87,7 +68,7 @@ func (lv *level) match(s string, pos int, raw bool, vals []span) (int, result) {
 			if raw {
 				// Unsure if an unsafe byte comes before or at the mismatch.
 				for k := 0; k < len(lit) && i+k < len(s); k++ {
-					if !pathSafe[s[i+k]] {
+					if !urlquote.IsSafe(s[i+k]) {
 						return 0, mUnsure
 					}
 					if s[i+k] != lit[k] {
@@ -103,12 +84,12 @@ func (lv *level) match(s string, pos int, raw bool, vals []span) (int, result) {
 		switch prm.rule {
 		case ruleUUID:
 			if len(s)-i < 36 {
-				if raw && !allPathSafe(s[i:]) {
+				if raw && !urlquote.AllSafe(s[i:]) {
 					return 0, mUnsure
 				}
 				return 0, mNo
 			}
-			if raw && !allPathSafe(s[i:i+36]) {
+			if raw && !urlquote.AllSafe(s[i:i+36]) {
 				return 0, mUnsure
 			}
 			if !isUUIDText(s[i : i+36]) {
@@ -119,7 +100,7 @@ func (lv *level) match(s string, pos int, raw bool, vals []span) (int, result) {
 			class := cv.class
 			for i < len(s) {
 				b := s[i]
-				if raw && !pathSafe[b] {
+				if raw && !urlquote.IsSafe(b) {
 					return 0, mUnsure
 				}
 				if !class[b] {
@@ -140,7 +121,7 @@ func (lv *level) match(s string, pos int, raw bool, vals []span) (int, result) {
 			if cv.class != nil {
 				for k := i; k < end; k++ {
 					b := s[k]
-					if raw && !pathSafe[b] {
+					if raw && !urlquote.IsSafe(b) {
 						return 0, mUnsure
 					}
 					if !cv.class[b] {
@@ -151,7 +132,7 @@ func (lv *level) match(s string, pos int, raw bool, vals []span) (int, result) {
 					return 0, mNo
 				}
 			} else {
-				if raw && !allPathSafe(s[i:end]) {
+				if raw && !urlquote.AllSafe(s[i:end]) {
 					return 0, mUnsure
 				}
 				if !cv.re.MatchString(s[i:end]) {
@@ -171,7 +152,7 @@ func (lv *level) match(s string, pos int, raw bool, vals []span) (int, result) {
 
 func (lv *level) matchRegexp(s string, pos int, raw bool, vals []span) (int, result) {
 	rest := s[pos:]
-	if raw && !allPathSafe(rest) {
+	if raw && !urlquote.AllSafe(rest) {
 		return 0, mUnsure
 	}
 	m := lv.re.FindStringSubmatchIndex(rest)

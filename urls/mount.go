@@ -3,6 +3,7 @@ package urls
 import (
 	"errors"
 	"fmt"
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"strings"
 	"unsafe"
 
@@ -166,7 +167,7 @@ func (m *mount) fallback(c *fiber.Ctx) error {
 	}
 	fc.SetUserValue(ctxKey, &m.none)
 	path := rest
-	if !allPathSafe(rest) || treeMiss(raw) {
+	if !urlquote.AllSafe(rest) || treeMiss(raw) {
 		// Fiber routed on the raw path; Django matches the decoded one.
 		path = decodePath(rest)
 		var stack [8]span
@@ -204,7 +205,7 @@ func (m *mount) slashable(c *fiber.Ctx, path string) bool {
 }
 
 func (m *mount) redirectSlash(c *fiber.Ctx, raw string) error {
-	loc := escapeLeadingSlashes(raw + "/")
+	loc := urlquote.EscapeLeadingSlashes(raw + "/")
 	if q := c.Context().URI().QueryString(); len(q) > 0 {
 		loc += "?" + string(q)
 	}

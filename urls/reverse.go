@@ -2,6 +2,7 @@ package urls
 
 import (
 	"fmt"
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"sort"
 	"strconv"
 	"strings"
@@ -341,7 +342,7 @@ func (cv *converter) appendArg(buf []byte, a any, dots *bool) ([]byte, misfit) {
 		if strings.IndexByte(s, '.') >= 0 {
 			*dots = true
 		}
-		return appendQuoted(buf, s), fitOK
+		return urlquote.AppendQuoted(buf, s), fitOK
 	}
 	// str, slug, path
 	if n, neg, ok := integer(a); ok {
@@ -363,7 +364,7 @@ func (cv *converter) appendArg(buf []byte, a any, dots *bool) ([]byte, misfit) {
 		if !cv.class[c] {
 			return buf, fitPattern
 		}
-		if pathSafe[c] {
+		if urlquote.IsSafe(c) {
 			buf = append(buf, c)
 			if c == '.' {
 				*dots = true
@@ -493,52 +494,6 @@ func hasDotSegment(b []byte) bool {
 		b = b[i:]
 	}
 	return false
-}
-
-func quotedLen(s string) int {
-	n := len(s)
-	for i := 0; i < len(s); i++ {
-		if !pathSafe[s[i]] {
-			n += 2
-		}
-	}
-	return n
-}
-
-func appendQuoted(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if pathSafe[c] {
-			b = append(b, c)
-		} else {
-			b = append(b, '%', upperhex[c>>4], upperhex[c&15])
-		}
-	}
-	return b
-}
-
-// quoteLiteral percent-escapes s like Django's quote(s, safe="!$&'()*+,;=/~:@").
-func quoteLiteral(s string) string {
-	if allPathSafe(s) {
-		return s
-	}
-	return string(appendQuoted(make([]byte, 0, quotedLen(s)), s))
-}
-
-// escapeLeadingSlashes keeps a path from reading as a scheme-relative URL:
-// Django's escape_leading_slashes turns "//host" into "/%2Fhost". Browsers
-// also read a backslash as a slash ("/\host" goes to //host), so a leading
-// "/\" becomes "/%5C".
-func escapeLeadingSlashes(s string) string {
-	if len(s) >= 2 && s[0] == '/' {
-		switch s[1] {
-		case '/':
-			return "/%2F" + s[2:]
-		case '\\':
-			return "/%5C" + s[2:]
-		}
-	}
-	return s
 }
 
 const lowerhex = "0123456789abcdef"

@@ -3,6 +3,7 @@ package urls
 import (
 	"errors"
 	"fmt"
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"reflect"
 	"regexp"
 	"runtime"
@@ -167,7 +168,7 @@ type view struct {
 
 type part struct {
 	lit     string // literal text (decoded) when param is nil
-	litSafe bool   // lit is made of pathSafe bytes only
+	litSafe bool   // lit is made of bytes urlquote leaves as they are
 	param   *param
 }
 
@@ -388,7 +389,7 @@ func (c *compiler) addPattern(p *Pattern, chain []*level, ns []string, full stri
 			lit.Reset()
 			continue
 		}
-		lit.WriteString(quoteLiteral(x.lit))
+		lit.WriteString(urlquote.Quote(x.lit))
 	}
 	pt.lits = append(pt.lits, lit.String())
 	for _, l := range pt.lits {
@@ -455,7 +456,7 @@ func parseRoute(route string, convs map[string]*converter) (parts []part, bad *r
 	start := 0
 	addLit := func(s string) {
 		if s != "" {
-			parts = append(parts, part{lit: s, litSafe: allPathSafe(s)})
+			parts = append(parts, part{lit: s, litSafe: urlquote.AllSafe(s)})
 		}
 	}
 	for i := 0; i < len(route); i++ {
@@ -645,7 +646,7 @@ func fiberRoute(flat []part, nparams int) (string, bool) {
 	exact := nparams <= 30
 	for i, x := range flat {
 		if x.param == nil {
-			if strings.ContainsAny(quoteLiteral(x.lit), fiberSpecial) {
+			if strings.ContainsAny(urlquote.Quote(x.lit), fiberSpecial) {
 				exact = false
 			}
 			continue
@@ -670,7 +671,7 @@ func fiberRoute(flat []part, nparams int) (string, bool) {
 				b.WriteByte(':')
 				b.WriteString(x.param.name)
 			} else {
-				b.WriteString(quoteLiteral(x.lit))
+				b.WriteString(urlquote.Quote(x.lit))
 			}
 		}
 		return b.String(), true
@@ -680,7 +681,7 @@ func fiberRoute(flat []part, nparams int) (string, bool) {
 			b.WriteByte('*')
 			return b.String(), false
 		}
-		q := quoteLiteral(x.lit)
+		q := urlquote.Quote(x.lit)
 		if i := strings.IndexAny(q, fiberSpecial); i >= 0 {
 			b.WriteString(q[:i])
 			b.WriteByte('*')
@@ -695,7 +696,7 @@ func (r *Resolver) newView(prefix string) *view {
 	v := &view{prefix: prefix, static: make([]string, len(r.patterns))}
 	for _, p := range r.patterns {
 		if len(p.params) == 0 {
-			v.static[p.idx] = escapeLeadingSlashes(prefix + "/" + p.lits[0])
+			v.static[p.idx] = urlquote.EscapeLeadingSlashes(prefix + "/" + p.lits[0])
 		}
 	}
 	return v
