@@ -73,6 +73,40 @@
 // RequireSafe, RequireMethods, NeverCache, CSRFProtect; Decorate applies
 // them to a view.
 //
+// # Logging in and out
+//
+// LoginView and LogoutView are Django 5's, with the same fields and hooks:
+//
+//	type CustomLogoutView struct{ views.LogoutView }
+//
+//	func (v *CustomLogoutView) GetNextPage(c *fiber.Ctx) (string, error) { … } // optional override
+//
+//	urls.Path("logout/", views.MustAsView(&CustomLogoutView{
+//		LogoutView: views.LogoutView{NextPage: "home"},
+//	}), urls.Name("logout"))
+//
+// LogoutView answers POST and OPTIONS only (405 otherwise, and the user stays
+// logged in), checks CSRF, calls session.Logout, then goes to a safe next
+// (form field, then query string), else NextPage or Config.LogoutRedirectURL
+// (302, never 301), else renders registration/logged_out.html; every response
+// is never cached. Beyond Django: htmx requests get HX-Redirect, JSON clients
+// a JSON answer, ClearSiteData sends Clear-Site-Data, AllSessions logs out
+// every session of the user. LoginView checks credentials with
+// Config.Authenticate (or an Authenticate hook), calls session.Login (a new
+// key) and rotates the CSRF secret; a failure shows the form again with one
+// message for every kind of wrong credentials.
+//
+// A next URL is followed only if IsSafeRedirect accepts it: a port of
+// Django's url_has_allowed_host_and_scheme checked again against a model of
+// how browsers parse URLs, so that "//evil.com", "/\evil.com", "http:/\evil.com",
+// control characters, user-info and look-alike hosts never lead off-site.
+//
+// # Errors
+//
+// ErrorHandler (for fiber.Config.ErrorHandler) answers failures with a
+// generic 500 page and logs the details, where Fiber's default handler sends
+// the error's text to the client.
+//
 // # Rendering and context
 //
 // Render renders a template with the request context Django's context
