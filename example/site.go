@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"runtime"
+	"net/http"
+	"time"
 
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/templates"
@@ -15,6 +17,12 @@ import (
 	"github.com/fiberviews/fiberviews/views"
 	"github.com/gofiber/fiber/v2"
 )
+
+// templateFiles are the site's templates, built into the binary so that it
+// runs from any directory.
+//
+//go:embed templates
+var templateFiles embed.FS
 
 // siteOptions configure newSite.
 type siteOptions struct {
@@ -37,20 +45,10 @@ type site struct {
 	logger   *slog.Logger
 }
 
-// templateDir finds example/templates whether the site runs from the module
-// root (go run ./example), from example/ (go test) or elsewhere.
-func templateDir() (string, error) {
-	candidates := []string{"example/templates", "templates"}
-	if _, file, _, ok := runtime.Caller(0); ok {
-		candidates = append(candidates, filepath.Join(filepath.Dir(file), "templates"))
-	}
-	for _, d := range candidates {
-		if st, err := os.Stat(filepath.Join(d, "home.html")); err == nil && !st.IsDir() {
-			return d, nil
-		}
-	}
-	return "", errors.New("cannot find the example's templates: run it from the module root (go run ./example)")
-}
+// testHookRequest, when a test sets it before newSite, runs first on every
+// request of the sites built afterwards (the shutdown test holds a request in
+// flight with it). Always nil outside tests.
+var testHookRequest func(c *fiber.Ctx)
 
 func newSite(ctx context.Context, o siteOptions) (*site, error) {
 	s := &site{cost: o.bcryptCost, logger: o.logger}
@@ -64,38 +62,47 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 	if o.db == "" {
 		return s, nil
 	}
-	if s.storage, err = session.OpenSQLite(o.db); err != nil {
+	dir, err := fs.Sub(templateFiles, "templates")
+	if err != nil {
 		return nil, err
 	}
-	if s.users, err = newUsers(ctx, s.storage.DB(), o.bcryptCost); err != nil {
-		s.Close()
+	engine, err := templates.New(templates.Config{FS: dir, Resolver: s.resolver, Layout: "layouts/base", Logger: s.logger})
+	if err != nil {
 		return nil, err
+	}
+	if s.storage, err = session.OpenSQLite(o.db); err != nil {
+		return nil, fmt.Errorf("opening the database %s: %w", o.db, err)
+	}
+	if s.users, err = newUsers(ctx, s.storage.DB(), o.bcryptCost); err != nil {
+		return nil, errors.Join(err, s.Close())
 	}
 	if o.demo {
 		if err := s.createDemo(ctx); err != nil {
-			s.Close()
-			return nil, err
+			return nil, errors.Join(err, s.Close())
 		}
 	}
-	if s.sessions, err = session.New(session.Config{Storage: s.storage, CookieSecure: o.secure}); err != nil {
-		s.Close()
-		return nil, err
-	}
-	dir, err := templateDir()
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	engine, err := templates.New(templates.Config{Dir: dir, Resolver: s.resolver, Layout: "layouts/base"})
-	if err != nil {
-		s.Close()
-		return nil, err
+	if s.sessions, err = session.New(session.Config{
+		Storage:      s.storage,
+		CookieSecure: o.secure,
+		// Refresh a session's "last seen" (and its expiry) at most once a
+		// minute, for the sessions page.
+		TouchInterval: time.Minute,
+	}); err != nil {
+		return nil, errors.Join(err, s.Close())
 	}
 	s.app = fiber.New(fiber.Config{
 		Views:                 engine,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.errorHandler,
+		// A client gets this long to send its request and to read the
+		// answer, and a kept-alive connection this long between requests.
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  2 * time.Minute,
 	})
+	if hook := testHookRequest; hook != nil {
+		s.app.Use(func(c *fiber.Ctx) error { hook(c); return c.Next() })
+	}
 	s.app.Use(s.sessions.Middleware())
 	s.app.Use(views.Setup(views.Config{
 		SiteName:          "fiberviews example",
@@ -107,8 +114,14 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 		Logger:            s.logger,
 		CSRF:              views.CSRFConfig{CookieSecure: o.secure},
 	}))
+	s.app.Use(s.methodNotAllowedPage)
 	s.resolver.Mount(s.app)
 	return s, nil
+}
+
+// writeURLTable prints the url table, Django's show_urls.
+func (s *site) writeURLTable(w io.Writer) error {
+	return s.resolver.WriteTable(w)
 }
 
 // createDemo adds demo/demo on first start, and says so.
@@ -127,8 +140,11 @@ func (s *site) createDemo(ctx context.Context) error {
 // loadUser is views.Config.LoadUser: the session's user id to a *User.
 func (s *site) loadUser(c *fiber.Ctx, id string) (any, error) {
 	u, err := s.users.byID(c.UserContext(), id)
+	if errors.Is(err, errNoUser) {
+		return nil, nil // the user was deleted: anonymous
+	}
 	if err != nil {
-		return nil, nil // a deleted user: anonymous
+		return nil, err
 	}
 	return u, nil
 }
@@ -146,15 +162,46 @@ func (s *site) authenticate(c *fiber.Ctx, username, password string) (string, er
 	return fmt.Sprint(u.ID), nil
 }
 
-// errorHandler answers errors nobody handled: Fiber's errors with their own
-// status, the rest as a logged 500 that says nothing of the internals.
+// errorHandler answers errors nobody handled with the site's error page:
+// Fiber's errors (404, 400, ...) with their own status and message, the
+// rest as a logged 500 that says nothing of the internals.
 func (s *site) errorHandler(c *fiber.Ctx, err error) error {
+	code, msg := fiber.StatusInternalServerError, "Something went wrong on our side. Please try again."
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
-		return c.Status(fe.Code).SendString(fe.Message)
+		code, msg = fe.Code, fe.Message
+		if code == fiber.StatusNotFound {
+			msg = "There is no page at this address."
+		}
+	} else {
+		s.logger.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 	}
-	s.logger.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
-	return c.Status(fiber.StatusInternalServerError).SendString("Internal Server Error")
+	return s.errorPage(c, code, msg)
+}
+
+// methodNotAllowedPage puts a page in the empty body of a 405 answered to a
+// GET, so that someone who types a logout address in the browser reads why
+// nothing happened instead of a blank page.
+func (s *site) methodNotAllowedPage(c *fiber.Ctx) error {
+	err := c.Next()
+	if err != nil || c.Method() != fiber.MethodGet || c.Response().StatusCode() != fiber.StatusMethodNotAllowed ||
+		len(c.Response().Body()) > 0 {
+		return err
+	}
+	return s.errorPage(c, fiber.StatusMethodNotAllowed,
+		"This address only answers a form's POST. To log out, use a Log out button. Nothing has changed.")
+}
+
+// errorPage renders error.html, or plain text if even that fails.
+func (s *site) errorPage(c *fiber.Ctx, code int, msg string) error {
+	err := views.Render(c, code, "error.html", map[string]any{
+		"title": fmt.Sprintf("%d %s", code, http.StatusText(code)), "status": code, "message": msg,
+	})
+	if err != nil {
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		return c.Status(code).SendString(msg)
+	}
+	return nil
 }
 
 // Close stops the session collector and closes the database.

@@ -22,6 +22,10 @@ type User struct {
 // for a wrong password alike, so that nothing tells them apart.
 var errBadCredentials = errors.New("unknown username or wrong password")
 
+// errNoUser is what users.byID returns for an id that names no user (deleted
+// since the session was logged in, or not a user id at all).
+var errNoUser = errors.New("no such user")
+
 // users keeps the example's accounts in the same SQLite file as the sessions.
 type users struct {
 	db    *sql.DB
@@ -99,7 +103,7 @@ func (u *users) authenticate(ctx context.Context, username, password string) (*U
 func (u *users) byID(ctx context.Context, id string) (*User, error) {
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("user id %q is not a number", id)
+		return nil, fmt.Errorf("user id %q is not a number: %w", id, errNoUser)
 	}
 	var (
 		user   User
@@ -107,6 +111,9 @@ func (u *users) byID(ctx context.Context, id string) (*User, error) {
 	)
 	err = u.db.QueryRowContext(ctx, `SELECT id, username, joined FROM users WHERE id = ?`, n).
 		Scan(&user.ID, &user.Username, &joined)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("user id %d: %w", n, errNoUser)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
@@ -9,16 +11,19 @@ import (
 
 // urlpatterns is the example's url table (Django's urls.py).
 func (s *site) urlpatterns() []urls.Pattern {
+	// Pages for logged-in users only: anonymous visitors go to the login
+	// page and come back after it; nothing of them is cached.
+	private := views.Decorate(views.NeverCache, views.LoginRequired)
 	accounts := []urls.Pattern{
 		urls.Path("login/", views.MustAsView(&views.LoginView{NextPage: "home"}), urls.Name("login")),
 		urls.Path("logout/", views.MustAsView(&CustomLogoutView{LogoutView: views.LogoutView{NextPage: "home"}}), urls.Name("logout")),
 		urls.Path("logout/then-login/", logoutPOST(logoutThenLogin), urls.Name("logout-then-login")),
 		urls.Path("logout/message/", logoutPOST(logoutMessage), urls.Name("logout-message")),
 		urls.Path("logout/goodbye/", logoutPOST(logoutGoodbye), urls.Name("logout-goodbye")),
-		urls.Path("profile/", views.MustAsView(&profileView{TemplateView: views.TemplateView{TemplateName: "accounts/profile.html"}},
-			views.Decorate(views.LoginRequired, views.NeverCache)), urls.Name("profile")),
-		urls.Path("sessions/", views.MustAsView(&sessionsView{TemplateView: views.TemplateView{TemplateName: "accounts/sessions.html"}, site: s},
-			views.Decorate(views.LoginRequired, views.NeverCache)), urls.Name("sessions")),
+		urls.Path("profile/", views.MustAsView(&profileView{TemplateView: views.TemplateView{TemplateName: "accounts/profile.html"}}, private),
+			urls.Name("profile")),
+		urls.Path("sessions/", views.MustAsView(&sessionsView{TemplateView: views.TemplateView{TemplateName: "accounts/sessions.html"}}, private),
+			urls.Name("sessions")),
 	}
 	return []urls.Pattern{
 		urls.Path("home/", views.MustAsView(&homeView{TemplateView: views.TemplateView{TemplateName: "home.html"}},
@@ -118,7 +123,6 @@ func (v *profileView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
 // sessions or every session (login required).
 type sessionsView struct {
 	views.TemplateView
-	site *site
 }
 
 // GetContextData adds the user's sessions and the message of the last action.
@@ -131,8 +135,12 @@ func (v *sessionsView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	entries := make([]sessionEntry, len(list))
+	for i, info := range list {
+		entries[i] = sessionEntry{Info: info, Browser: describeBrowser(info.UserAgent)}
+	}
 	ctx["title"] = "Sessions"
-	ctx["sessions"] = list
+	ctx["sessions"] = entries
 	if c.Query("done") == "others" {
 		ctx["message"] = "Your other sessions have been logged out."
 	}
@@ -153,8 +161,9 @@ func (v *sessionsView) Post(c *fiber.Ctx) error {
 		}
 		return c.Redirect(to+"?done=others", fiber.StatusFound)
 	case "everywhere":
-		id, _ := session.UserID(c)
-		if err := v.site.sessions.LogoutAll(id); err != nil {
+		// The others first, then this one (with its logout hooks), as
+		// LogoutView with AllSessions does.
+		if err := session.LogoutOthers(c); err != nil {
 			return err
 		}
 		if err := session.Logout(c); err != nil {
@@ -167,4 +176,52 @@ func (v *sessionsView) Post(c *fiber.Ctx) error {
 		return c.Redirect(to, fiber.StatusFound)
 	}
 	return fiber.NewError(fiber.StatusBadRequest, `unknown action: send action=others or action=everywhere`)
+}
+
+// sessionEntry is a row of the sessions page: a session and a short name
+// for its browser.
+type sessionEntry struct {
+	session.Info
+	Browser string // "Firefox 128 on Linux"
+}
+
+// describeBrowser names the browser of a User-Agent header in a few words,
+// or returns the header cut short when it is none of the usual ones.
+func describeBrowser(ua string) string {
+	if ua == "" {
+		return "unknown"
+	}
+	browser := ""
+	// Order matters: Edge and Opera also say Chrome, Chrome also says Safari.
+	for _, p := range []struct{ token, name string }{
+		{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"}, {"HeadlessChrome/", "Headless Chrome"},
+		{"Chromium/", "Chromium"}, {"Chrome/", "Chrome"}, {"Version/", "Safari"},
+	} {
+		if i := strings.Index(ua, p.token); i >= 0 {
+			version, _, _ := strings.Cut(ua[i+len(p.token):], ".")
+			version, _, _ = strings.Cut(version, " ")
+			browser = p.name + " " + version
+			break
+		}
+	}
+	system := ""
+	for _, p := range []struct{ token, name string }{
+		{"Android", "Android"}, {"iPhone", "iPhone"}, {"iPad", "iPad"}, {"Windows", "Windows"},
+		{"Mac OS X", "macOS"}, {"CrOS", "ChromeOS"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(ua, p.token) {
+			system = p.name
+			break
+		}
+	}
+	switch {
+	case browser != "" && system != "":
+		return browser + " on " + system
+	case browser != "":
+		return browser
+	}
+	if r := []rune(ua); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return ua
 }
