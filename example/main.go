@@ -5,6 +5,9 @@
 //	go run ./example                 # http://127.0.0.1:8000, user demo / demo
 //	go run ./example -urls           # print the url table and exit
 //	go run ./example -addr 127.0.0.1:9000 -db /tmp/site.sqlite3 -demo=false
+//
+// It stops cleanly on Ctrl-C (SIGINT) or SIGTERM: requests in flight finish,
+// then the database is closed. A second Ctrl-C stops it at once.
 package main
 
 import (
@@ -23,6 +26,9 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
+// shutdownTimeout bounds how long a shutdown waits for requests in flight.
+const shutdownTimeout = 10 * time.Second
+
 // options are the command-line flags.
 type options struct {
 	addr       string
@@ -33,24 +39,54 @@ type options struct {
 	secure     bool
 }
 
+// usageError is a mistake on the command line. parseFlags has already
+// printed it with the usage, so main only exits with status 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("example", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8000", "address to listen on")
-	fs.StringVar(&o.db, "db", "example.sqlite3", "SQLite file for users and sessions (created if missing)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: go run ./example [flags]
+
+The fiberviews example site: log in as demo / demo, log out five ways,
+see your sessions and log out everywhere.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8000", "`host:port` to listen on (port 0 picks a free port)")
+	fs.StringVar(&o.db, "db", "example.sqlite3", "SQLite `file` for users and sessions (created if missing)")
 	fs.BoolVar(&o.demo, "demo", true, "create the user demo with password demo when there are no users")
 	fs.BoolVar(&o.urls, "urls", false, "print the url table and exit")
-	fs.IntVar(&o.bcryptCost, "bcrypt-cost", bcrypt.DefaultCost, "bcrypt cost for new passwords (4 to 31)")
-	fs.BoolVar(&o.secure, "secure-cookies", false, "mark cookies Secure (serve over HTTPS)")
+	fs.IntVar(&o.bcryptCost, "bcrypt-cost", bcrypt.DefaultCost, "bcrypt `cost` of new passwords (4 to 31)")
+	fs.BoolVar(&o.secure, "secure-cookies", false, "mark cookies Secure (when the site is served over HTTPS)")
 	if err := fs.Parse(args); err != nil {
-		return o, err
+		if errors.Is(err, flag.ErrHelp) {
+			return o, err
+		}
+		return o, &usageError{err} // the flag package printed it, and the usage
 	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected arguments %q: every setting is a flag, see -h", fs.Args())
+	var err error
+	switch {
+	case fs.NArg() > 0:
+		err = fmt.Errorf("unexpected arguments %q: every setting is a flag", fs.Args())
+	case o.bcryptCost < bcrypt.MinCost || o.bcryptCost > bcrypt.MaxCost:
+		err = fmt.Errorf("-bcrypt-cost %d is out of range: use %d to %d", o.bcryptCost, bcrypt.MinCost, bcrypt.MaxCost)
+	case o.db == "" && !o.urls:
+		err = errors.New("-db is empty: name the SQLite file, e.g. -db example.sqlite3")
+	case o.addr == "" && !o.urls:
+		err = errors.New("-addr is empty: give host:port, e.g. -addr 127.0.0.1:8000")
 	}
-	if o.bcryptCost < bcrypt.MinCost || o.bcryptCost > bcrypt.MaxCost {
-		return o, fmt.Errorf("-bcrypt-cost %d is out of range: use %d to %d", o.bcryptCost, bcrypt.MinCost, bcrypt.MaxCost)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		fs.Usage()
+		return o, &usageError{err}
 	}
 	return o, nil
 }
@@ -58,17 +94,26 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
-		}
+	go func() {
+		<-ctx.Done()
+		stop() // a second Ctrl-C kills the process at once
+	}()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	var usage *usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &usage):
+		os.Exit(2)
+	default:
 		fmt.Fprintln(os.Stderr, "example:", err)
 		os.Exit(1)
 	}
 }
 
 // run starts the site and serves until ctx is done, then shuts down cleanly:
-// in-flight requests finish, then the database is closed.
+// the listener closes, requests in flight finish (for up to
+// shutdownTimeout), then the database is closed. With -urls it prints the
+// url table and returns without opening the database.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseFlags(args, stderr)
 	if err != nil {
@@ -76,38 +121,44 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	if o.urls {
-		s, err := newSite(ctx, siteOptions{db: "", logger: logger, bcryptCost: o.bcryptCost})
+		s, err := newSite(ctx, siteOptions{logger: logger})
 		if err != nil {
 			return err
 		}
-		defer s.Close()
-		return s.resolver.WriteTable(stdout)
+		return s.writeURLTable(stdout)
 	}
-	s, err := newSite(ctx, siteOptions{db: o.db, demo: o.demo, logger: logger, bcryptCost: o.bcryptCost, secure: o.secure})
+	// Setting up runs to the end even if a signal comes meanwhile; the
+	// shutdown below then follows at once.
+	s, err := newSite(context.WithoutCancel(ctx), siteOptions{db: o.db, demo: o.demo, logger: logger, bcryptCost: o.bcryptCost, secure: o.secure})
 	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		s.Close()
-		return fmt.Errorf("listening on %s: %w (is another server running there? choose one with -addr)", o.addr, err)
+		return errors.Join(fmt.Errorf("listening on %s: %w (is another server running there? choose another with -addr)", o.addr, err), s.Close())
 	}
 	logger.Info("example site is up", "url", "http://"+ln.Addr().String()+"/", "db", o.db)
 	served := make(chan error, 1)
 	go func() { served <- s.app.Listener(ln) }()
 	select {
 	case err := <-served:
-		s.Close()
-		return err
+		return errors.Join(fmt.Errorf("serving: %w", err), s.Close())
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down: finishing in-flight requests")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	logger.Info("shutting down: finishing the requests in flight (Ctrl-C again to stop at once)")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	shutdownErr := s.app.ShutdownWithContext(sctx)
+	// Fiber's shutdown does nothing if it comes before the server has taken
+	// the listener; closing it ourselves makes the server return either way.
+	_ = ln.Close()
 	<-served
+	if shutdownErr != nil {
+		shutdownErr = fmt.Errorf("requests still running after %s were cut off: %w", shutdownTimeout, shutdownErr)
+		logger.Warn("shutdown", "err", shutdownErr)
+	}
 	if err := s.Close(); err != nil {
-		return err
+		return errors.Join(shutdownErr, fmt.Errorf("closing the database: %w", err))
 	}
 	logger.Info("stopped; database closed")
 	return shutdownErr
