@@ -1,0 +1,621 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/fiberviews/fiberviews/views"
+)
+
+// theURLTable is issue 6's url table: every route of the example, by name.
+var theURLTable = []struct{ name, path string }{
+	{"home", "/home/"},
+	{"", "/"}, // redirects to home
+	{"logout", "/logout/"},
+	{"accounts:login", "/accounts/login/"},
+	{"accounts:logout", "/accounts/logout/"},
+	{"accounts:logout-then-login", "/accounts/logout/then-login/"},
+	{"accounts:logout-message", "/accounts/logout/message/"},
+	{"accounts:logout-goodbye", "/accounts/logout/goodbye/"},
+	{"accounts:profile", "/accounts/profile/"},
+	{"accounts:sessions", "/accounts/sessions/"},
+}
+
+// theLogouts are the five logout routes and what a logout answers on each.
+var theLogouts = []struct {
+	name, path string
+	status     int
+	location   string   // for a redirect
+	body       []string // for a page
+	plainText  bool
+}{
+	{name: "logout", path: "/logout/", status: http.StatusFound, location: "/home/"},
+	{name: "accounts:logout", path: "/accounts/logout/", status: http.StatusFound, location: "/home/"},
+	{name: "accounts:logout-then-login", path: "/accounts/logout/then-login/", status: http.StatusFound, location: "/accounts/login/"},
+	{name: "accounts:logout-message", path: "/accounts/logout/message/", status: http.StatusOK,
+		body: []string{"You have been logged out."}, plainText: true},
+	{name: "accounts:logout-goodbye", path: "/accounts/logout/goodbye/", status: http.StatusOK,
+		body: []string{"<h1>Goodbye!</h1>", "You have been logged out.", `id="nav-status">Not logged in<`}},
+}
+
+func TestURLTableReversesAndResolves(t *testing.T) {
+	s, err := newSite(context.Background(), siteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range theURLTable {
+		t.Run(r.path, func(t *testing.T) {
+			if r.name != "" {
+				got, err := s.resolver.Reverse(r.name)
+				if err != nil || got != r.path {
+					t.Errorf("Reverse(%q) = %q, %v; want %q", r.name, got, err, r.path)
+				}
+			}
+			m, ok := s.resolver.Resolve(r.path)
+			if !ok {
+				t.Fatalf("Resolve(%q) matched nothing", r.path)
+			}
+			if r.name != "" && m.ViewName != r.name {
+				t.Errorf("Resolve(%q).ViewName = %q, want %q", r.path, m.ViewName, r.name)
+			}
+			if r.name == "" && m.Name != "" {
+				t.Errorf("Resolve(%q).Name = %q, want an unnamed pattern", r.path, m.Name)
+			}
+		})
+	}
+	// Nothing more: a route added without a line above fails here.
+	var table bytes.Buffer
+	if err := s.writeURLTable(&table); err != nil {
+		t.Fatal(err)
+	}
+	if rows := strings.Count(table.String(), "\n") - 1; rows != len(theURLTable) {
+		t.Errorf("the url table has %d routes, the test knows %d:\n%s", rows, len(theURLTable), table.String())
+	}
+}
+
+// loginNext is the login page's URL with next.
+func loginNext(next string) string { return "/accounts/login/?next=" + url.QueryEscape(next) }
+
+// sameURL compares two URLs by path and decoded query, so that "/" and "%2F"
+// in a query value are the same.
+func sameURL(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	if err1 != nil || err2 != nil {
+		return a == b
+	}
+	return ua.Scheme == ub.Scheme && ua.Host == ub.Host && ua.Path == ub.Path && ua.Query().Encode() == ub.Query().Encode()
+}
+
+// TestRoutes sends each route the requests a browser (or an attacker) would
+// and checks status, headers, body, and whether the visitor is still logged
+// in afterwards.
+func TestRoutes(t *testing.T) {
+	_, base := startSite(t)
+	type tc struct {
+		desc         string
+		as           string // "demo": logged in first
+		method, path string
+		form         url.Values // sent with a valid CSRF token unless noCSRF
+		noCSRF       bool
+		status       int
+		location     string
+		allow        string
+		body, notIn  []string
+		private      bool   // must carry the never-cache headers
+		after        string // who the home page greets afterwards ("-": do not check)
+	}
+	cases := []tc{
+		{desc: "root redirects home", method: "GET", path: "/", status: 302, location: "/home/", after: "-"},
+		{desc: "root redirects home when logged in", as: "demo", method: "GET", path: "/", status: 302, location: "/home/", after: "demo"},
+		{desc: "home anonymous", method: "GET", path: "/home/", status: 200, private: true, after: "-",
+			body:  []string{"Welcome to the homepage!", `id="anonymous">You are not logged in.<`, `href="/accounts/login/"`, `id="nav-status">Not logged in<`},
+			notIn: []string{"Hello,", `method="post"`}},
+		{desc: "home logged in", as: "demo", method: "GET", path: "/home/", status: 200, private: true, after: "demo",
+			body: []string{"Welcome to the homepage!", `id="greeting">Hello, demo<`, `id="nav-status">Logged in as demo<`,
+				`<form method="post" action="/accounts/logout/"><input type="hidden" name="csrfmiddlewaretoken"`,
+				`action="/logout/"`, `action="/accounts/logout/then-login/"`, `action="/accounts/logout/message/"`, `action="/accounts/logout/goodbye/"`},
+			notIn: []string{"You are not logged in."}},
+		{desc: "home without its slash", method: "GET", path: "/home", status: 301, location: "/home/", after: "-"},
+		{desc: "home refuses POST", as: "demo", method: "POST", path: "/home/", form: url.Values{}, status: 405, allow: "GET, HEAD, OPTIONS", after: "demo"},
+		{desc: "unknown page", method: "GET", path: "/nowhere/", status: 404, body: []string{"There is no page at this address.", `href="/home/"`}, after: "-"},
+		{desc: "login form", method: "GET", path: "/accounts/login/", status: 200, private: true, after: "-",
+			body: []string{`<form method="post" action="/accounts/login/"`, `name="username"`, `name="password"`, `name="csrfmiddlewaretoken"`}},
+		{desc: "login without CSRF token", method: "POST", path: "/accounts/login/", noCSRF: true,
+			form: url.Values{"username": {"demo"}, "password": {"demo"}}, status: 403, body: []string{"CSRF verification failed"}, after: ""},
+		{desc: "profile anonymous goes to login", method: "GET", path: "/accounts/profile/", status: 302, private: true,
+			location: loginNext("/accounts/profile/"), after: "-"},
+		{desc: "profile", as: "demo", method: "GET", path: "/accounts/profile/", status: 200, private: true, after: "demo",
+			body: []string{"Your profile", `<td id="username">demo</td>`}},
+		{desc: "sessions anonymous goes to login", method: "GET", path: "/accounts/sessions/?x=1", status: 302, private: true,
+			location: loginNext("/accounts/sessions/?x=1"), after: "-"},
+		{desc: "sessions", as: "demo", method: "GET", path: "/accounts/sessions/", status: 200, private: true, after: "demo",
+			body: []string{"Your sessions", `<span class="tag">this browser</span>`, "127.0.0.1", "routes-test-client",
+				`id="logout-others"`, `id="logout-everywhere"`}},
+		{desc: "sessions POST anonymous goes to login", method: "POST", path: "/accounts/sessions/", form: url.Values{"action": {"everywhere"}},
+			status: 302, location: loginNext("/accounts/sessions/"), after: ""},
+		{desc: "sessions POST without CSRF token", as: "demo", method: "POST", path: "/accounts/sessions/", noCSRF: true,
+			form: url.Values{"action": {"everywhere"}}, status: 403, private: true, after: "demo"},
+		{desc: "sessions POST unknown action", as: "demo", method: "POST", path: "/accounts/sessions/",
+			form: url.Values{"action": {"nuke"}}, status: 400, private: true, body: []string{"unknown action"}, after: "demo"},
+		{desc: "sessions DELETE", as: "demo", method: "DELETE", path: "/accounts/sessions/", form: url.Values{},
+			status: 405, allow: "GET, POST, HEAD, OPTIONS", private: true, after: "demo"},
+	}
+	for _, lo := range theLogouts {
+		allow := "POST"
+		if lo.name == "accounts:logout" {
+			allow = "POST, OPTIONS" // LogoutView, Django 5's
+		}
+		cases = append(cases,
+			tc{desc: lo.name + " GET does not log out", as: "demo", method: "GET", path: lo.path, status: 405, allow: allow, private: true,
+				body: []string{"405 Method Not Allowed", "only answers a form&#39;s POST"}, after: "demo"},
+			tc{desc: lo.name + " HEAD does not log out", as: "demo", method: "HEAD", path: lo.path, status: 405, allow: allow, private: true, after: "demo"},
+			tc{desc: lo.name + " PUT does not log out", as: "demo", method: "PUT", path: lo.path, form: url.Values{}, status: 405, allow: allow, private: true, after: "demo"},
+			tc{desc: lo.name + " POST without CSRF token does not log out", as: "demo", method: "POST", path: lo.path, noCSRF: true, form: url.Values{},
+				status: 403, private: true, body: []string{"CSRF verification failed"}, after: "demo"},
+			tc{desc: lo.name + " POST with a wrong CSRF token does not log out", as: "demo", method: "POST", path: lo.path, noCSRF: true,
+				form: url.Values{"csrfmiddlewaretoken": {strings.Repeat("a", 64)}}, status: 403, private: true, after: "demo"},
+			tc{desc: lo.name + " POST logs out", as: "demo", method: "POST", path: lo.path, form: url.Values{},
+				status: lo.status, location: lo.location, body: lo.body, private: true, after: ""},
+			tc{desc: lo.name + " POST when not logged in", method: "POST", path: lo.path, form: url.Values{},
+				status: lo.status, location: lo.location, body: lo.body, private: true, after: ""},
+		)
+	}
+	for i, c := range cases {
+		t.Run(c.desc, func(t *testing.T) {
+			cl := newSiteClient(t, base, "routes-test-client")
+			if c.as != "" {
+				cl.login(c.as, c.as)
+			}
+			form := c.form
+			if form != nil && !c.noCSRF {
+				form = url.Values{"csrfmiddlewaretoken": {cl.token("/accounts/login/")}}
+				for k, v := range c.form {
+					form[k] = v
+				}
+			}
+			r := cl.do(c.method, c.path, form, nil)
+			if r.status != c.status {
+				t.Fatalf("case %d: %s %s: status %d, want %d\n%s", i, c.method, c.path, r.status, c.status, r.body)
+			}
+			if got := r.header.Get("Location"); !sameURL(got, c.location) {
+				t.Errorf("Location = %q, want %q", got, c.location)
+			}
+			if got := r.header.Get("Allow"); got != c.allow {
+				t.Errorf("Allow = %q, want %q", got, c.allow)
+			}
+			if got := r.header.Get("Cache-Control"); c.private && got != views.NeverCacheControl {
+				t.Errorf("Cache-Control = %q, want %q", got, views.NeverCacheControl)
+			}
+			for _, want := range c.body {
+				if !strings.Contains(r.body, want) {
+					t.Errorf("the body lacks %q:\n%s", want, r.body)
+				}
+			}
+			for _, no := range c.notIn {
+				if strings.Contains(r.body, no) {
+					t.Errorf("the body has %q:\n%s", no, r.body)
+				}
+			}
+			if c.after != "-" {
+				if got := cl.loggedInAs(); got != c.after {
+					t.Errorf("afterwards the home page greets %q, want %q", got, c.after)
+				}
+			}
+		})
+	}
+}
+
+// TestLogoutRoutes logs out through each of the five routes and checks what
+// a logout must do: the cookie expired, the row gone from the database, the
+// old cookie worthless, the answer never cached.
+func TestLogoutRoutes(t *testing.T) {
+	s, base := startSite(t)
+	for _, lo := range theLogouts {
+		t.Run(lo.name, func(t *testing.T) {
+			cl := newSiteClient(t, base, "logout-test")
+			cl.login("demo", "demo")
+			key := cl.cookie("sessionid")
+			if row, ok := sessionRow(t, s, key); !ok || !strings.Contains(row, `"u":"1"`) {
+				t.Fatalf("after login the session row is %q (present %v), want user 1", row, ok)
+			}
+			home := cl.get("/home/")
+			r := cl.post(lo.path, url.Values{"csrfmiddlewaretoken": {csrfToken(home.body)}})
+			if r.status != lo.status || r.header.Get("Location") != lo.location {
+				t.Fatalf("POST %s: %d Location %q, want %d %q", lo.path, r.status, r.header.Get("Location"), lo.status, lo.location)
+			}
+			for _, want := range lo.body {
+				if !strings.Contains(r.body, want) {
+					t.Errorf("the answer lacks %q:\n%s", want, r.body)
+				}
+			}
+			if ct := r.header.Get("Content-Type"); lo.plainText != strings.HasPrefix(ct, "text/plain") {
+				t.Errorf("Content-Type = %q", ct)
+			}
+			if cc := r.header.Get("Cache-Control"); cc != views.NeverCacheControl {
+				t.Errorf("Cache-Control = %q", cc)
+			}
+			ck := r.setCookie("sessionid")
+			if ck == nil || ck.Value != "" || ck.MaxAge >= 0 || !ck.HttpOnly || ck.Path != "/" {
+				t.Errorf("the session cookie is not expired: %+v", ck)
+			}
+			if cl.cookie("sessionid") != "" {
+				t.Errorf("the client still holds a session cookie")
+			}
+			if row, ok := sessionRow(t, s, key); ok {
+				t.Errorf("the session row survived the logout: %s", row)
+			}
+			if lo.location != "" {
+				next := cl.get(lo.location)
+				if next.status != http.StatusOK || strings.Contains(next.body, "Hello, demo") {
+					t.Errorf("the page after the logout (%s) is %d and greets the user:\n%s", lo.location, next.status, next.body)
+				}
+			}
+			// Replaying the old cookie gets nothing.
+			cl.setCookie("sessionid", key)
+			if got := cl.loggedInAs(); got != "" {
+				t.Errorf("the old session cookie still logs in as %q", got)
+			}
+		})
+	}
+}
+
+func TestLogoutNext(t *testing.T) {
+	_, base := startSite(t)
+	for _, c := range []struct{ next, want string }{
+		{"/accounts/profile/", "/accounts/profile/"},
+		{"https://evil.example/", "/home/"},
+		{"//evil.example/", "/home/"},
+	} {
+		t.Run(c.next, func(t *testing.T) {
+			cl := newSiteClient(t, base, "next-test")
+			cl.login("demo", "demo")
+			r := cl.postForm("/accounts/logout/", url.Values{"next": {c.next}})
+			if r.status != http.StatusFound || r.header.Get("Location") != c.want {
+				t.Errorf("logout with next=%s: %d %q, want 302 %q", c.next, r.status, r.header.Get("Location"), c.want)
+			}
+			if got := cl.loggedInAs(); got != "" {
+				t.Errorf("still logged in as %q", got)
+			}
+		})
+	}
+}
+
+func TestLogin(t *testing.T) {
+	s, base := startSite(t)
+	failed := "Please enter a correct username and password."
+	for _, c := range []struct {
+		desc, username, password, next string
+		location                       string   // on success
+		body                           []string // on failure
+	}{
+		{desc: "right password", username: "demo", password: "demo", location: "/home/"},
+		{desc: "next page", username: "demo", password: "demo", next: "/accounts/sessions/", location: "/accounts/sessions/"},
+		{desc: "next page off site", username: "demo", password: "demo", next: "https://evil.example/", location: "/home/"},
+		{desc: "next page scheme-relative", username: "demo", password: "demo", next: "//evil.example/x", location: "/home/"},
+		{desc: "wrong password", username: "demo", password: "Demo", body: []string{failed, `value="demo"`}},
+		{desc: "unknown user", username: "nobody", password: "demo", body: []string{failed, `value="nobody"`}},
+		{desc: "empty password", username: "demo", password: "", body: []string{failed}},
+		{desc: "username is escaped", username: `<b>"x"`, password: "demo", body: []string{failed, `value="&lt;b&gt;&#34;x&#34;"`}},
+		{desc: "failure keeps next", username: "demo", password: "nope", next: "/accounts/profile/",
+			body: []string{failed, `name="next" value="/accounts/profile/"`}},
+	} {
+		t.Run(c.desc, func(t *testing.T) {
+			cl := newSiteClient(t, base, "login-test")
+			page := cl.get("/accounts/login/")
+			oldCSRF := cl.cookie("csrftoken")
+			form := url.Values{"csrfmiddlewaretoken": {csrfToken(page.body)}, "username": {c.username}, "password": {c.password}}
+			if c.next != "" {
+				form.Set("next", c.next)
+			}
+			r := cl.post("/accounts/login/", form)
+			if cc := r.header.Get("Cache-Control"); cc != views.NeverCacheControl {
+				t.Errorf("Cache-Control = %q", cc)
+			}
+			if c.location != "" {
+				if r.status != http.StatusFound || r.header.Get("Location") != c.location {
+					t.Fatalf("login: %d %q, want 302 %q\n%s", r.status, r.header.Get("Location"), c.location, r.body)
+				}
+				ck := r.setCookie("sessionid")
+				if ck == nil || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.MaxAge <= 0 {
+					t.Errorf("session cookie %+v, want HttpOnly, SameSite=Lax, a Max-Age", ck)
+				}
+				if row, ok := sessionRow(t, s, ck.Value); !ok || !strings.Contains(row, `"u":"1"`) || !strings.Contains(row, "login-test") {
+					t.Errorf("the session row is %q (present %v)", row, ok)
+				}
+				if cl.cookie("csrftoken") == oldCSRF {
+					t.Errorf("the CSRF secret was not rotated at login")
+				}
+				if got := cl.loggedInAs(); got != "demo" {
+					t.Errorf("after login the home page greets %q", got)
+				}
+				return
+			}
+			if r.status != http.StatusOK {
+				t.Fatalf("failed login: %d, want 200 with the form again", r.status)
+			}
+			for _, want := range c.body {
+				if !strings.Contains(r.body, want) {
+					t.Errorf("the page lacks %q:\n%s", want, r.body)
+				}
+			}
+			if c.password != "" && strings.Contains(r.body, c.password+`"`) {
+				t.Errorf("the password is echoed back")
+			}
+			if r.setCookie("sessionid") != nil || cl.cookie("sessionid") != "" {
+				t.Errorf("a failed login set a session cookie")
+			}
+			if got := cl.loggedInAs(); got != "" {
+				t.Errorf("a failed login logged in as %q", got)
+			}
+		})
+	}
+	if n := liveSessions(t, s); n != 4 {
+		t.Errorf("%d sessions stored, want the 4 successful logins' only", n)
+	}
+}
+
+// TestLoginRequiredRoundTrip follows a private page to the login form and
+// back.
+func TestLoginRequiredRoundTrip(t *testing.T) {
+	_, base := startSite(t)
+	for _, path := range []string{"/accounts/profile/", "/accounts/sessions/"} {
+		t.Run(path, func(t *testing.T) {
+			cl := newSiteClient(t, base, "round-trip")
+			r := cl.get(path)
+			loc := r.header.Get("Location")
+			if r.status != http.StatusFound || !sameURL(loc, loginNext(path)) {
+				t.Fatalf("GET %s anonymous: %d %q", path, r.status, loc)
+			}
+			login := cl.get(loc)
+			for _, want := range []string{"Please log in to see that page.", `name="next" value="` + path + `"`} {
+				if !strings.Contains(login.body, want) {
+					t.Errorf("the login page lacks %q:\n%s", want, login.body)
+				}
+			}
+			r = cl.post(loc, url.Values{"csrfmiddlewaretoken": {csrfToken(login.body)}, "next": {path}, "username": {"demo"}, "password": {"demo"}})
+			if r.status != http.StatusFound || r.header.Get("Location") != path {
+				t.Fatalf("login: %d %q, want back to %s", r.status, r.header.Get("Location"), path)
+			}
+			if p := cl.get(path); p.status != http.StatusOK {
+				t.Errorf("GET %s after login: %d", path, p.status)
+			}
+		})
+	}
+}
+
+func TestSessionsPage(t *testing.T) {
+	s, base := startSite(t)
+	alice := newSiteClient(t, base, "browser-alice")
+	bob := newSiteClient(t, base, "browser-bob")
+	carol := newSiteClient(t, base, "browser-carol")
+	for _, c := range []*siteClient{alice, bob, carol} {
+		c.login("demo", "demo")
+	}
+	page := alice.get("/accounts/sessions/")
+	if rows := sessionRows(page.body); rows != 3 {
+		t.Errorf("the sessions page lists %d sessions, want 3:\n%s", rows, page.body)
+	}
+	if strings.Count(page.body, "this browser") != 1 || !regexp.MustCompile(`(?s)<tr class="current">.*browser-alice.*this browser`).MatchString(page.body) {
+		t.Errorf("the current session is not marked once, on alice's row:\n%s", page.body)
+	}
+	for _, ua := range []string{"browser-alice", "browser-bob", "browser-carol"} {
+		if !strings.Contains(page.body, ua) {
+			t.Errorf("the sessions page does not list %s", ua)
+		}
+	}
+
+	// Log out the others: alice stays, bob and carol are out.
+	aliceKey, bobKey := alice.cookie("sessionid"), bob.cookie("sessionid")
+	r := alice.post("/accounts/sessions/", url.Values{"csrfmiddlewaretoken": {csrfToken(page.body)}, "action": {"others"}})
+	if r.status != http.StatusFound || r.header.Get("Location") != "/accounts/sessions/?done=others" {
+		t.Fatalf("log out the others: %d %q", r.status, r.header.Get("Location"))
+	}
+	page = alice.get(r.header.Get("Location"))
+	if !strings.Contains(page.body, "Your other sessions have been logged out.") || sessionRows(page.body) != 1 || !strings.Contains(page.body, "browser-alice") {
+		t.Errorf("after logging out the others the page says:\n%s", page.body)
+	}
+	if _, ok := sessionRow(t, s, bobKey); ok {
+		t.Errorf("bob's session row survived")
+	}
+	if _, ok := sessionRow(t, s, aliceKey); !ok {
+		t.Errorf("alice's own session row is gone")
+	}
+	if n := liveSessions(t, s); n != 1 {
+		t.Errorf("%d sessions stored, want alice's only", n)
+	}
+	for who, c := range map[string]*siteClient{"alice": alice, "bob": bob, "carol": carol} {
+		want := ""
+		if who == "alice" {
+			want = "demo"
+		}
+		if got := c.loggedInAs(); got != want {
+			t.Errorf("%s is logged in as %q, want %q", who, got, want)
+		}
+	}
+
+	// Log out everywhere from bob: alice is out too.
+	bob.login("demo", "demo")
+	r = bob.postForm("/accounts/sessions/", url.Values{"action": {"everywhere"}})
+	if r.status != http.StatusFound || r.header.Get("Location") != "/home/" {
+		t.Fatalf("log out everywhere: %d %q", r.status, r.header.Get("Location"))
+	}
+	if ck := r.setCookie("sessionid"); ck == nil || ck.MaxAge >= 0 {
+		t.Errorf("log out everywhere did not expire bob's cookie: %+v", ck)
+	}
+	for who, c := range map[string]*siteClient{"alice": alice, "bob": bob} {
+		if got := c.loggedInAs(); got != "" {
+			t.Errorf("after log out everywhere %s is logged in as %q", who, got)
+		}
+	}
+	if n := liveSessions(t, s); n != 0 {
+		t.Errorf("%d sessions stored after log out everywhere", n)
+	}
+}
+
+// sessionRows counts the sessions listed on the sessions page.
+func sessionRows(page string) int {
+	_, body, _ := strings.Cut(page, "<tbody>")
+	body, _, _ = strings.Cut(body, "</tbody>")
+	return strings.Count(body, "<tr")
+}
+
+func TestDescribeBrowser(t *testing.T) {
+	for ua, want := range map[string]string{
+		"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36":                           "Headless Chrome 156 on Linux",
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.0.0":           "Edge 124 on Windows",
+		"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0":                                                                  "Firefox 128 on Linux",
+		"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15":                      "Safari 17 on macOS",
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1": "Safari 17 on iPhone",
+		"Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.82 Mobile Safari/537.36":                        "Chrome 124 on Android",
+		"curl/8.5.0":            "curl/8.5.0",
+		"":                      "unknown",
+		strings.Repeat("é", 50): strings.Repeat("é", 40) + "…",
+	} {
+		if got := describeBrowser(ua); got != want {
+			t.Errorf("describeBrowser(%q) = %q, want %q", ua, got, want)
+		}
+	}
+}
+
+// TestDeletedUserIsAnonymous: a session whose user was deleted is anonymous
+// (LoadUser returns nil), not an error.
+func TestDeletedUserIsAnonymous(t *testing.T) {
+	s, base := startSite(t)
+	cl := newSiteClient(t, base, "deleted")
+	cl.login("demo", "demo")
+	if _, err := s.storage.DB().Exec(`DELETE FROM users WHERE username = 'demo'`); err != nil {
+		t.Fatal(err)
+	}
+	if got := cl.loggedInAs(); got != "" {
+		t.Errorf("a deleted user is still greeted: %q", got)
+	}
+	if r := cl.get("/accounts/profile/"); r.status != http.StatusFound {
+		t.Errorf("the profile of a deleted user answers %d, want the login redirect", r.status)
+	}
+}
+
+var (
+	formRe      = regexp.MustCompile(`(?s)<form\b([^>]*)>(.*?)</form>`)
+	postRe      = regexp.MustCompile(`method="post"`)
+	actionRe    = regexp.MustCompile(`action="([^"]*)"`)
+	tokenFullRe = regexp.MustCompile(`<input type="hidden" name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}">`)
+)
+
+// TestEveryFormCarriesTheCSRFToken renders every page with a form and checks
+// that each form posts, to a route of the table, with a token that works.
+func TestEveryFormCarriesTheCSRFToken(t *testing.T) {
+	_, base := startSite(t)
+	s, err := newSite(context.Background(), siteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		desc, as, method, path string
+		forms                  int
+	}{
+		{"home anonymous", "", "GET", "/home/", 0},
+		{"home", "demo", "GET", "/home/", 6}, // nav + five logouts
+		{"login", "", "GET", "/accounts/login/", 1},
+		{"login failed", "", "POST", "/accounts/login/", 1},
+		{"profile", "demo", "GET", "/accounts/profile/", 1},
+		{"sessions", "demo", "GET", "/accounts/sessions/", 3},
+		{"goodbye", "demo", "POST", "/accounts/logout/goodbye/", 0},
+		{"405 page", "demo", "GET", "/accounts/logout/", 1},
+		{"404 page", "demo", "GET", "/nowhere/", 1},
+		{"403 page", "demo", "POST", "/accounts/sessions/?no-token", 1},
+	} {
+		t.Run(c.desc, func(t *testing.T) {
+			cl := newSiteClient(t, base, "forms")
+			if c.as != "" {
+				cl.login(c.as, c.as)
+			}
+			var r reply
+			switch {
+			case c.method == "GET":
+				r = cl.get(c.path)
+			case strings.HasSuffix(c.path, "?no-token"):
+				r = cl.post(c.path, url.Values{})
+			default:
+				r = cl.postForm(c.path, url.Values{"username": {"x"}, "password": {"y"}})
+			}
+			forms := formRe.FindAllStringSubmatch(r.body, -1)
+			if len(forms) != c.forms {
+				t.Errorf("%d forms, want %d:\n%s", len(forms), c.forms, r.body)
+			}
+			for _, f := range forms {
+				if !postRe.MatchString(f[1]) {
+					t.Errorf("a form does not POST: <form%s>", f[1])
+				}
+				if n := len(tokenFullRe.FindAllString(f[2], -1)); n != 1 {
+					t.Errorf("<form%s> carries %d csrfmiddlewaretoken inputs, want 1", f[1], n)
+				}
+				a := actionRe.FindStringSubmatch(f[1])
+				if a == nil {
+					t.Errorf("<form%s> has no action", f[1])
+					continue
+				}
+				if _, ok := s.resolver.Resolve(a[1]); !ok {
+					t.Errorf("<form%s> posts to %q, which is not in the url table", f[1], a[1])
+				}
+			}
+		})
+	}
+}
+
+// TestTemplatesBuildLinksWithURL: no template writes a path by hand; every
+// link and form action goes through {{ url }}.
+func TestTemplatesBuildLinksWithURL(t *testing.T) {
+	literal := regexp.MustCompile(`(href|action)="[^"{]`)
+	err := fs.WalkDir(templateFiles, "templates", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(templateFiles, path)
+		if err != nil {
+			return err
+		}
+		for _, m := range literal.FindAllString(string(b), -1) {
+			t.Errorf("%s: a hand-written link %s…: use {{ url \"name\" }}", path, m)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLoggedOutPagesSaySo: every page a logout can end on tells the visitor
+// they are logged out.
+func TestLoggedOutPagesSaySo(t *testing.T) {
+	_, base := startSite(t)
+	for _, lo := range theLogouts {
+		t.Run(lo.name, func(t *testing.T) {
+			cl := newSiteClient(t, base, "says-so")
+			cl.login("demo", "demo")
+			r := cl.postForm(lo.path, nil)
+			if loc := r.header.Get("Location"); loc != "" {
+				r = cl.get(loc)
+			}
+			said := false
+			for _, s := range []string{"You have been logged out.", "You are not logged in.", "Not logged in"} {
+				said = said || strings.Contains(r.body, s)
+			}
+			if !said || strings.Contains(r.body, "Hello, demo") {
+				t.Errorf("the page after %s does not say the visitor is logged out:\n%s", lo.path, r.body)
+			}
+		})
+	}
+	// The logged-out template of LogoutView (used when it has nowhere to
+	// redirect) is the site's own.
+	b, err := fs.ReadFile(templateFiles, "templates/registration/logged_out.html")
+	if err != nil || !bytes.Contains(b, []byte("You are logged out.")) {
+		t.Errorf("registration/logged_out.html: %v\n%s", err, b)
+	}
+}
