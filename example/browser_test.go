@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,7 +55,7 @@ func newBrowser(t *testing.T) context.Context {
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
 	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute) // every subtest together, on a loaded CI machine
 	t.Cleanup(cancelTimeout)
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting chromium: %v", err)
@@ -106,7 +107,7 @@ func (b *tab) location() string {
 // screenshot saves the page as a PNG test artifact.
 func (b *tab) screenshot(label string) {
 	b.t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100)) // quality 100 is PNG; anything less is JPEG
 	if err != nil {
 		b.t.Fatalf("%s: screenshot: %v", b.name, err)
 	}
@@ -126,7 +127,9 @@ func (b *tab) login(base string) {
 }
 
 // artifactDir is where screenshots are kept: $FIBERVIEWS_ARTIFACTS when set
-// (CI can upload it), else the test's temp dir.
+// (CI can upload it), else the test's artifact directory, which is a temp
+// dir removed after the test unless go test runs with -artifacts (then it is
+// under -outputdir and stays).
 func artifactDir(t *testing.T) string {
 	if d := os.Getenv("FIBERVIEWS_ARTIFACTS"); d != "" {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -134,55 +137,131 @@ func artifactDir(t *testing.T) string {
 		}
 		return d
 	}
-	return t.TempDir()
+	return t.ArtifactDir()
 }
+
+// historyIndex is the tab's current position in its history.
+func (b *tab) historyIndex() int64 {
+	b.t.Helper()
+	h, err := chromedp.Run(b.ctx, chromedp.NavigationEntries())
+	if err != nil {
+		b.t.Fatalf("%s: history: %v", b.name, err)
+	}
+	return h.CurrentIndex
+}
+
+// back goes one step back in the history, as the Back button does (history
+// navigations let the browser use its caches), and checks it did.
+func (b *tab) back() {
+	b.t.Helper()
+	before := b.historyIndex()
+	b.do(chromedp.NavigateBack())
+	if after := b.historyIndex(); after != before-1 {
+		b.t.Fatalf("%s: Back moved the history from entry %d to %d", b.name, before, after)
+	}
+}
+
+// wantPage checks the tab's URL and that its main text has every want and
+// none of the unwanted.
+func (b *tab) wantPage(url string, want []string, unwanted ...string) {
+	b.t.Helper()
+	if loc := b.location(); loc != url {
+		b.t.Fatalf("%s: the browser is at %s, want %s", b.name, loc, url)
+	}
+	got := b.text("body")
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			b.t.Errorf("%s: %s does not say %q:\n%s", b.name, url, w, got)
+		}
+	}
+	for _, u := range unwanted {
+		if strings.Contains(got, u) {
+			b.t.Errorf("%s: %s says %q:\n%s", b.name, url, u, got)
+		}
+	}
+}
+
+var anonymous = []string{"You are not logged in.", "Not logged in"}
 
 func TestBrowser(t *testing.T) {
 	_, base := startSite(t)
 	browser := newBrowser(t)
 	dir := artifactDir(t)
+	t.Logf("screenshots go to %s", dir)
 
-	t.Run("log in, log out, back button shows no private page", func(t *testing.T) {
+	t.Run("log in, log out, Back shows no private page", func(t *testing.T) {
 		b := &tab{t: t, ctx: browser, name: "main", dir: dir}
 		b.do(chromedp.Navigate(base + "/home/"))
-		if got := b.text("main"); !strings.Contains(got, "Welcome to the homepage!") || !strings.Contains(got, "You are not logged in.") {
-			t.Fatalf("anonymous home page says %q", got)
-		}
-		b.screenshot("1-home-anonymous")
+		b.wantPage(base+"/home/", append([]string{"Welcome to the homepage!"}, anonymous...), "Hello, demo")
+		b.screenshot("01-home-anonymous")
 
 		b.clickAndWait("#nav-login")
-		if loc := b.location(); !strings.HasSuffix(loc, "/accounts/login/") {
-			t.Fatalf("the Log in link led to %s", loc)
-		}
-		b.do(chromedp.SendKeys(chromedp.CSS("#id_username"), "demo"), chromedp.SendKeys(chromedp.CSS("#id_password"), "demo"))
-		b.screenshot("2-login-form")
+		b.wantPage(base+"/accounts/login/", []string{"Log in", "Username", "Password"})
+		b.do(chromedp.SendKeys(chromedp.CSS("#id_username"), "demo"), chromedp.SendKeys(chromedp.CSS("#id_password"), "wrong"))
 		b.clickAndWait("#login")
-		if loc := b.location(); loc != base+"/home/" {
-			t.Fatalf("after login the browser is at %s, want %s/home/", loc, base)
+		b.wantPage(base+"/accounts/login/", []string{"Please enter a correct username and password."})
+		if got, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS("#id_username"))); err != nil || got != "demo" {
+			t.Errorf("the username after a failed login is %q (%v), want demo kept", got, err)
 		}
+		b.screenshot("02-login-failed")
+
+		b.do(chromedp.SendKeys(chromedp.CSS("#id_password"), "demo"))
+		b.clickAndWait("#login")
+		b.wantPage(base+"/home/", []string{"Welcome to the homepage!", "Hello, demo", "Logged in as demo"}, anonymous...)
 		if got := b.text("#greeting"); got != "Hello, demo" {
-			t.Fatalf("greeting = %q, want %q", got, "Hello, demo")
+			t.Errorf("greeting = %q, want %q", got, "Hello, demo")
 		}
-		b.screenshot("3-home-logged-in")
+		b.screenshot("03-home-logged-in")
+
+		b.clickAndWait("a[href='/accounts/profile/']")
+		b.wantPage(base+"/accounts/profile/", []string{"Your profile", "demo"})
+		b.screenshot("04-profile")
+		b.clickAndWait("nav a[href='/home/']:not(.brand)")
 
 		b.clickAndWait("#logout")
-		if loc := b.location(); loc != base+"/home/" {
-			t.Fatalf("after logout the browser is at %s, want %s/home/", loc, base)
-		}
-		if got := b.text("main"); strings.Contains(got, "Hello, demo") || !strings.Contains(got, "You are not logged in.") {
-			t.Fatalf("home page after logout says %q", got)
-		}
-		b.screenshot("4-home-after-logout")
+		b.wantPage(base+"/home/", append([]string{"Welcome to the homepage!"}, anonymous...), "Hello, demo")
+		b.screenshot("05-home-after-logout")
 
-		b.do(chromedp.NavigateBack())
-		if got := b.text("main"); strings.Contains(got, "Hello, demo") {
-			t.Fatalf("Back showed the private page from cache: %q", got)
+		// Back to the home page that greeted demo: it is fetched again, and
+		// now says nobody is logged in.
+		b.back()
+		b.wantPage(base+"/home/", anonymous, "Hello, demo", "Logged in as demo")
+		b.screenshot("06-back-to-home")
+		// Back once more, to the profile: the browser asks again and is sent
+		// to the login page.
+		b.back()
+		if loc := b.location(); !strings.HasPrefix(loc, base+"/accounts/login/?next=") {
+			t.Errorf("Back to the profile after logout is at %s, want the login page", loc)
 		}
-		b.screenshot("5-after-back")
-		b.do(chromedp.Navigate(base + "/accounts/profile/"))
-		if loc := b.location(); !strings.Contains(loc, "/accounts/login/?next=") {
-			t.Fatalf("the profile page after logout is at %s, want the login page", loc)
+		b.wantPage(b.location(), []string{"Please log in to see that page."}, "Your profile")
+		b.screenshot("07-back-to-profile")
+	})
+
+	t.Run("every logout button", func(t *testing.T) {
+		ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+		defer cancel()
+		b := &tab{t: t, ctx: ctx, name: "buttons", dir: dir}
+		for i, c := range []struct {
+			button, url string
+			says        []string
+		}{
+			{"#nav-logout", base + "/home/", anonymous},
+			{"#logout-function", base + "/home/", anonymous},
+			{"#logout-then-login", base + "/accounts/login/", []string{"Log in", "Not logged in"}},
+			{"#logout-message", base + "/accounts/logout/message/", []string{"You have been logged out."}},
+			{"#logout-goodbye", base + "/accounts/logout/goodbye/", []string{"Goodbye!", "You have been logged out.", "Not logged in"}},
+		} {
+			b.login(base)
+			b.wantPage(base+"/home/", []string{"Hello, demo"})
+			b.clickAndWait(c.button)
+			b.wantPage(c.url, c.says, "Hello, demo", "Logged in as")
+			b.screenshot(fmt.Sprintf("%02d-after-%s", 10+i, strings.TrimPrefix(c.button, "#")))
 		}
+		// Typing a logout address does not log out: it says why.
+		b.login(base)
+		b.do(chromedp.Navigate(base + "/accounts/logout/"))
+		b.wantPage(base+"/accounts/logout/", []string{"405 Method Not Allowed", "To log out, use a Log out button.", "Logged in as demo"})
+		b.screenshot("15-logout-typed-in")
 	})
 
 	t.Run("log out everywhere from one browser context reaches the other", func(t *testing.T) {
@@ -207,15 +286,21 @@ func TestBrowser(t *testing.T) {
 		if rows < 2 {
 			t.Fatalf("the sessions page lists %d sessions, want at least 2", rows)
 		}
-		a.screenshot("6-sessions")
+		a.screenshot("20-sessions")
+		b.do(chromedp.Navigate(base + "/accounts/sessions/"))
+		b.screenshot("21-sessions-other-context")
+
 		a.clickAndWait("#logout-everywhere")
-		if got := a.text("main"); !strings.Contains(got, "You are not logged in.") {
-			t.Fatalf("after log out everywhere the first context sees %q", got)
+		a.wantPage(base+"/home/", anonymous, "Hello, demo")
+		a.screenshot("22-after-logout-everywhere")
+		// The other context's next request is anonymous: its private page
+		// now sends it to the login page.
+		b.do(chromedp.Reload())
+		if loc := b.location(); !strings.HasPrefix(loc, base+"/accounts/login/?next=") {
+			t.Errorf("bob: reloading the sessions page after log out everywhere lands on %s, want the login page", loc)
 		}
+		b.screenshot("23-other-context-sent-to-login")
 		b.do(chromedp.Navigate(base + "/home/"))
-		if got := b.text("main"); strings.Contains(got, "Hello, demo") || !strings.Contains(got, "You are not logged in.") {
-			t.Fatalf("the other context is still logged in: %q", got)
-		}
-		b.screenshot("7-other-context-anonymous")
+		b.wantPage(base+"/home/", anonymous, "Hello, demo")
 	})
 }
