@@ -7,7 +7,10 @@ import (
 
 // WriteTable prints the table, one pattern a line in table order, like
 // django-extensions' show_urls: the URL route (with the resolver's prefix),
-// the name ("namespace:name", "-" when unnamed) and the handler's function.
+// the name ("namespace:name", "-" when unnamed) and the handler: the view's
+// type for a handler built by views.AsView ("*main.CustomLogoutView"), the
+// decorated function for one wrapped in views decorators, else the
+// function's name.
 func (r *Resolver) WriteTable(w io.Writer) error {
 	if r == nil {
 		return nil

@@ -3,10 +3,9 @@ package urls
 import (
 	"errors"
 	"fmt"
+	"github.com/fiberviews/fiberviews/internal/handlername"
 	"github.com/fiberviews/fiberviews/internal/urlquote"
-	"reflect"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -347,7 +346,7 @@ func (c *compiler) addPattern(p *Pattern, chain []*level, ns []string, full stri
 		route:       full,
 		levels:      chain,
 		handler:     p.handler,
-		handlerName: funcName(p.handler),
+		handlerName: handlername.Of(p.handler),
 	}
 	seen := map[string]bool{}
 	for _, lv := range chain {
@@ -700,17 +699,4 @@ func (r *Resolver) newView(prefix string) *view {
 		}
 	}
 	return v
-}
-
-// funcName is the handler's function name without its package path.
-func funcName(h fiber.Handler) string {
-	f := runtime.FuncForPC(reflect.ValueOf(h).Pointer())
-	if f == nil {
-		return "?"
-	}
-	n := f.Name()
-	if i := strings.LastIndexByte(n, '/'); i >= 0 {
-		n = n[i+1:]
-	}
-	return n
 }

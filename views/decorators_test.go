@@ -182,3 +182,32 @@ func TestNeverCache(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteTableNamesViews checks that urls.Resolver.WriteTable (Django's
+// show_urls) lists a view's type and a decorated function's own name, not
+// the closures AsView and the decorators return.
+func TestWriteTableNamesViews(t *testing.T) {
+	plain := func(c *fiber.Ctx) error { return nil }
+	table := urls.MustCompile([]urls.Pattern{
+		urls.Path("a/", views.MustAsView(&getOnly{}), urls.Name("a")),
+		urls.Path("b/", views.MustAsView(&getOnly{}, views.Decorate(views.NeverCache, views.LoginRequired)), urls.Name("b")),
+		urls.Path("c/", views.NeverCache(views.RequirePOST(views.CSRFProtect(views.LoginRequired(hello)))), urls.Name("c")),
+		urls.Path("d/", views.MustAsView(&views.LogoutView{}), urls.Name("d")),
+		urls.Path("e/", plain, urls.Name("e")),
+	})
+	var b strings.Builder
+	if err := table.WriteTable(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"/a/ a *views_test.getOnly",
+		"/b/ b *views_test.getOnly",
+		"/c/ c views_test.hello",
+		"/d/ d *views.LogoutView",
+		"/e/ e views_test.TestWriteTableNamesViews.func1",
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(b.String()), " "), want) {
+			t.Errorf("table lacks %q:\n%s", want, b.String())
+		}
+	}
+}

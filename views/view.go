@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"github.com/fiberviews/fiberviews/internal/handlername"
 	"reflect"
 	"strings"
 
@@ -40,7 +41,10 @@ func CSRFExempt() ViewOption {
 // Decorate wraps the view's handler in decorators, the first outermost:
 // AsView(v, Decorate(LoginRequired, NeverCache)) is
 // LoginRequired(NeverCache(AsView(v))). They see every request, including
-// the ones answered 405 or 403.
+// the ones answered 405 or 403. Order matters as in Django: with
+// Decorate(LoginRequired, NeverCache) the redirect of an anonymous visitor
+// to the login page is sent before NeverCache runs and carries no
+// never-cache headers; write Decorate(NeverCache, LoginRequired) to cover it.
 func Decorate(decorators ...Decorator) ViewOption {
 	return func(o *viewOptions) { o.decorators = append(o.decorators, decorators...) }
 }
@@ -178,6 +182,7 @@ func AsView(v any, opts ...ViewOption) (fiber.Handler, error) {
 			f()
 		}
 	}
+	handlername.Set(h, s.name) // urls.Resolver.WriteTable lists the view's type
 	return h, nil
 }
 
