@@ -13,6 +13,9 @@
 #                   GET /home/ with the old session cookie, which must be
 #                   anonymous (a logout that does not log out is a failure).
 #
+# Both servers render the example's templates (the baseline reads them from
+# example/templates), so that they send the same pages.
+#
 # Each server gets a fresh SQLite file in a temp dir and a demo user whose
 # password is hashed with the same bcrypt cost (BCRYPT_COST, default 4, so the
 # login flow measures the framework rather than the password hash; at cost 10 a
@@ -61,7 +64,8 @@ wait_up() { # pid port name
 "$work/example" -addr "127.0.0.1:$EXAMPLE_PORT" -db "$work/example.sqlite3" -bcrypt-cost "$BCRYPT_COST" >"$work/example.log" 2>&1 &
 pids+=($!)
 wait_up "$!" "$EXAMPLE_PORT" example
-"$work/baseline" -addr "127.0.0.1:$BASELINE_PORT" -db "$work/baseline.sqlite3" -bcrypt-cost "$BCRYPT_COST" >"$work/baseline.log" 2>&1 &
+"$work/baseline" -addr "127.0.0.1:$BASELINE_PORT" -db "$work/baseline.sqlite3" -bcrypt-cost "$BCRYPT_COST" \
+  -templates "$root/example/templates" >"$work/baseline.log" 2>&1 &
 pids+=($!)
 wait_up "$!" "$BASELINE_PORT" baseline
 
