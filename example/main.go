@@ -20,9 +20,11 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/fiberviews/fiberviews/views"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -37,6 +39,7 @@ type options struct {
 	urls       bool
 	bcryptCost int
 	secure     bool
+	hosts      string
 }
 
 // usageError is a mistake on the command line. parseFlags has already
@@ -66,6 +69,7 @@ Flags:
 	fs.BoolVar(&o.urls, "urls", false, "print the url table and exit")
 	fs.IntVar(&o.bcryptCost, "bcrypt-cost", bcrypt.DefaultCost, "bcrypt `cost` of new passwords (4 to 31)")
 	fs.BoolVar(&o.secure, "secure-cookies", false, "mark cookies Secure (when the site is served over HTTPS)")
+	fs.StringVar(&o.hosts, "allowed-hosts", "localhost,127.0.0.1,[::1]", "comma-separated host names the site answers to (Django's ALLOWED_HOSTS; \"*\" for any)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, err
@@ -82,6 +86,10 @@ Flags:
 		err = errors.New("-db is empty: name the SQLite file, e.g. -db example.sqlite3")
 	case o.addr == "" && !o.urls:
 		err = errors.New("-addr is empty: give host:port, e.g. -addr 127.0.0.1:8000")
+	default:
+		if verr := (views.Config{AllowedHosts: strings.Split(o.hosts, ",")}).Validate(); verr != nil {
+			err = fmt.Errorf("-allowed-hosts %q: %w", o.hosts, verr)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
@@ -129,7 +137,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	// Setting up runs to the end even if a signal comes meanwhile; the
 	// shutdown below then follows at once.
-	s, err := newSite(context.WithoutCancel(ctx), siteOptions{db: o.db, demo: o.demo, logger: logger, bcryptCost: o.bcryptCost, secure: o.secure})
+	s, err := newSite(context.WithoutCancel(ctx), siteOptions{db: o.db, demo: o.demo, logger: logger, bcryptCost: o.bcryptCost, secure: o.secure,
+		allowedHosts: strings.Split(o.hosts, ",")})
 	if err != nil {
 		return err
 	}

@@ -30,15 +30,17 @@ func TestFlagDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := options{addr: "127.0.0.1:8000", db: "example.sqlite3", demo: true, bcryptCost: bcrypt.DefaultCost}
+	want := options{addr: "127.0.0.1:8000", db: "example.sqlite3", demo: true, bcryptCost: bcrypt.DefaultCost,
+		hosts: "localhost,127.0.0.1,[::1]"}
 	if o != want {
 		t.Errorf("defaults %+v, want %+v", o, want)
 	}
-	o, err = parseFlags([]string{"-addr", "127.0.0.1:9000", "-db", "/tmp/x.sqlite3", "-demo=false", "-bcrypt-cost", "12", "-secure-cookies"}, io.Discard)
+	o, err = parseFlags([]string{"-addr", "127.0.0.1:9000", "-db", "/tmp/x.sqlite3", "-demo=false", "-bcrypt-cost", "12", "-secure-cookies",
+		"-allowed-hosts", "example.com,.example.org"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = options{addr: "127.0.0.1:9000", db: "/tmp/x.sqlite3", bcryptCost: 12, secure: true}
+	want = options{addr: "127.0.0.1:9000", db: "/tmp/x.sqlite3", bcryptCost: 12, secure: true, hosts: "example.com,.example.org"}
 	if o != want {
 		t.Errorf("parsed %+v, want %+v", o, want)
 	}
@@ -58,6 +60,8 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"-bcrypt-cost", "3"}, "-bcrypt-cost 3 is out of range: use 4 to 31"},
 		{[]string{"-bcrypt-cost", "32"}, "-bcrypt-cost 32 is out of range"},
 		{[]string{"-bcrypt-cost", "ten"}, `invalid value "ten" for flag -bcrypt-cost`},
+		{[]string{"-allowed-hosts", ""}, `-allowed-hosts "": views: Config.AllowedHosts: "" is not a host name`},
+		{[]string{"-allowed-hosts", "https://example.com"}, `is not a host name`},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -423,6 +427,18 @@ func TestSignals(t *testing.T) {
 			base := "http://" + out.waitFor(t, upRe, 30*time.Second)
 			cl := newSiteClient(t, base, "signals")
 			cl.login("demo", "demo")
+			if sig == syscall.SIGINT { // the default -allowed-hosts: loopback names only
+				req, _ := http.NewRequest("GET", base+"/home/", nil)
+				req.Host = "evil.example"
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusBadRequest {
+					t.Errorf("Host evil.example: %d, want 400", resp.StatusCode)
+				}
+			}
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}

@@ -31,6 +31,9 @@ type siteOptions struct {
 	bcryptCost int
 	secure     bool
 	logger     *slog.Logger
+	// allowedHosts are the host names the site answers to (views.Config.AllowedHosts);
+	// nil answers any, as the tests' app.Test requests need.
+	allowedHosts []string
 }
 
 // site is the example application: a Fiber app with its url table, sessions
@@ -112,6 +115,7 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 		LoadUser:          s.loadUser,
 		Authenticate:      s.authenticate,
 		Logger:            s.logger,
+		AllowedHosts:      o.allowedHosts,
 		CSRF:              views.CSRFConfig{CookieSecure: o.secure},
 	}))
 	s.app.Use(s.methodNotAllowedPage)

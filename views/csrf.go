@@ -259,11 +259,12 @@ func CheckCSRF(c *fiber.Ctx) string {
 // there first). CheckCSRF reads the token with it (tokens in query strings
 // end up in logs); LoginView and LogoutView read their form fields with it.
 func postValue(c *fiber.Ctx, name string) string {
-	ct := c.Get(fiber.HeaderContentType)
+	mediaType, _, _ := strings.Cut(c.Get(fiber.HeaderContentType), ";")
+	mediaType = strings.TrimSpace(mediaType)
 	switch {
-	case strings.HasPrefix(ct, fiber.MIMEApplicationForm):
+	case strings.EqualFold(mediaType, fiber.MIMEApplicationForm):
 		return string(c.Request().PostArgs().Peek(name))
-	case strings.HasPrefix(ct, fiber.MIMEMultipartForm):
+	case strings.EqualFold(mediaType, fiber.MIMEMultipartForm):
 		form, err := c.MultipartForm()
 		if err != nil || len(form.Value[name]) == 0 {
 			return ""

@@ -48,6 +48,16 @@ type Config struct {
 	// password of at most MaxPasswordLength bytes. A LoginView can override
 	// it with its own Authenticate hook.
 	Authenticate func(c *fiber.Ctx, username, password string) (userID string, err error)
+	// AllowedHosts are the host names this site answers to (Django's
+	// ALLOWED_HOSTS): Setup answers 400 to a request whose Host (or
+	// absolute-form request target) is not one of them, so that nothing a
+	// request says about its own host — the base of a safe next, a link in
+	// an email — can point elsewhere. "example.com" matches that host,
+	// ".example.com" it and its subdomains, "*" any host; ports are ignored
+	// and case does not matter. Empty: no check (Django requires the
+	// setting in production; set it when the site runs behind a proxy that
+	// passes Host through).
+	AllowedHosts []string
 	// CSRF configures the CSRF protection.
 	CSRF CSRFConfig
 	// Logger receives the warnings views log (405, 410, CSRF failures);
@@ -104,6 +114,7 @@ const (
 // site is a validated Config with its defaults filled in.
 type site struct {
 	Config
+	allowedHosts  []string // lower case, validated
 	logger        *slog.Logger
 	trusted       map[string]bool
 	trustedSuffix []trustedWildcard
@@ -111,8 +122,9 @@ type site struct {
 
 type trustedWildcard struct{ scheme, suffix string }
 
-// Validate reports what Setup would refuse: a malformed trusted origin, an
-// unknown SameSite value, SameSite None without Secure, a negative cookie age.
+// Validate reports what Setup would refuse: a malformed allowed host or
+// trusted origin, an unknown SameSite value, SameSite None without Secure, a
+// negative cookie age.
 func (cfg Config) Validate() error {
 	_, err := newSite(cfg)
 	return err
@@ -132,6 +144,14 @@ func newSite(cfg Config) (*site, error) {
 	s.logger = cfg.Logger
 	if s.logger == nil {
 		s.logger = slog.Default()
+	}
+	for _, h := range cfg.AllowedHosts {
+		h = strings.ToLower(strings.TrimSpace(h))
+		ipv6 := strings.HasPrefix(h, "[") && strings.HasSuffix(h, "]")
+		if h == "" || (!ipv6 && strings.ContainsAny(h, "/:@ ")) {
+			return nil, fmt.Errorf("views: Config.AllowedHosts: %q is not a host name: write \"example.com\", \".example.com\" (with subdomains), \"[::1]\" or \"*\", without scheme, port or path", h)
+		}
+		s.allowedHosts = append(s.allowedHosts, h)
 	}
 	x := &s.CSRF
 	if x.CookieName == "" {
@@ -231,9 +251,44 @@ func Setup(cfg Config) fiber.Handler {
 		panic(err)
 	}
 	return func(c *fiber.Ctx) error {
+		if s.allowedHosts != nil && !s.hostAllowed(string(c.Request().Host())) {
+			s.logger.Warn("Invalid HTTP_HOST header", "host", string(c.Request().Host()), "path", c.Path())
+			c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+			return c.Status(fiber.StatusBadRequest).SendString("Bad Request (400): this site does not answer to that host name.")
+		}
 		c.Locals(siteKey{}, s)
 		return c.Next()
 	}
+}
+
+// hostAllowed reports whether host (a Host header: name, IPv4 or [IPv6],
+// optional port) matches one of the allowed hosts (Django's validate_host).
+func (s *site) hostAllowed(host string) bool {
+	name := strings.ToLower(host)
+	if strings.HasPrefix(name, "[") { // [::1]:8000
+		if end := strings.IndexByte(name, ']'); end >= 0 {
+			name = name[:end+1]
+		}
+	} else if i := strings.LastIndexByte(name, ':'); i >= 0 {
+		name = name[:i]
+	}
+	name = strings.TrimSuffix(name, ".")
+	if name == "" {
+		return false
+	}
+	for _, p := range s.allowedHosts {
+		switch {
+		case p == "*":
+			return true
+		case p[0] == '.':
+			if name == p[1:] || strings.HasSuffix(name, p) {
+				return true
+			}
+		case name == p:
+			return true
+		}
+	}
+	return false
 }
 
 // settings returns the site settings for c: those of Setup, or the
