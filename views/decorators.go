@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -119,7 +120,26 @@ const NeverCacheControl = "max-age=0, no-cache, no-store, must-revalidate, priva
 func AddNeverCacheHeaders(c *fiber.Ctx) {
 	h := &c.Response().Header
 	if len(h.Peek(fiber.HeaderExpires)) == 0 {
-		h.Set(fiber.HeaderExpires, time.Now().UTC().Format(http.TimeFormat))
+		h.Set(fiber.HeaderExpires, httpDateNow())
 	}
 	h.Set(fiber.HeaderCacheControl, NeverCacheControl)
+}
+
+// httpDate is the current time in HTTP's date format, formatted once a
+// second rather than on every response.
+type httpDate struct {
+	sec  int64
+	text string
+}
+
+var lastHTTPDate atomic.Pointer[httpDate]
+
+func httpDateNow() string {
+	now := time.Now()
+	if d := lastHTTPDate.Load(); d != nil && d.sec == now.Unix() {
+		return d.text
+	}
+	d := &httpDate{sec: now.Unix(), text: now.UTC().Format(http.TimeFormat)}
+	lastHTTPDate.Store(d)
+	return d.text
 }
