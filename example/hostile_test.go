@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/fiberviews/fiberviews/internal/offsite"
 	"io"
 	"mime/multipart"
 	"net"
@@ -304,7 +305,7 @@ func (h *hostileEnv) check(req hostileReq, got hostileResp, r hostileRoute, norm
 			if name == "Refresh" {
 				_, v, _ = strings.Cut(v, "url=")
 			}
-			if !hostileSameSite(v, host) {
+			if !offsite.StaysOn(v, host) {
 				t.Errorf("%s: %d with %s %q: a redirect off the site (Host %q)", what, got.status, name, v, host)
 			}
 		}
@@ -312,7 +313,7 @@ func (h *hostileEnv) check(req hostileReq, got hostileResp, r hostileRoute, norm
 	if strings.HasPrefix(got.header.Get("Content-Type"), "application/json") {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(got.body), &m); err == nil {
-			if to, ok := m["redirect"].(string); ok && !hostileSameSite(to, host) {
+			if to, ok := m["redirect"].(string); ok && !offsite.StaysOn(to, host) {
 				t.Errorf("%s: JSON redirect %q: off the site", what, to)
 			}
 		}
@@ -344,42 +345,6 @@ func (h *hostileEnv) check(req hostileReq, got hostileResp, r hostileRoute, norm
 			what, got.status, sig.title, req.method, r.path, normal[req.method], got.body)
 	}
 }
-
-// hostileSameSite reports whether a redirect target stays on host, read
-// the way browsers read it (WHATWG URL): a reference without a scheme that
-// does not start with two slashes or backslashes in any mix (a path, "?x",
-// "#x", even "%"), or an http(s) URL whose authority is exactly host.
-// Control characters and spaces, which browsers strip or mangle, and
-// backslashes before the query, which they read as slashes, never pass.
-func hostileSameSite(to, host string) bool {
-	if to == "" {
-		return true
-	}
-	for i := 0; i < len(to); i++ {
-		if to[i] <= ' ' || to[i] == 0x7f {
-			return false
-		}
-	}
-	head, _, _ := strings.Cut(to, "?")
-	head, _, _ = strings.Cut(head, "#")
-	if strings.Contains(head, `\`) {
-		return false
-	}
-	if i := strings.IndexAny(to, ":/?#"); i > 0 && to[i] == ':' && hostileSchemeRe.MatchString(to[:i]) {
-		scheme, rest := strings.ToLower(to[:i]), to[i+1:]
-		if scheme != "http" && scheme != "https" || !strings.HasPrefix(rest, "//") {
-			return false // javascript:, data:, or "http:evil" forms browsers resolve in odd ways
-		}
-		authority := rest[2:]
-		if j := strings.IndexAny(authority, "/?#"); j >= 0 {
-			authority = authority[:j]
-		}
-		return strings.EqualFold(authority, host)
-	}
-	return !strings.HasPrefix(to, "//")
-}
-
-var hostileSchemeRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
 
 var hostileTitleRe = regexp.MustCompile(`(?s)<title>(.*?)</title>`)
 

@@ -5,9 +5,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/fiberviews/fiberviews/internal/offsite"
 	"net"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -292,7 +292,7 @@ func (fz *logoutFuzzer) run(t *testing.T, in logoutFuzzInput) {
 		if name == "Refresh" {
 			_, to, _ = strings.Cut(to, "url=")
 		}
-		if !logoutFuzzSameSite(to, hosts) {
+		if !offsite.StaysOn(to, hosts...) {
 			fail("%s %q leads off the request's host %q", name, to, reqHost)
 		}
 	}
@@ -301,7 +301,7 @@ func (fz *logoutFuzzer) run(t *testing.T, in logoutFuzzInput) {
 		if err := json.Unmarshal(resp.Body(), &m); err != nil {
 			fail("a JSON answer that does not parse: %v", err)
 		}
-		if to, _ := m["redirect"].(string); !logoutFuzzSameSite(to, hosts) {
+		if to, _ := m["redirect"].(string); !offsite.StaysOn(to, hosts...) {
 			fail("JSON redirect %q leads off the request's host %q", to, reqHost)
 		}
 	}
@@ -328,45 +328,4 @@ func (fz *logoutFuzzer) run(t *testing.T, in logoutFuzzInput) {
 	if after != "" {
 		fz.serve(fz.raw("POST", "/_logout", "example.com", nil, "sessionid="+key, ""))
 	}
-}
-
-var logoutFuzzSchemeRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
-
-// logoutFuzzSameSite reports whether a browser would follow the redirect
-// target to one of hosts: a reference without a scheme that does not start
-// with two slashes or backslashes in any mix, or an http(s) URL whose
-// authority is one of hosts. Control characters and spaces (which browsers
-// strip or mangle) and backslashes before the query (read as slashes) never
-// pass.
-func logoutFuzzSameSite(to string, hosts []string) bool {
-	if to == "" {
-		return true
-	}
-	for i := 0; i < len(to); i++ {
-		if to[i] <= ' ' || to[i] == 0x7f {
-			return false
-		}
-	}
-	head, _, _ := strings.Cut(to, "?")
-	head, _, _ = strings.Cut(head, "#")
-	if strings.Contains(head, `\`) {
-		return false
-	}
-	if i := strings.IndexAny(to, ":/?#"); i > 0 && to[i] == ':' && logoutFuzzSchemeRe.MatchString(to[:i]) {
-		scheme, rest := strings.ToLower(to[:i]), to[i+1:]
-		if scheme != "http" && scheme != "https" || !strings.HasPrefix(rest, "//") {
-			return false
-		}
-		authority := rest[2:]
-		if j := strings.IndexAny(authority, "/?#"); j >= 0 {
-			authority = authority[:j]
-		}
-		for _, h := range hosts {
-			if h != "" && strings.EqualFold(authority, h) {
-				return true
-			}
-		}
-		return false
-	}
-	return !strings.HasPrefix(to, "//")
 }
