@@ -49,3 +49,27 @@ func ExampleDefault() {
 	// Output:
 	// [500 csrf_failure fiberviews/base registration/logged_out registration/login]
 }
+
+// Processors add keys to every render (Django's context processors), and
+// kwargs passes named arguments to url.
+func ExampleConfig_processors() {
+	site := fstest.MapFS{
+		"post.html": {Data: []byte(`{{ .brand }}: <a href="{{ url "post" (kwargs "year" 2024 "slug" .slug) }}">{{ .slug }}</a>`)},
+	}
+	table := urls.MustCompile([]urls.Pattern{
+		urls.Path("<int:year>/<slug:slug>/", func(c *fiber.Ctx) error { return nil }, urls.Name("post")),
+	})
+	brand := func(c *fiber.Ctx) (map[string]any, error) {
+		return map[string]any{"brand": "The Blog"}, nil
+	}
+	engine := templates.Must(templates.New(templates.Config{FS: site, Resolver: table, Processors: []templates.Processor{brand}}))
+	app := fiber.New(fiber.Config{Views: engine})
+	app.Get("/latest", func(c *fiber.Ctx) error {
+		return templates.Render(c, fiber.StatusOK, "post.html", map[string]any{"slug": "hello-world"})
+	})
+	resp, _ := app.Test(httptest.NewRequest("GET", "/latest", nil))
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(string(body))
+	// Output:
+	// The Blog: <a href="/2024/hello-world/">hello-world</a>
+}

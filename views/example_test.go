@@ -177,3 +177,55 @@ func ExampleCSRFToken() {
 	// 403
 	// 200 voted
 }
+
+// Setup installs the site's settings; Render gives every template the
+// request context (user, CSRF token, site name, ...) on top of its data.
+func ExampleRender() {
+	engine := templates.Must(templates.New(templates.Config{FS: fstest.MapFS{
+		"hello.html": {Data: []byte(`{{ .site_name }} greets {{ .user }} ({{ .is_authenticated }}); form token: {{ if .csrf_token }}yes{{ end }}`)},
+	}}))
+	app := fiber.New(fiber.Config{Views: engine})
+	app.Use(views.Setup(views.Config{SiteName: "Example"}))
+	app.Get("/hello", func(c *fiber.Ctx) error {
+		return views.Render(c, fiber.StatusOK, "hello.html", nil)
+	})
+	show(app, "GET", "/hello", "")
+	// Output:
+	// GET /hello → 200 Example greets AnonymousUser (false); form token: yes
+}
+
+// ResolveURL is Django's resolve_url: settings such as NextPage and LoginURL
+// take a route name or a URL.
+func ExampleResolveURL() {
+	table := urls.MustCompile([]urls.Pattern{
+		urls.Path("articles/<int:year>/", func(c *fiber.Ctx) error { return nil }, urls.Name("year-archive")),
+		urls.Path("where/", func(c *fiber.Ctx) error {
+			for _, to := range []string{"year-archive", "/plain/path/", "https://example.org/", "no-such-route"} {
+				u, err := views.ResolveURL(c, to, 2024)
+				fmt.Printf("%-22s → %q %v\n", to, u, err != nil)
+			}
+			return nil
+		}),
+	})
+	app := fiber.New()
+	table.Mount(app)
+	_, _ = app.Test(httptest.NewRequest("GET", "/where/", nil))
+	// Output:
+	// year-archive           → "/articles/2024/" false
+	// /plain/path/           → "/plain/path/" false
+	// https://example.org/   → "https://example.org/" false
+	// no-such-route          → "" true
+}
+
+// Decorate wraps a view in decorators (outermost first); HTTPMethodNames
+// restricts the methods it answers, like Django's http_method_names.
+func ExampleDecorate() {
+	app := fiber.New()
+	app.All("/vote", views.MustAsView(&Vote{}, views.HTTPMethodNames("post"), views.CSRFExempt(),
+		views.Decorate(views.NeverCache)))
+	show(app, "GET", "/vote", "Allow")
+	show(app, "POST", "/vote", "Cache-Control")
+	// Output:
+	// GET /vote → 405 Allow: POST
+	// POST /vote → 200 Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private voted
+}
