@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/fiberviews/fiberviews/session"
@@ -96,7 +95,7 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 	s.app = fiber.New(fiber.Config{
 		Views:                 engine,
 		DisableStartupMessage: true,
-		ErrorHandler:          s.errorHandler,
+		ErrorHandler:          views.ErrorHandler,
 		// A client gets this long to send its request and to read the
 		// answer, and a kept-alive connection this long between requests.
 		ReadTimeout:  30 * time.Second,
@@ -166,46 +165,18 @@ func (s *site) authenticate(c *fiber.Ctx, username, password string) (string, er
 	return fmt.Sprint(u.ID), nil
 }
 
-// errorHandler answers errors nobody handled with the site's error page:
-// Fiber's errors (404, 400, ...) with their own status and message, the
-// rest as a logged 500 that says nothing of the internals.
-func (s *site) errorHandler(c *fiber.Ctx, err error) error {
-	code, msg := fiber.StatusInternalServerError, "Something went wrong on our side. Please try again."
-	var fe *fiber.Error
-	if errors.As(err, &fe) {
-		code, msg = fe.Code, fe.Message
-		if code == fiber.StatusNotFound {
-			msg = "There is no page at this address."
-		}
-	} else {
-		s.logger.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
-	}
-	return s.errorPage(c, code, msg)
-}
-
-// methodNotAllowedPage puts a page in the empty body of a 405 answered to a
-// GET, so that someone who types a logout address in the browser reads why
-// nothing happened instead of a blank page.
+// methodNotAllowedPage turns the empty 405 that views answer to a GET into
+// an error for views.ErrorHandler, which renders the site's 405.html: someone
+// who types a logout address in the browser reads why nothing happened
+// instead of a blank page. The Allow header stays.
 func (s *site) methodNotAllowedPage(c *fiber.Ctx) error {
 	err := c.Next()
 	if err != nil || c.Method() != fiber.MethodGet || c.Response().StatusCode() != fiber.StatusMethodNotAllowed ||
 		len(c.Response().Body()) > 0 {
 		return err
 	}
-	return s.errorPage(c, fiber.StatusMethodNotAllowed,
+	return fiber.NewError(fiber.StatusMethodNotAllowed,
 		"This address only answers a form's POST. To log out, use a Log out button. Nothing has changed.")
-}
-
-// errorPage renders error.html, or plain text if even that fails.
-func (s *site) errorPage(c *fiber.Ctx, code int, msg string) error {
-	err := views.Render(c, code, "error.html", map[string]any{
-		"title": fmt.Sprintf("%d %s", code, http.StatusText(code)), "status": code, "message": msg,
-	})
-	if err != nil {
-		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
-		return c.Status(code).SendString(msg)
-	}
-	return nil
 }
 
 // Close stops the session collector and closes the database.

@@ -103,9 +103,10 @@
 //
 // # Errors
 //
-// ErrorHandler (for fiber.Config.ErrorHandler) answers failures with a
-// generic 500 page and logs the details, where Fiber's default handler sends
-// the error's text to the client.
+// ErrorHandler (for fiber.Config.ErrorHandler) renders the site's
+// "<status>.html" for Fiber's 4xx errors (404.html, ...), and answers any
+// other failure with a generic 500 page while logging the details, where
+// Fiber's default handler sends the error's text to the client.
 //
 // # Rendering and context
 //

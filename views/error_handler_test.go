@@ -21,7 +21,11 @@ func TestErrorHandler(t *testing.T) {
 		app.Get("/teapot", func(c *fiber.Ctx) error { return fiber.NewError(418, "I'm a teapot") })
 		app.Get("/missing-template", func(c *fiber.Ctx) error { return views.Render(c, 200, "nope.html", nil) })
 	}
-	site, err := templates.New(templates.Config{FS: fstest.MapFS{"500.html": {Data: []byte(`site 500: {{ .title }}`)}}})
+	site, err := templates.New(templates.Config{FS: fstest.MapFS{
+		"500.html": {Data: []byte(`site 500: {{ .title }}`)},
+		"404.html": {Data: []byte(`site 404: {{ .title }} / {{ .status }} / {{ .message }} / {{ .site_name }} / {{ .user }}`)},
+		"418.html": {Data: []byte(`{{ url "nowhere" }}`)}, // fails to render: plain text instead
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,6 +43,8 @@ func TestErrorHandler(t *testing.T) {
 		{"a fiber.Error below 500 keeps its status and message", nil, "/teapot", 418, "I'm a teapot", false},
 		{"no route: 404", nil, "/nowhere", 404, "Cannot GET /nowhere", false},
 		{"the site's 500.html", site, "/fail", 500, "site 500: Server Error (500)", true},
+		{"the site's 404.html, with the request context", site, "/nowhere", 404, "site 404: 404 Not Found / 404 / Cannot GET /nowhere / Test / AnonymousUser", false},
+		{"a page that fails to render: the message as plain text", site, "/teapot", 418, "I'm a teapot", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -48,7 +54,7 @@ func TestErrorHandler(t *testing.T) {
 				cfg.Views = tc.engine
 			}
 			app := fiber.New(cfg)
-			app.Use(views.Setup(views.Config{Logger: logs.logger()}))
+			app.Use(views.Setup(views.Config{SiteName: "Test", Logger: logs.logger()}))
 			routes(app)
 			r := newClient(t, app).do("GET", tc.path, nil)
 			if r.status != tc.status || !strings.Contains(r.body, tc.want) {
