@@ -221,12 +221,13 @@ func sessionRow(t testing.TB, s *site, key string) (string, bool) {
 	return string(v), true
 }
 
-// liveSessions counts the stored sessions (not the per-user indexes).
+// liveSessions counts the stored sessions: keys "session:<key>", where a key never holds a ':' (the
+// package's other rows, such as "session:secret:user-tag", do).
 func liveSessions(t testing.TB, s *site) int {
 	t.Helper()
 	var n int
 	err := s.storage.DB().QueryRow(`SELECT count(*) FROM `+s.storage.Table()+
-		` WHERE k LIKE 'session:%' AND k NOT LIKE 'session:user:%' AND (e = 0 OR e > ?)`, time.Now().Unix()).Scan(&n)
+		` WHERE k LIKE 'session:%' AND k NOT LIKE 'session:%:%' AND (e = 0 OR e > ?)`, time.Now().Unix()).Scan(&n)
 	if err != nil {
 		t.Fatalf("counting sessions: %v", err)
 	}

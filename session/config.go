@@ -33,9 +33,10 @@ type Config struct {
 	// storage given here stays the caller's to close.
 	//
 	// Storages that also implement Updater and Replacer (OpenSQLite and OpenRedis do; a plain
-	// *redis.Storage from gofiber/storage/redis/v3 is wrapped automatically) get atomic updates of the
-	// per-user session index across processes, and saves that never bring back a session deleted by
-	// a concurrent logout. See the package documentation.
+	// *redis.Storage from gofiber/storage/redis/v3 is wrapped automatically) get atomic logins across
+	// processes, and saves that never bring back a session deleted by a concurrent logout. Storages
+	// implementing PrefixScanner (OpenSQLite) need no per-user session index. See the package
+	// documentation.
 	Storage fiber.Storage
 
 	// Database is the SQLite file used when Storage is nil. Default "sessions.sqlite3".
@@ -78,7 +79,9 @@ type Config struct {
 	// UpdateAuthHash(c) to keep the current session logged in.
 	AuthHash func(userID string) (string, error)
 
-	// KeyPrefix prefixes every storage key this package writes. Default "session:".
+	// KeyPrefix prefixes every storage key this package writes: the sessions, the per-user indexes
+	// ("<KeyPrefix>user:…") and the user-tag secret ("<KeyPrefix>secret:user-tag"). Default
+	// "session:".
 	KeyPrefix string
 }
 

@@ -23,9 +23,10 @@
 //
 // Django's, where they are safe: cookie "sessionid", Path "/", HttpOnly (always), SameSite=Lax,
 // two weeks (Config.MaxAge, both cookie Max-Age and storage expiry), Secure off until
-// Config.CookieSecure is set. Keys are 32 characters of [a-z2-7] carrying 160 bits from crypto/rand.
-// A cookie that does not have exactly that shape is never looked up: malformed, oversized and unknown
-// cookies give a new empty session, never an error.
+// Config.CookieSecure is set. An anonymous session's key is 32 characters of [a-z2-7] carrying 160
+// bits from crypto/rand; a logged-in session's key is its user's tag, a dot, and such 32 characters
+// (see Log out everywhere). A cookie that does not have exactly one of these shapes is never looked
+// up: malformed, oversized and unknown cookies give a new empty session, never an error.
 //
 // # Lazy and frugal
 //
@@ -50,22 +51,36 @@
 //
 // # Log out everywhere
 //
-// Each user has an index of session keys kept in the same storage (so it works on any backend):
-// Sessions lists them (created, last seen, IP, user agent, the current one marked), LogoutOthers and
-// (*Manager).LogoutAll delete them, LogoutSession deletes one. Nothing scans the storage. A session's
-// row is always written before (or atomically with) its key's entry in the index, and the client learns
-// the key only after both, so the index never misses a session a client holds. Logout only deletes the
-// row; entries whose row is gone are pruned when the index is read, and at login once the index has
-// grown past twice its last verified size (amortised O(1) per login).
+// Sessions lists a user's sessions (created, last seen, IP, user agent, the current one marked),
+// LogoutOthers and (*Manager).LogoutAll delete them, LogoutSession deletes one. Nothing scans the
+// storage, and how a user's sessions are found depends on it:
 //
-// Concurrent index updates for one user are serialised per user inside a process. Across processes
-// they are atomic on storages implementing Updater (and Appender, which makes a login a single write):
-// OpenSQLite (one statement or one IMMEDIATE transaction) and OpenRedis or a *redis.Storage
-// (MULTI/EXEC, WATCH). On other storages shared by several processes, two logins of the same user at
-// the same instant on two servers can lose an index entry, and that one session then survives "log
-// out everywhere" until it expires; implement Updater and Appender for such a storage. Likewise only
-// storages implementing Replacer guarantee that a request still running when its session was logged
-// out elsewhere cannot write the session back.
+//   - Every logged-in session's key starts with its user's tag: 80 bits of HMAC-SHA256 of the user id,
+//     under a secret the Manager keeps in the storage (created on first use, shared by every process
+//     using the storage). The tag reveals nothing about the user without the secret. A logged-in
+//     session is honoured only under a key carrying its user's tag.
+//   - On a storage with ordered keys (PrefixScanner: OpenSQLite) a user's sessions therefore sit side
+//     by side, and are found by a range query on the primary key. A login writes the session's row
+//     and nothing else, so it costs what an anonymous save costs.
+//   - Every other storage keeps a per-user index of session keys, in the same storage. A session's row
+//     is always written before (or atomically with) its key's entry in the index, and the client
+//     learns the key only after both, so the index never misses a session a client holds. Logout only
+//     deletes the row; entries whose row is gone are pruned when the index is read, and at login once
+//     the index has grown past twice its last verified size (amortised O(1) per login).
+//
+// Index updates for one user are serialised per user inside a process. Across processes they are
+// atomic on storages implementing Updater (and Appender, which makes a login a single write): OpenRedis
+// or a *redis.Storage (MULTI/EXEC, WATCH). On other storages without PrefixScanner that are shared by
+// several processes, two logins of the same user at the same instant on two servers can lose an index
+// entry, and that one session then survives "log out everywhere" until it expires; implement Updater
+// and Appender, or PrefixScanner, for such a storage. Likewise only storages implementing Replacer
+// guarantee that a request still running when its session was logged out elsewhere cannot write the
+// session back.
+//
+// The user-tag secret is the storage key "<KeyPrefix>secret:user-tag". Deleting it (or resetting the
+// storage) ends every logged-in session, since their tags no longer match; restart the processes that
+// share the storage afterwards, as each keeps the secret it read. Sessions logged in by a version of
+// this package without user tags are not honoured: their users log in again once.
 //
 // # Storage
 //

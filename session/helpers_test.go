@@ -125,23 +125,37 @@ func openTestSQLite(t testing.TB, opts ...SQLiteOptions) *SQLiteStorage {
 	return st
 }
 
-// countingFull is a countingAtomic that also forwards Appender: the whole SQLiteStorage surface.
-type countingFull struct{ countingAtomic }
+// countingAppender is a countingAtomic that also forwards Appender: the surface of OpenRedis.
+type countingAppender struct{ countingAtomic }
 
-var _ Appender = countingFull{}
+var _ Appender = countingAppender{}
 
-func (s countingFull) Append(key string, val []byte, also ...Write) ([]byte, error) {
+func (s countingAppender) Append(key string, val []byte, also ...Write) ([]byte, error) {
 	if err := s.count("Append", key); err != nil {
 		return nil, err
 	}
 	return s.inner.(Appender).Append(key, val, also...)
 }
 
-// Storage surfaces for newCounted.
+// countingFull is a countingAppender that also forwards PrefixScanner: the whole SQLiteStorage
+// surface.
+type countingFull struct{ countingAppender }
+
+var _ PrefixScanner = countingFull{}
+
+func (s countingFull) ScanPrefix(prefix string) ([]string, [][]byte, error) {
+	if err := s.count("ScanPrefix", prefix); err != nil {
+		return nil, nil, err
+	}
+	return s.inner.(PrefixScanner).ScanPrefix(prefix)
+}
+
+// Storage surfaces for newCounted. All but fullSurface keep a per-user index.
 const (
-	plainSurface   = iota // fiber.Storage only
-	updaterSurface        // + Updater, Replacer
-	fullSurface           // + Appender, as OpenSQLite and OpenRedis
+	plainSurface    = iota // fiber.Storage only
+	updaterSurface         // + Updater, Replacer
+	appenderSurface        // + Appender, as OpenRedis
+	fullSurface            // + PrefixScanner, as OpenSQLite: no index
 )
 
 // newCounted returns a counting wrapper around a fresh SQLite storage showing the given surface.
@@ -149,14 +163,18 @@ func newCounted(t testing.TB, surface int) (fiber.Storage, *countingStore) {
 	cs := &countingStore{inner: openTestSQLite(t)}
 	switch surface {
 	case fullSurface:
-		return countingFull{countingAtomic{cs}}, cs
+		return countingFull{countingAppender{countingAtomic{cs}}}, cs
+	case appenderSurface:
+		return countingAppender{countingAtomic{cs}}, cs
 	case updaterSurface:
 		return countingAtomic{cs}, cs
 	}
 	return cs, cs
 }
 
-var surfaceNames = map[int]string{plainSurface: "plain", updaterSurface: "updater", fullSurface: "full"}
+var surfaceNames = map[int]string{
+	plainSurface: "plain", updaterSurface: "updater", appenderSurface: "appender", fullSurface: "full",
+}
 
 // newManager returns a Manager on storage st (a fresh SQLite file when nil), closed at cleanup.
 func newManager(t testing.TB, cfg Config) *Manager {

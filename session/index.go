@@ -10,8 +10,12 @@ import (
 	"time"
 )
 
-// The per-user index: one storage value per user listing that user's session keys, so listing and
-// logging out a user's sessions never scans the storage.
+// Finding a user's sessions without scanning the storage. On a storage with ordered keys
+// (PrefixScanner) a user's sessions share a key prefix, their user tag (see record.go), and are found
+// by a range query: no extra row. Every other storage keeps a per-user index: one storage value per
+// user listing that user's session keys.
+//
+// The index path follows.
 //
 // Invariant: a session's row is written before (or atomically with) its key's addition to the index,
 // and the key reaches the client (Set-Cookie) only after both succeeded. So every logged-in session a client can hold is in
@@ -307,20 +311,69 @@ func (m *Manager) getMany(keys []string) ([][]byte, error) {
 	return vals, nil
 }
 
-// removeSessions deletes the rows of the user's sessions selected by drop and then their index entries.
-// An entry is removed from the index only after its row was deleted, so a failure never leaves a live
-// session that the index forgot.
-func (m *Manager) removeSessions(userID string, drop func(key string) bool) error {
+// liveSessions returns the live sessions of userID: by key prefix on a PrefixScanner, else from the
+// index (pruning its dead entries on the way).
+func (m *Manager) liveSessions(userID string) ([]liveSession, error) {
+	if m.scanner != nil {
+		return m.scanUser(userID)
+	}
+	return m.verifyIndex(userID, "")
+}
+
+// scanUser returns the live sessions of userID found by their key prefix on a PrefixScanner.
+func (m *Manager) scanUser(userID string) ([]liveSession, error) {
+	tag, err := m.userTag(userID)
+	if err != nil {
+		return nil, err
+	}
+	keys, vals, err := m.scanner.ScanPrefix(m.cfg.KeyPrefix + tag + string(tagSep))
+	if err != nil {
+		return nil, storageErr("listing the user's sessions", err)
+	}
+	now := m.now().Unix()
+	live := make([]liveSession, 0, len(keys))
+	for i, k := range keys {
+		key := k[len(m.cfg.KeyPrefix):]
+		if !validKey([]byte(key)) {
+			continue
+		}
+		// Two users whose tags collide (a chance of 2^-80 per pair) each see only their own.
+		if rec, ok := decodeRecord(vals[i], now); ok && rec.U == userID {
+			live = append(live, liveSession{key: key, rec: rec})
+		}
+	}
+	return live, nil
+}
+
+// removeSessions deletes the sessions of userID selected by drop and reports how many were selected.
+// On the index path an entry is removed from the index only after its row was deleted, so a failure
+// never leaves a live session that the index forgot.
+func (m *Manager) removeSessions(userID string, drop func(key string) bool) (int, error) {
+	if m.scanner != nil {
+		live, err := m.scanUser(userID)
+		if err != nil {
+			return 0, err
+		}
+		var keys []string
+		for _, l := range live {
+			if drop(l.key) {
+				keys = append(keys, m.cfg.KeyPrefix+l.key)
+			}
+		}
+		return len(keys), m.deleteKeys(keys)
+	}
 	ix, err := m.readIndex(userID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	deleted := map[string]bool{}
+	matched := 0
 	var firstErr error
 	for _, e := range ix.E {
 		if !drop(e.K) {
 			continue
 		}
+		matched++
 		if err := m.store.Delete(m.cfg.KeyPrefix + e.K); err != nil {
 			if firstErr == nil {
 				firstErr = storageErr("deleting a session", err)
@@ -338,6 +391,32 @@ func (m *Manager) removeSessions(userID string, drop func(key string) bool) erro
 			ix.N = min(ix.N, len(ix.E))
 			return len(ix.E) != n
 		})
+	}
+	return matched, firstErr
+}
+
+// deleteKeys deletes storage keys: all at once on an Updater storage (one transaction), else one by
+// one, going on after a failure and returning the first.
+func (m *Manager) deleteKeys(keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	if m.updater != nil {
+		also := make([]Write, 0, len(keys)-1)
+		for _, k := range keys[1:] {
+			also = append(also, Write{Key: k})
+		}
+		err := m.updater.Update(keys[0], func([]byte) ([]byte, time.Duration, error) { return nil, 0, nil }, also...)
+		if err != nil {
+			return storageErr("deleting sessions", err)
+		}
+		return nil
+	}
+	var firstErr error
+	for _, k := range keys {
+		if err := m.store.Delete(k); err != nil && firstErr == nil {
+			firstErr = storageErr("deleting a session", err)
+		}
 	}
 	return firstErr
 }

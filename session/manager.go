@@ -22,7 +22,11 @@ type Manager struct {
 	updater  Updater
 	appender Appender
 	replacer Replacer
+	scanner  PrefixScanner // nil: a per-user index tracks each user's sessions
 	owns     bool
+
+	tagSecretMu sync.Mutex // serialises loading the user-tag secret
+	tagSecret   atomic.Pointer[[]byte]
 
 	hooksMu sync.RWMutex
 	hooks   []func(c *fiber.Ctx, userID string)
@@ -71,6 +75,7 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m.updater, _ = m.store.(Updater)
 	m.replacer, _ = m.store.(Replacer)
+	m.scanner, _ = m.store.(PrefixScanner)
 	if m.updater != nil {
 		m.appender, _ = m.store.(Appender) // removals need Update: appending alone is not enough
 	}
@@ -180,7 +185,7 @@ func (m *Manager) sessions(userID string) ([]Info, error) {
 	if m.closed.Load() {
 		return nil, ErrClosed
 	}
-	live, err := m.verifyIndex(userID, "")
+	live, err := m.liveSessions(userID)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +216,8 @@ func (m *Manager) LogoutAll(userID string) error {
 	if m.closed.Load() {
 		return ErrClosed
 	}
-	return m.removeSessions(userID, func(string) bool { return true })
+	_, err := m.removeSessions(userID, func(string) bool { return true })
+	return err
 }
 
 // LogoutSession logs out the session of userID whose Info.ID is id. It returns an error wrapping
@@ -228,16 +234,14 @@ func (m *Manager) logoutSession(userID, id string) error {
 	if m.closed.Load() {
 		return ErrClosed
 	}
-	ix, err := m.readIndex(userID)
+	n, err := m.removeSessions(userID, func(k string) bool { return publicID(k) == id })
 	if err != nil {
 		return err
 	}
-	for _, e := range ix.E {
-		if publicID(e.K) == id {
-			return m.removeSessions(userID, func(k string) bool { return k == e.K })
-		}
+	if n == 0 {
+		return ErrUnknownSession
 	}
-	return ErrUnknownSession
+	return nil
 }
 
 // setCookie writes the Set-Cookie header carrying key.

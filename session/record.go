@@ -31,25 +31,60 @@ const (
 	ageBrowserClose = -1 // cookie without Max-Age; server keeps MaxAge
 )
 
-// keyEncoding turns 20 random bytes (160 bits) into 32 characters of [a-z2-7].
+// keyEncoding turns random bytes into characters of [a-z2-7], five bits each.
 var keyEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
-// keyLen is the length of a session key.
-const keyLen = 32
+// Session keys come in two shapes:
+//
+//	anonymous  <32 random characters>                      160 bits from crypto/rand
+//	logged in  <16-character user tag>.<32 random characters>
+//
+// The user tag is 80 bits of HMAC-SHA256 of the user id under a secret kept in the storage (see
+// tagSecretSuffix): it reveals nothing about the user without the secret, and it gives all of a
+// user's sessions a common key prefix. On a storage with ordered keys (PrefixScanner, such as
+// SQLiteStorage) a user's sessions therefore sit next to each other, and listing them or logging them
+// all out is a range query on the primary key: a login writes one row and no index.
+const (
+	keyLen     = 32                  // random characters; the whole key of an anonymous session
+	tagLen     = 16                  // characters of a user tag (80 bits)
+	tagSep     = '.'                 // between tag and random part; never in [a-z2-7]
+	userKeyLen = tagLen + 1 + keyLen // a logged-in session's key
+	tagBytes   = tagLen * 5 / 8      // bytes of HMAC output a tag carries
+	randBytes  = keyLen * 5 / 8      // random bytes of a key
+)
 
-// newKey returns a fresh session key with 160 bits from crypto/rand.
+// newKey returns a fresh anonymous session key with 160 bits from crypto/rand.
 func newKey() string {
-	var b [20]byte
+	var b [randBytes]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (it crashes the program instead)
 	return keyEncoding.EncodeToString(b[:])
 }
 
-// validKey reports whether b has the exact shape of a key from newKey. Anything else — too long, too
-// short, other characters — is not looked up in the storage at all.
-func validKey(b []byte) bool {
-	if len(b) != keyLen {
-		return false
+// newUserKey returns a fresh key for a session of the user whose tag is tag.
+func newUserKey(tag string) string { return tag + string(tagSep) + newKey() }
+
+// keyTag returns the user tag of a logged-in session's key, or "" for an anonymous key.
+func keyTag(key string) string {
+	if len(key) == userKeyLen {
+		return key[:tagLen]
 	}
+	return ""
+}
+
+// validKey reports whether b has the exact shape of a key from newKey or newUserKey. Anything else —
+// too long, too short, other characters — is not looked up in the storage at all.
+func validKey(b []byte) bool {
+	switch len(b) {
+	case keyLen:
+		return keyChars(b)
+	case userKeyLen:
+		return b[tagLen] == tagSep && keyChars(b[:tagLen]) && keyChars(b[tagLen+1:])
+	}
+	return false
+}
+
+// keyChars reports whether b holds only characters of keyEncoding.
+func keyChars(b []byte) bool {
 	for _, ch := range b {
 		if (ch < 'a' || ch > 'z') && (ch < '2' || ch > '7') {
 			return false

@@ -117,7 +117,8 @@ func LogoutOthers(c *fiber.Ctx) error {
 	if s.m.closed.Load() {
 		return ErrClosed
 	}
-	return s.m.removeSessions(uid, func(k string) bool { return k != key })
+	_, err = s.m.removeSessions(uid, func(k string) bool { return k != key })
+	return err
 }
 
 // LogoutSession logs out one of the logged-in user's sessions by its Info.ID ("log out that

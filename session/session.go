@@ -96,6 +96,16 @@ func (s *Session) loadLocked() error {
 			return storageErr("loading the session", err)
 		}
 		rec, found = decodeRecord(val, m.now().Unix())
+		if found && rec.U != "" {
+			// A logged-in session counts only under a key carrying its user's tag, the key Login
+			// gives it: any other (say, written by a version before user tags) could escape
+			// Sessions and LogoutAll, so it loads as no session.
+			ok, err := m.keyBelongsTo(key, rec.U)
+			if err != nil {
+				return err
+			}
+			found = ok
+		}
 		if found && rec.U != "" && m.cfg.AuthHash != nil {
 			h, err := m.cfg.AuthHash(rec.U)
 			if err != nil {
@@ -439,13 +449,14 @@ func (s *Session) finish(handlerErr error) error {
 }
 
 // rotateLocked moves the session to a new key, as the user userID with auth hash hash, keeping the
-// values when keep is true, and deletes the old key's row.
+// values when keep is true, and deletes the old key's row. A logged-in session's new key starts with
+// its user's tag.
 //
-// For "log out everywhere" the new row must exist before its key enters the user's index, and the
-// client learns the key (Set-Cookie, when the request ends) only after both. On a storage with Updater
-// the three writes (old row deleted, new row, index) are one atomic step: on failure nothing changed.
-// Otherwise they happen in that order, and a failure leaves the request anonymous (never half logged
-// in), its values kept in memory.
+// For "log out everywhere" the client learns the new key (Set-Cookie, when the request ends) only
+// after its row exists and, on storages without PrefixScanner, after the key is in the user's index.
+// On a storage with Updater the writes (old row deleted, new row, index entry) are one atomic step: on
+// failure nothing changed. Otherwise they happen in that order, and a failure leaves the request
+// anonymous (never half logged in), its values kept in memory.
 func (s *Session) rotateLocked(userID, hash string, keep bool) error {
 	m := s.m
 	now := m.now()
@@ -463,15 +474,24 @@ func (s *Session) rotateLocked(userID, hash string, keep bool) error {
 		return fmt.Errorf("%w: %w", ErrNotSerializable, err)
 	}
 	key := newKey()
+	if userID != "" {
+		tag, err := m.userTag(userID)
+		if err != nil {
+			return err // nothing was written
+		}
+		key = newUserKey(tag)
+	}
 	oldKey, oldUID := s.key, s.uid
+	newRow := Write{Key: m.cfg.KeyPrefix + key, Val: val, Exp: s.ttl()}
+	useIndex := userID != "" && m.scanner == nil
+	entry := indexEntry{K: key, C: now.Unix(), X: rec.X}
 	replaced := ""
 	if oldUID == userID {
 		replaced = oldKey
 	}
-	newRow := Write{Key: m.cfg.KeyPrefix + key, Val: val, Exp: s.ttl()}
 
-	entry := indexEntry{K: key, C: now.Unix(), X: rec.X}
-	if m.updater != nil && userID != "" {
+	switch {
+	case m.updater != nil && useIndex:
 		also := []Write{newRow}
 		if oldKey != "" {
 			also = append(also, Write{Key: m.cfg.KeyPrefix + oldKey})
@@ -479,7 +499,14 @@ func (s *Session) rotateLocked(userID, hash string, keep bool) error {
 		if err := m.indexAdd(userID, entry, replaced, also...); err != nil {
 			return err // nothing was written
 		}
-	} else {
+	case m.updater != nil && oldKey != "":
+		err := m.updater.Update(newRow.Key, func([]byte) ([]byte, time.Duration, error) {
+			return newRow.Val, newRow.Exp, nil
+		}, Write{Key: m.cfg.KeyPrefix + oldKey})
+		if err != nil {
+			return storageErr("saving the new session", err) // nothing was written
+		}
+	default:
 		if oldKey != "" {
 			if err := m.store.Delete(m.cfg.KeyPrefix + oldKey); err != nil {
 				return storageErr("deleting the old session", err)
@@ -494,7 +521,7 @@ func (s *Session) rotateLocked(userID, hash string, keep bool) error {
 		if err := m.store.Set(newRow.Key, newRow.Val, newRow.Exp); err != nil {
 			return storageErr("saving the new session", err)
 		}
-		if userID != "" {
+		if useIndex {
 			if err := m.indexAdd(userID, entry, replaced); err != nil {
 				_ = m.store.Delete(newRow.Key) // never sent to the client: best effort
 				return err

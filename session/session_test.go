@@ -12,7 +12,7 @@ import (
 )
 
 func TestLazyAndFrugal(t *testing.T) {
-	for _, surface := range []int{fullSurface, updaterSurface, plainSurface} {
+	for _, surface := range []int{fullSurface, appenderSurface, updaterSurface, plainSurface} {
 		atomic := surface != plainSurface
 		t.Run(surfaceNames[surface], func(t *testing.T) {
 			st, cs := newCounted(t, surface)
@@ -158,6 +158,16 @@ func TestKeys(t *testing.T) {
 		{strings.Repeat("8", 32), false},
 		{"", false},
 		{strings.Repeat("a", 31) + "\x00", false},
+		// Logged-in keys: a 16-character user tag, a dot, 32 random characters.
+		{strings.Repeat("b", 16) + "." + strings.Repeat("a", 32), true},
+		{newUserKey(strings.Repeat("2", 16)), true},
+		{strings.Repeat("b", 16) + "-" + strings.Repeat("a", 32), false},
+		{strings.Repeat("b", 17) + strings.Repeat("a", 32), false},
+		{strings.Repeat("b", 15) + "." + strings.Repeat("a", 33), false},
+		{strings.Repeat("b", 16) + "." + strings.Repeat("a", 31) + ".", false},
+		{strings.Repeat("B", 16) + "." + strings.Repeat("a", 32), false},
+		{strings.Repeat("b", 16) + "." + strings.Repeat("a", 31), false},
+		{"secret:user-tag", false},
 	}
 	for _, tc := range cases {
 		if got := validKey([]byte(tc.in)); got != tc.want {
@@ -441,8 +451,18 @@ func TestAuthHash(t *testing.T) {
 	})
 }
 
+// TestLogoutEverywhere runs on every storage surface: by key prefix on the full SQLite surface, from
+// the per-user index on the others.
 func TestLogoutEverywhere(t *testing.T) {
-	m := newManager(t, Config{})
+	for _, surface := range []int{fullSurface, appenderSurface, updaterSurface, plainSurface} {
+		t.Run(surfaceNames[surface], func(t *testing.T) {
+			st, _ := newCounted(t, surface)
+			testLogoutEverywhere(t, newManager(t, Config{Storage: st}))
+		})
+	}
+}
+
+func testLogoutEverywhere(t *testing.T, m *Manager) {
 	app := newTestApp(m)
 	devices := make([]*client, 3)
 	for i := range devices {
@@ -551,7 +571,7 @@ func TestLogoutEverywhere(t *testing.T) {
 }
 
 func TestIndexPruning(t *testing.T) {
-	for _, surface := range []int{fullSurface, updaterSurface, plainSurface} {
+	for _, surface := range []int{appenderSurface, updaterSurface, plainSurface} {
 		t.Run(surfaceNames[surface], func(t *testing.T) {
 			st, _ := newCounted(t, surface)
 			m := newManager(t, Config{Storage: st})
@@ -669,13 +689,16 @@ func TestStorageFailure(t *testing.T) {
 // the user without a session; on an Updater storage nothing at all changed.
 func TestLoginFailure(t *testing.T) {
 	isIndex := func(key string) bool { return strings.Contains(key, "user:") }
+	isSecret := func(key string) bool { return strings.Contains(key, tagSecretSuffix) }
 	cases := []struct {
 		name     string
 		surface  int
 		fail     func(method, key string) bool
 		keepsOld bool // the pre-login session survives unchanged
 	}{
-		{"full: append", fullSurface, func(m, _ string) bool { return m == "Append" }, true},
+		{"full: update", fullSurface, func(m, k string) bool { return m == "Update" && !isSecret(k) }, true},
+		{"full: user-tag secret", fullSurface, func(m, k string) bool { return isSecret(k) }, true},
+		{"appender: append", appenderSurface, func(m, _ string) bool { return m == "Append" }, true},
 		{"updater: update", updaterSurface, func(m, _ string) bool { return m == "Update" }, true},
 		{"plain: delete old row", plainSurface, func(m, _ string) bool { return m == "Delete" }, true},
 		{"plain: write new row", plainSurface, func(m, k string) bool { return m == "Set" && !isIndex(k) }, false},

@@ -53,6 +53,7 @@ type SQLiteStorage struct {
 	serialize bool
 
 	qSelect, qUpsert, qDelete, qReplace, qSelectMany string
+	qScan, qScanOpen                                 string
 	qAppend                                          [3]string // appendSQL(n) for small n
 
 	closeOnce sync.Once
@@ -63,6 +64,8 @@ var (
 	_ Updater  = (*SQLiteStorage)(nil)
 	_ Appender = (*SQLiteStorage)(nil)
 	_ Replacer = (*SQLiteStorage)(nil)
+
+	_ PrefixScanner = (*SQLiteStorage)(nil)
 )
 
 // OpenSQLite opens (creating if needed) the SQLite file at path for sessions. It returns an error
@@ -127,6 +130,8 @@ func OpenSQLite(path string, opts ...SQLiteOptions) (*SQLiteStorage, error) {
 		qReplace:  `UPDATE ` + t + ` SET v=?, e=? WHERE k=? AND (e=0 OR e>?)`,
 		qSelectMany: `SELECT k, v, e FROM ` + t + ` WHERE k IN (?` +
 			strings.Repeat(",?", getManyChunk-1) + `)`,
+		qScan:     `SELECT k, v, e FROM ` + t + ` WHERE k >= ? AND k < ? ORDER BY k`,
+		qScanOpen: `SELECT k, v, e FROM ` + t + ` WHERE k >= ? ORDER BY k`,
 	}
 	for n := range st.qAppend {
 		st.qAppend[n] = st.appendSQL(n)
@@ -301,6 +306,63 @@ func (s *SQLiteStorage) getMany(keys []string) ([][]byte, error) {
 		}
 	}
 	return vals, nil
+}
+
+// ScanPrefix implements PrefixScanner with one range query on the primary key: it reads only the
+// rows whose key starts with prefix. An empty prefix is an error (it would read the whole table).
+func (s *SQLiteStorage) ScanPrefix(prefix string) ([]string, [][]byte, error) {
+	if prefix == "" {
+		return nil, nil, errors.New("session: ScanPrefix needs a non-empty prefix")
+	}
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if end, ok := prefixEnd(prefix); ok {
+		rows, err = s.db.Query(s.qScan, prefix, end)
+	} else {
+		rows, err = s.db.Query(s.qScanOpen, prefix)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	now := time.Now().Unix()
+	var (
+		keys []string
+		vals [][]byte
+	)
+	for rows.Next() {
+		var (
+			k string
+			v []byte
+			e int64
+		)
+		if err := rows.Scan(&k, &v, &e); err != nil {
+			return nil, nil, err
+		}
+		if (e == 0 || e > now) && strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+			vals = append(vals, v)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	return keys, vals, rows.Close()
+}
+
+// prefixEnd returns the smallest string greater than every string starting with prefix, in SQLite's
+// byte-wise order; ok is false when there is none (prefix is all 0xff bytes).
+func prefixEnd(prefix string) (end string, ok bool) {
+	b := []byte(prefix)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] != 0xff {
+			b[i]++
+			return string(b[:i+1]), true
+		}
+	}
+	return "", false
 }
 
 // appendSQL returns the statement that appends to one key and sets n others: a multi-row upsert,

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -302,5 +303,87 @@ func TestPlainSQLite3StoragePlugsIn(t *testing.T) {
 	cl.must("POST", "/logout")
 	if got := cl.must("GET", "/read"); got != "user= n=0" {
 		t.Fatalf("after logout: %q", got)
+	}
+}
+
+// TestSQLiteScanPrefix: ScanPrefix returns exactly the live keys starting with the prefix, in order,
+// and reads only their range of the primary key.
+func TestSQLiteScanPrefix(t *testing.T) {
+	st := openTestSQLite(t)
+	for _, k := range []string{"p:a.1", "p:a.2", "p:a.", "p:a", "p:a-", "p:a/", "p:ab.1", "p:b.1", "p:\xff\xff", "p:\xff\xffz", "q:a.1"} {
+		if err := st.Set(k, []byte("v "+k), time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.DB().Exec(`INSERT INTO `+st.Table()+` (k, v, e) VALUES (?,?,?)`, "p:a.0-expired", []byte("old"), time.Now().Unix()-1); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		prefix string
+		want   []string
+	}{
+		{"p:a.", []string{"p:a.", "p:a.1", "p:a.2"}},
+		{"p:a.1", []string{"p:a.1"}},
+		{"p:ab.", []string{"p:ab.1"}},
+		{"p:c.", nil},
+		{"p:\xff\xff", []string{"p:\xff\xff", "p:\xff\xffz"}},
+		{"\xff", nil},
+		{"q:", []string{"q:a.1"}},
+	}
+	for _, tc := range cases {
+		t.Run(strconv.Quote(tc.prefix), func(t *testing.T) {
+			keys, vals, err := st.ScanPrefix(tc.prefix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(keys, "|") != strings.Join(tc.want, "|") {
+				t.Fatalf("keys %q, want %q", keys, tc.want)
+			}
+			for i, k := range keys {
+				if string(vals[i]) != "v "+k {
+					t.Errorf("value of %q is %q", k, vals[i])
+				}
+			}
+		})
+	}
+	if _, _, err := st.ScanPrefix(""); err == nil {
+		t.Error("ScanPrefix(\"\") read the whole table")
+	}
+	// The statement is a range search on the primary key, not a scan of the table.
+	rows, err := st.DB().Query(`EXPLAIN QUERY PLAN `+st.qScan, "p:a.", "p:a/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if p := strings.Join(plan, "; "); !strings.Contains(p, "SEARCH") || !strings.Contains(p, "PRIMARY KEY (k>? AND k<?)") {
+		t.Errorf("query plan %q: want a search on the primary key range", p)
+	}
+}
+
+func TestPrefixEnd(t *testing.T) {
+	cases := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"a.", "a/", true},
+		{"ab", "ac", true},
+		{"a\xff", "b", true},
+		{"a\xff\xff", "b", true},
+		{"\xff", "", false},
+		{"\xff\xff", "", false},
+	}
+	for _, tc := range cases {
+		if got, ok := prefixEnd(tc.in); got != tc.want || ok != tc.ok {
+			t.Errorf("prefixEnd(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
 	}
 }

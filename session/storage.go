@@ -50,6 +50,18 @@ type Replacer interface {
 	Replace(key string, val []byte, exp time.Duration) (bool, error)
 }
 
+// PrefixScanner is implemented by storages that keep their keys in order and can read every live key
+// starting with a prefix in one range query (SQLiteStorage does, on its primary key). On such a
+// storage the Manager keeps no per-user index: a logged-in session's key starts with its user's tag
+// (a keyed hash of the user id), so Sessions, LogoutOthers and LogoutAll find a user's sessions by
+// that prefix, and a login writes the session's row and nothing else. The scan must cost in
+// proportion to the keys it returns, not to the size of the storage.
+type PrefixScanner interface {
+	// ScanPrefix returns the keys that start with prefix and have not expired, in key order, with
+	// their values.
+	ScanPrefix(prefix string) (keys []string, vals [][]byte, err error)
+}
+
 // wrapStorage upgrades storages whose atomic operations we know how to reach.
 func wrapStorage(s fiber.Storage) fiber.Storage {
 	if rs, ok := s.(*redisstorage.Storage); ok {
