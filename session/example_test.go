@@ -213,6 +213,33 @@ func ExampleOpenSQLite() {
 	// wal
 }
 
+// ScanPrefix reads the keys sharing a prefix with one range query on the table's primary key. The
+// Manager uses it to find a user's sessions, whose keys all start with the user's tag.
+func ExampleSQLiteStorage_ScanPrefix() {
+	db, cleanup := tempDB()
+	defer cleanup()
+	st, err := session.OpenSQLite(db)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer st.Close()
+	for _, k := range []string{"cache:a", "cache:b", "other:c"} {
+		_ = st.Set(k, []byte("value of "+k), time.Hour)
+	}
+	keys, vals, err := st.ScanPrefix("cache:")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i, k := range keys {
+		fmt.Printf("%s = %s\n", k, vals[i])
+	}
+	// Output:
+	// cache:a = value of cache:a
+	// cache:b = value of cache:b
+}
+
 // An admin action that ends every session of a user.
 func ExampleManager_LogoutAll() {
 	db, cleanup := tempDB()

@@ -1,12 +1,12 @@
 package session
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -49,27 +49,28 @@ const indexHeader = "fvidx1 "
 // already lost track of its keys, and there is nothing better to do than to start tracking again.
 func decodeIndex(raw []byte) userIndex {
 	var ix userIndex
-	rest := raw
-	if after, ok := bytes.CutPrefix(rest, []byte(indexHeader)); ok {
-		line, tail, _ := bytes.Cut(after, []byte{'\n'})
-		n, err := strconv.Atoi(string(line))
+	all := string(raw) // one allocation: the entries' keys are substrings of it
+	rest := all
+	if after, ok := strings.CutPrefix(rest, indexHeader); ok {
+		line, tail, _ := strings.Cut(after, "\n")
+		n, err := strconv.Atoi(line)
 		if err != nil {
 			return userIndex{}
 		}
 		ix.N, rest = n, tail
 	}
-	ix.E = make([]indexEntry, 0, bytes.Count(rest, []byte{'\n'})+1)
+	ix.E = make([]indexEntry, 0, strings.Count(rest, "\n")+1)
 	for len(rest) > 0 {
-		var line []byte
-		line, rest, _ = bytes.Cut(rest, []byte{'\n'})
-		k, tail, ok1 := bytes.Cut(line, []byte{' '})
-		c, x, ok2 := bytes.Cut(tail, []byte{' '})
-		ci, err1 := strconv.ParseInt(string(c), 10, 64)
-		xi, err2 := strconv.ParseInt(string(x), 10, 64)
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		k, tail, ok1 := strings.Cut(line, " ")
+		c, x, ok2 := strings.Cut(tail, " ")
+		ci, err1 := strconv.ParseInt(c, 10, 64)
+		xi, err2 := strconv.ParseInt(x, 10, 64)
 		if !ok1 || !ok2 || err1 != nil || err2 != nil || !validKey(k) {
 			return userIndex{}
 		}
-		ix.E = append(ix.E, indexEntry{K: string(k), C: ci, X: xi})
+		ix.E = append(ix.E, indexEntry{K: k, C: ci, X: xi})
 	}
 	return ix
 }
@@ -334,7 +335,7 @@ func (m *Manager) scanUser(userID string) ([]liveSession, error) {
 	live := make([]liveSession, 0, len(keys))
 	for i, k := range keys {
 		key := k[len(m.cfg.KeyPrefix):]
-		if !validKey([]byte(key)) {
+		if !validKey(key) {
 			continue
 		}
 		// Two users whose tags collide (a chance of 2^-80 per pair) each see only their own.

@@ -27,6 +27,7 @@ type Manager struct {
 
 	tagSecretMu sync.Mutex // serialises loading the user-tag secret
 	tagSecret   atomic.Pointer[[]byte]
+	tagMACs     sync.Pool // of hash.Hash: HMAC-SHA256 keyed with the tag secret, reused (no allocation)
 
 	hooksMu sync.RWMutex
 	hooks   []func(c *fiber.Ctx, userID string)
@@ -171,9 +172,10 @@ type Info struct {
 	Current bool
 }
 
-// Sessions returns the live sessions of userID, most recently seen first, pruning dead entries from
-// the user's index on the way. It reads the user's index and each listed session: no scan. A user id
-// Login would refuse is an error wrapping ErrEmptyUserID or ErrInvalidUserID.
+// Sessions returns the live sessions of userID, most recently seen first. It reads only that user's
+// sessions, never scans the storage: one range query on a PrefixScanner (SQLite), else the user's
+// index and each listed session, pruning the index's dead entries on the way. A user id Login would
+// refuse is an error wrapping ErrEmptyUserID or ErrInvalidUserID.
 func (m *Manager) Sessions(userID string) ([]Info, error) {
 	if err := checkUserID(userID); err != nil {
 		return nil, err

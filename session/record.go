@@ -55,13 +55,26 @@ const (
 
 // newKey returns a fresh anonymous session key with 160 bits from crypto/rand.
 func newKey() string {
-	var b [randBytes]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (it crashes the program instead)
-	return keyEncoding.EncodeToString(b[:])
+	var b [keyLen]byte
+	fillRandom(b[:])
+	return string(b[:])
 }
 
 // newUserKey returns a fresh key for a session of the user whose tag is tag.
-func newUserKey(tag string) string { return tag + string(tagSep) + newKey() }
+func newUserKey(tag string) string {
+	var b [userKeyLen]byte
+	copy(b[:tagLen], tag)
+	b[tagLen] = tagSep
+	fillRandom(b[tagLen+1:])
+	return string(b[:])
+}
+
+// fillRandom fills dst (keyLen bytes) with key characters carrying 160 bits from crypto/rand.
+func fillRandom(dst []byte) {
+	var r [randBytes]byte
+	_, _ = rand.Read(r[:]) // crypto/rand.Read never fails (it crashes the program instead)
+	keyEncoding.Encode(dst, r[:])
+}
 
 // keyTag returns the user tag of a logged-in session's key, or "" for an anonymous key.
 func keyTag(key string) string {
@@ -73,7 +86,7 @@ func keyTag(key string) string {
 
 // validKey reports whether b has the exact shape of a key from newKey or newUserKey. Anything else —
 // too long, too short, other characters — is not looked up in the storage at all.
-func validKey(b []byte) bool {
+func validKey[T string | []byte](b T) bool {
 	switch len(b) {
 	case keyLen:
 		return keyChars(b)
@@ -84,9 +97,9 @@ func validKey(b []byte) bool {
 }
 
 // keyChars reports whether b holds only characters of keyEncoding.
-func keyChars(b []byte) bool {
-	for _, ch := range b {
-		if (ch < 'a' || ch > 'z') && (ch < '2' || ch > '7') {
+func keyChars[T string | []byte](b T) bool {
+	for i := 0; i < len(b); i++ {
+		if ch := b[i]; (ch < 'a' || ch > 'z') && (ch < '2' || ch > '7') {
 			return false
 		}
 	}

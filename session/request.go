@@ -9,7 +9,8 @@ import (
 // Login logs userID in on the request's session (Django's login): the session moves to a new key
 // (no session fixation; the old key's row is deleted), its values are carried over — unless it
 // belonged to another user, or to this user with a stale auth hash, in which case they are dropped —
-// and the session is recorded in the user's index for Sessions, LogoutOthers and LogoutAll. The
+// and the session is findable by Sessions, LogoutOthers and LogoutAll (its key starts with the user's
+// tag; on storages without PrefixScanner it is also added to the user's index). The
 // session is written before Login returns; the cookie is set when the request ends. On error the
 // request is anonymous (never half logged in). Errors wrap ErrEmptyUserID, ErrInvalidUserID,
 // ErrNoMiddleware, ErrStorage or ErrAuthHash. An empty or invalid user id (not valid UTF-8, or longer
@@ -57,8 +58,8 @@ func Logout(c *fiber.Ctx) error {
 			return storageErr("deleting the session", err)
 		}
 	}
-	// The user's index keeps the dead entry until it is pruned (listing, logging out, a later login):
-	// no extra write on the logout path.
+	// On the index path the user's index keeps the dead entry until it is pruned (listing, logging
+	// out, a later login): no extra write on the logout path.
 	s.resetLocked()
 	return nil
 }
@@ -107,8 +108,7 @@ func Sessions(c *fiber.Ctx) ([]Info, error) {
 
 // LogoutOthers logs out every other session of the logged-in user (e.g. after a password change),
 // keeping the request's own. Logout hooks do not run. Errors wrap ErrNotLoggedIn, ErrNoMiddleware or
-// ErrStorage; sessions that could not be deleted stay in the user's index, so calling it again
-// finishes the job.
+// ErrStorage; sessions that could not be deleted stay findable, so calling it again finishes the job.
 func LogoutOthers(c *fiber.Ctx) error {
 	s, uid, key, err := currentUser(c)
 	if err != nil {

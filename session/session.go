@@ -475,11 +475,11 @@ func (s *Session) rotateLocked(userID, hash string, keep bool) error {
 	}
 	key := newKey()
 	if userID != "" {
-		tag, err := m.userTag(userID)
-		if err != nil {
+		var tag [tagLen]byte
+		if err := m.userTagInto(tag[:], userID); err != nil {
 			return err // nothing was written
 		}
-		key = newUserKey(tag)
+		key = newUserKey(string(tag[:]))
 	}
 	oldKey, oldUID := s.key, s.uid
 	newRow := Write{Key: m.cfg.KeyPrefix + key, Val: val, Exp: s.ttl()}

@@ -9,11 +9,11 @@ import (
 
 // Updater is implemented by storages that can read, change and write back one key atomically, even
 // when several processes share the storage, together with other writes in the same atomic step. The
-// Manager uses it for the per-user session index: a login writes the new session, deletes the old one
-// and adds the new key to the user's index all at once, so two simultaneous logins of one user on two
-// servers cannot lose an index entry (which would leave a session that "log out everywhere" misses),
-// and a failed login changes nothing. Without it the Manager writes one key after the other and
-// serialises index updates per user inside one process only.
+// Manager uses it so that a login writes the new session, deletes the old one and (on storages without
+// PrefixScanner) adds the new key to the user's index all at once: two simultaneous logins of one user
+// on two servers cannot lose an index entry (which would leave a session that "log out everywhere"
+// misses), and a failed login changes nothing. Without it the Manager writes one key after the other
+// and serialises index updates per user inside one process only.
 type Updater interface {
 	// Update calls fn with the key's current value (nil when absent or expired) and stores what fn
 	// returns — val with expiry exp (0: none), or deletes the key when val is nil — together with the

@@ -4,9 +4,11 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"time"
 )
 
@@ -22,29 +24,41 @@ const tagSecretLen = 32
 // HMAC-SHA256(secret, userID), in key characters. The secret is read from the storage on first use
 // (and created there if absent), so every process sharing the storage computes the same tags.
 func (m *Manager) userTag(userID string) (string, error) {
+	var tag [tagLen]byte
+	err := m.userTagInto(tag[:], userID)
+	return string(tag[:]), err
+}
+
+// userTagInto writes userID's tag into dst (tagLen bytes) without allocating.
+func (m *Manager) userTagInto(dst []byte, userID string) error {
 	secret, err := m.tagSecretKey()
 	if err != nil {
-		return "", err
+		return err
 	}
-	mac := hmac.New(sha256.New, secret)
+	mac, _ := m.tagMACs.Get().(hash.Hash)
+	if mac == nil {
+		mac = hmac.New(sha256.New, secret)
+	}
+	mac.Reset()
 	_, _ = mac.Write([]byte(userID))
 	var sum [sha256.Size]byte
-	return keyEncoding.EncodeToString(mac.Sum(sum[:0])[:tagBytes]), nil
+	keyEncoding.Encode(dst, mac.Sum(sum[:0])[:tagBytes])
+	m.tagMACs.Put(mac)
+	return nil
 }
 
 // keyBelongsTo reports whether key is a logged-in key carrying userID's tag. A logged-in session is
 // only honoured under such a key: that is what lets Sessions and LogoutAll find every session of a
 // user by its key prefix.
 func (m *Manager) keyBelongsTo(key, userID string) (bool, error) {
-	tag := keyTag(key)
-	if tag == "" {
+	if keyTag(key) == "" {
 		return false, nil
 	}
-	want, err := m.userTag(userID)
-	if err != nil {
+	var want [tagLen]byte
+	if err := m.userTagInto(want[:], userID); err != nil {
 		return false, err
 	}
-	return hmac.Equal([]byte(tag), []byte(want)), nil
+	return subtle.ConstantTimeCompare(want[:], []byte(key[:tagLen])) == 1, nil
 }
 
 // tagSecretKey returns the user-tag secret, loading or creating it in the storage the first time.
