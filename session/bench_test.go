@@ -342,6 +342,9 @@ func BenchmarkUserSessions(b *testing.B) {
 // transaction.
 func fillOtherSessions(b *testing.B, m *Manager, st *SQLiteStorage, n int) {
 	b.Helper()
+	if _, err := m.userTag("load the secret before the transaction takes the write lock"); err != nil {
+		b.Fatal(err)
+	}
 	tx, err := st.DB().Begin()
 	if err != nil {
 		b.Fatal(err)
