@@ -35,7 +35,9 @@
 // cookie. Values are JSON (like Django's JSONSerializer) and a session is written back after the
 // handlers only if it was modified (setting a value to what it already was is no modification). An
 // empty session is never stored. Config.TouchInterval optionally writes back unmodified sessions, at
-// most once per interval, for a sliding expiry and a fresh Info.LastSeen.
+// most once per interval, for a sliding expiry and a fresh Info.LastSeen. (A Manager also reads its
+// user-tag secret on the first login or logged-in load, and again every 30 seconds; see Log out
+// everywhere.)
 //
 // Unlike Fiber's session middleware, a Session stays usable after Save, a failed save leaves nothing
 // locked or half-written, a deleted session is not brought back by a later save (on storages
@@ -59,9 +61,10 @@
 //     under a secret the Manager keeps in the storage (created on first use, shared by every process
 //     using the storage). The tag reveals nothing about the user without the secret. A logged-in
 //     session is honoured only under a key carrying its user's tag.
-//   - On a storage with ordered keys (PrefixScanner: OpenSQLite) a user's sessions therefore sit side
-//     by side, and are found by a range query on the primary key. A login writes the session's row
-//     and nothing else, so it costs what an anonymous save costs.
+//   - On a storage with ordered keys that also implements Updater (PrefixScanner and Updater:
+//     OpenSQLite) a user's sessions therefore sit side by side, and are found by a range query on the
+//     primary key. A login writes the session's row and nothing else, so it costs what an anonymous
+//     save costs.
 //   - Every other storage keeps a per-user index of session keys, in the same storage. A session's row
 //     is always written before (or atomically with) its key's entry in the index, and the client
 //     learns the key only after both, so the index never misses a session a client holds. Logout only
@@ -70,17 +73,26 @@
 //
 // Index updates for one user are serialised per user inside a process. Across processes they are
 // atomic on storages implementing Updater (and Appender, which makes a login a single write): OpenRedis
-// or a *redis.Storage (MULTI/EXEC, WATCH). On other storages without PrefixScanner that are shared by
-// several processes, two logins of the same user at the same instant on two servers can lose an index
-// entry, and that one session then survives "log out everywhere" until it expires; implement Updater
-// and Appender, or PrefixScanner, for such a storage. Likewise only storages implementing Replacer
-// guarantee that a request still running when its session was logged out elsewhere cannot write the
-// session back.
+// or a *redis.Storage (MULTI/EXEC, WATCH). On other storages shared by several processes, two logins
+// of the same user at the same instant on two servers can lose an index entry, and that one session
+// then survives "log out everywhere" until it expires; implement Updater and Appender (or Updater and
+// PrefixScanner) for such a storage. Likewise only storages implementing Replacer guarantee that a
+// request still running when its session was logged out elsewhere cannot write the session back, and
+// only storages implementing Updater make the check that CycleKey and UpdateAuthHash do not revive a
+// session logged out meanwhile atomic. LogoutAll and LogoutOthers look again after deleting, so a
+// session that rotated to a new key while they ran is caught too.
 //
-// The user-tag secret is the storage key "<KeyPrefix>secret:user-tag". Deleting it (or resetting the
-// storage) ends every logged-in session, since their tags no longer match; restart the processes that
-// share the storage afterwards, as each keeps the secret it read. Sessions logged in by a version of
-// this package without user tags are not honoured: their users log in again once.
+// The user-tag secret is the storage key "<KeyPrefix>secret:user-tag". A Manager reads it on the first
+// login or logged-in load (creating it if absent; atomically on Updater storages) and again every 30
+// seconds, so processes sharing the storage converge on the stored secret. Deleting it (or resetting
+// the storage) ends every logged-in session: within 30 seconds every process uses a new secret, and
+// no session tagged under the old one is honoured.
+//
+// Upgrading from a version without user tags: sessions logged in before are not honoured (their users
+// log in again once), and "log out everywhere" in an old process does not see sessions created by a
+// new one on SQLite, so replace all processes at once rather than one by one. The old per-user index
+// rows ("<KeyPrefix>user:…") are no longer read on SQLite; delete them with
+// DELETE FROM fiberviews_sessions WHERE k LIKE 'session:user:%'.
 //
 // # Storage
 //

@@ -40,10 +40,12 @@ var (
 	// ErrAuthHash wraps an error returned by Config.AuthHash.
 	ErrAuthHash = errors.New("session: computing the session auth hash failed")
 
-	// ErrSessionDeleted is returned by (*Session).Save when the session's row was deleted while the
-	// request ran (a logout in another request, "log out everywhere", or expiry). The request is
-	// anonymous afterwards; the session is not written back, so a logout can never be undone by a
-	// concurrent save. Needs a storage implementing Replacer (OpenSQLite and OpenRedis do).
+	// ErrSessionDeleted is returned by (*Session).Save, (*Session).CycleKey and UpdateAuthHash when
+	// the session's row was deleted while the request ran (a logout in another request, "log out
+	// everywhere", or expiry). The request is anonymous afterwards; the session is not written back,
+	// so a logout can never be undone by a concurrent save or key rotation. Save needs a storage
+	// implementing Replacer for this (OpenSQLite and OpenRedis do); the rotations are atomic on
+	// storages implementing Updater and checked just before on others.
 	ErrSessionDeleted = errors.New("session: the session was deleted by a concurrent request")
 
 	// ErrUnknownSession is returned by LogoutSession for an id that is not one of the user's sessions.

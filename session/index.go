@@ -334,9 +334,9 @@ func (m *Manager) scanUser(userID string) ([]liveSession, error) {
 	now := m.now().Unix()
 	live := make([]liveSession, 0, len(keys))
 	for i, k := range keys {
-		key := k[len(m.cfg.KeyPrefix):]
-		if !validKey(key) {
-			continue
+		key, ok := strings.CutPrefix(k, m.cfg.KeyPrefix)
+		if !ok || !validKey(key) {
+			continue // not ours: a PrefixScanner that returned a key outside the prefix
 		}
 		// Two users whose tags collide (a chance of 2^-80 per pair) each see only their own.
 		if rec, ok := decodeRecord(vals[i], now); ok && rec.U == userID {
@@ -346,10 +346,30 @@ func (m *Manager) scanUser(userID string) ([]liveSession, error) {
 	return live, nil
 }
 
-// removeSessions deletes the sessions of userID selected by drop and reports how many were selected.
-// On the index path an entry is removed from the index only after its row was deleted, so a failure
-// never leaves a live session that the index forgot.
+// removeRounds bounds how often removeSessions looks again for sessions that appeared while it ran.
+const removeRounds = 8
+
+// removeSessions deletes the sessions of userID selected by drop and reports how many the first look
+// selected. It looks again until a look selects nothing (at most removeRounds times): a session that
+// rotated to a new key between a look and its deletion (CycleKey, UpdateAuthHash) is caught by the
+// next look rather than surviving "log out everywhere".
 func (m *Manager) removeSessions(userID string, drop func(key string) bool) (int, error) {
+	first := -1
+	for range removeRounds {
+		n, err := m.removeOnce(userID, drop)
+		if first < 0 {
+			first = n
+		}
+		if err != nil || n == 0 {
+			return first, err
+		}
+	}
+	return first, nil
+}
+
+// removeOnce is one look of removeSessions. On the index path an entry is removed from the index only
+// after its row was deleted, so a failure never leaves a live session that the index forgot.
+func (m *Manager) removeOnce(userID string, drop func(key string) bool) (int, error) {
 	if m.scanner != nil {
 		live, err := m.scanUser(userID)
 		if err != nil {

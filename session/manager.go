@@ -26,8 +26,8 @@ type Manager struct {
 	owns     bool
 
 	tagSecretMu sync.Mutex // serialises loading the user-tag secret
-	tagSecret   atomic.Pointer[[]byte]
-	tagMACs     sync.Pool // of hash.Hash: HMAC-SHA256 keyed with the tag secret, reused (no allocation)
+	tagKey      atomic.Pointer[tagKey]
+	tagRecheck  time.Duration // tagSecretRecheck; tests shorten it
 
 	hooksMu sync.RWMutex
 	hooks   []func(c *fiber.Ctx, userID string)
@@ -63,7 +63,7 @@ func New(cfg Config) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Manager{cfg: cfg, now: time.Now}
+	m := &Manager{cfg: cfg, now: time.Now, tagRecheck: tagSecretRecheck}
 	m.ref.m = m
 	if cfg.Storage == nil {
 		st, err := OpenSQLite(cfg.Database, cfg.SQLite)
@@ -76,7 +76,11 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m.updater, _ = m.store.(Updater)
 	m.replacer, _ = m.store.(Replacer)
-	m.scanner, _ = m.store.(PrefixScanner)
+	if m.updater != nil {
+		// Only with Updater: the user-tag secret must be created atomically, or two processes could
+		// tag one user differently and a prefix scan in one would miss the other's sessions.
+		m.scanner, _ = m.store.(PrefixScanner)
+	}
 	if m.updater != nil {
 		m.appender, _ = m.store.(Appender) // removals need Update: appending alone is not enough
 	}

@@ -32,7 +32,7 @@ func Login(c *fiber.Ctx, userID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	keep := s.uid == "" || (s.uid == userID && s.hash == hash)
-	return s.rotateLocked(userID, hash, keep)
+	return s.rotateLocked(userID, hash, keep, false)
 }
 
 // Logout logs the request out (Django's logout): the OnLogout hooks run first with the user id, while
@@ -144,7 +144,8 @@ func LogoutSession(c *fiber.Ctx, id string) error {
 // UpdateAuthHash stores the logged-in user's current Config.AuthHash in the request's session and
 // moves it to a new key (Django's update_session_auth_hash): call it after the user changed their
 // password, so this session stays logged in while the others become anonymous. Without AuthHash it
-// only cycles the key. Errors wrap ErrNotLoggedIn, ErrAuthHash or ErrStorage.
+// only cycles the key. Errors wrap ErrNotLoggedIn, ErrAuthHash, ErrStorage or ErrSessionDeleted (the
+// session was logged out meanwhile by another request; the request is then anonymous).
 func UpdateAuthHash(c *fiber.Ctx) error {
 	s, uid, _, err := currentUser(c)
 	if err != nil {
@@ -161,5 +162,5 @@ func UpdateAuthHash(c *fiber.Ctx) error {
 	if s.uid != uid {
 		return ErrNotLoggedIn
 	}
-	return s.rotateLocked(uid, hash, true)
+	return s.rotateLocked(uid, hash, true, true)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -45,7 +46,8 @@ const (
 )
 
 // Get returns the request's session, loading it from the storage on first use in the request (one
-// storage read when the request carries a well-formed session cookie, none otherwise). A missing,
+// storage read when the request carries a well-formed session cookie, none otherwise; plus, at most
+// every 30 seconds per Manager, a read of the user-tag secret for a logged-in session). A missing,
 // malformed, oversized, unknown or expired cookie gives a new empty session. Errors wrap
 // ErrNoMiddleware, ErrStorage (the storage failed; try again later) or ErrAuthHash.
 func Get(c *fiber.Ctx) (*Session, error) {
@@ -457,7 +459,13 @@ func (s *Session) finish(handlerErr error) error {
 // On a storage with Updater the writes (old row deleted, new row, index entry) are one atomic step: on
 // failure nothing changed. Otherwise they happen in that order, and a failure leaves the request
 // anonymous (never half logged in), its values kept in memory.
-func (s *Session) rotateLocked(userID, hash string, keep bool) error {
+//
+// With continued (CycleKey, UpdateAuthHash: the same login goes on under a new key) a session whose
+// row was deleted meanwhile — by a logout elsewhere or "log out everywhere" — is not brought back: the
+// request turns anonymous and the error is ErrSessionDeleted. On an Updater storage that check and
+// the two row writes are one atomic step, and an index entry follows them. A Login (a fresh
+// authentication) proceeds either way.
+func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error {
 	m := s.m
 	now := m.now()
 	data := s.data
@@ -490,7 +498,38 @@ func (s *Session) rotateLocked(userID, hash string, keep bool) error {
 		replaced = oldKey
 	}
 
+	oldRow := m.cfg.KeyPrefix + oldKey
+	goneAnonymous := func() {
+		// The old row is gone: until the new one is complete the request is anonymous, with its
+		// values unsaved.
+		s.key, s.uid, s.hash, s.created = "", "", "", 0
+		s.data = data
+		s.modified = len(data) > 0
+		s.dropCookieLocked()
+	}
+	mustExist := continued && oldKey != ""
 	switch {
+	case mustExist && m.updater != nil:
+		err := m.updater.Update(oldRow, func(old []byte) ([]byte, time.Duration, error) {
+			if old == nil {
+				return nil, 0, ErrSessionDeleted
+			}
+			return nil, 0, nil // delete the old row, together with writing the new one
+		}, newRow)
+		if errors.Is(err, ErrSessionDeleted) {
+			s.resetLocked()
+			return ErrSessionDeleted
+		}
+		if err != nil {
+			return storageErr("saving the new session", err) // nothing was written
+		}
+		if useIndex {
+			if err := m.indexAdd(userID, entry, replaced); err != nil {
+				_ = m.store.Delete(newRow.Key) // never sent to the client: best effort
+				goneAnonymous()
+				return err
+			}
+		}
 	case m.updater != nil && useIndex:
 		also := []Write{newRow}
 		if oldKey != "" {
@@ -502,21 +541,27 @@ func (s *Session) rotateLocked(userID, hash string, keep bool) error {
 	case m.updater != nil && oldKey != "":
 		err := m.updater.Update(newRow.Key, func([]byte) ([]byte, time.Duration, error) {
 			return newRow.Val, newRow.Exp, nil
-		}, Write{Key: m.cfg.KeyPrefix + oldKey})
+		}, Write{Key: oldRow})
 		if err != nil {
 			return storageErr("saving the new session", err) // nothing was written
 		}
 	default:
+		if mustExist {
+			// Without Updater this check and the rotation are two steps: best effort.
+			raw, err := m.store.Get(oldRow)
+			if err != nil {
+				return storageErr("reading the session", err)
+			}
+			if _, ok := decodeRecord(raw, now.Unix()); !ok {
+				s.resetLocked()
+				return ErrSessionDeleted
+			}
+		}
 		if oldKey != "" {
-			if err := m.store.Delete(m.cfg.KeyPrefix + oldKey); err != nil {
+			if err := m.store.Delete(oldRow); err != nil {
 				return storageErr("deleting the old session", err)
 			}
-			// The old row is gone: until the new one is complete the request is anonymous, with
-			// its values unsaved.
-			s.key, s.uid, s.hash, s.created = "", "", "", 0
-			s.data = data
-			s.modified = len(data) > 0
-			s.dropCookieLocked()
+			goneAnonymous()
 		}
 		if err := m.store.Set(newRow.Key, newRow.Val, newRow.Exp); err != nil {
 			return storageErr("saving the new session", err)
@@ -537,12 +582,14 @@ func (s *Session) rotateLocked(userID, hash string, keep bool) error {
 
 // CycleKey moves the session to a new key, keeping its values and login, and deletes the old key's
 // row (Django's cycle_key): call it when privileges change. Login does it for you. An unsaved session
-// gets a key when first saved, so CycleKey does nothing for it.
+// gets a key when first saved, so CycleKey does nothing for it. When the session was logged out
+// meanwhile by another request (LogoutAll, LogoutOthers, …), CycleKey does not bring it back: the
+// request turns anonymous and the error wraps ErrSessionDeleted.
 func (s *Session) CycleKey() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.key == "" {
 		return nil
 	}
-	return s.rotateLocked(s.uid, s.hash, true)
+	return s.rotateLocked(s.uid, s.hash, true, true)
 }

@@ -460,6 +460,17 @@ func TestLogoutEverywhere(t *testing.T) {
 			testLogoutEverywhere(t, newManager(t, Config{Storage: st}))
 		})
 	}
+	t.Run("full with another KeyPrefix", func(t *testing.T) {
+		st, _ := newCounted(t, fullSurface)
+		// Another app's sessions in the same table, under the default prefix, must stay untouched.
+		other := newManager(t, Config{Storage: st})
+		otherClient := newClient(t, newTestApp(other))
+		otherClient.must("POST", "/login?u=alice")
+		testLogoutEverywhere(t, newManager(t, Config{Storage: st, KeyPrefix: "app1:"}))
+		if got := otherClient.must("GET", "/read"); got != "user=alice n=0" {
+			t.Errorf("the other app's alice after app1's LogoutAll: %q", got)
+		}
+	})
 }
 
 func testLogoutEverywhere(t *testing.T, m *Manager) {

@@ -43,7 +43,7 @@ var validTable = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // journal, busy timeout, synchronous=NORMAL, bounded pool of long-lived connections with cached
 // prepared statements). Writes from one process are queued on a mutex instead of SQLite's sleeping
 // busy handler; the busy timeout only covers other processes sharing the file. It also implements
-// Updater and Replacer. Safe for concurrent use.
+// Updater, Appender, Replacer and PrefixScanner. Safe for concurrent use.
 type SQLiteStorage struct {
 	store *sqlite3.Storage
 	db    *sql.DB
@@ -314,15 +314,8 @@ func (s *SQLiteStorage) ScanPrefix(prefix string) ([]string, [][]byte, error) {
 	if prefix == "" {
 		return nil, nil, errors.New("session: ScanPrefix needs a non-empty prefix")
 	}
-	var (
-		rows *sql.Rows
-		err  error
-	)
-	if end, ok := prefixEnd(prefix); ok {
-		rows, err = s.db.Query(s.qScan, prefix, end)
-	} else {
-		rows, err = s.db.Query(s.qScanOpen, prefix)
-	}
+	q, args := s.scanQuery(prefix)
+	rows, err := s.db.Query(q, args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -350,6 +343,15 @@ func (s *SQLiteStorage) ScanPrefix(prefix string) ([]string, [][]byte, error) {
 		return nil, nil, err
 	}
 	return keys, vals, rows.Close()
+}
+
+// scanQuery returns the statement ScanPrefix runs for prefix, with its arguments: a range search on
+// the primary key from prefix to prefixEnd(prefix), or to the end of the table when there is no end.
+func (s *SQLiteStorage) scanQuery(prefix string) (string, []any) {
+	if end, ok := prefixEnd(prefix); ok {
+		return s.qScan, []any{prefix, end}
+	}
+	return s.qScanOpen, []any{prefix}
 }
 
 // prefixEnd returns the smallest string greater than every string starting with prefix, in SQLite's

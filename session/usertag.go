@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -9,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,19 +34,19 @@ func (m *Manager) userTag(userID string) (string, error) {
 
 // userTagInto writes userID's tag into dst (tagLen bytes) without allocating.
 func (m *Manager) userTagInto(dst []byte, userID string) error {
-	secret, err := m.tagSecretKey()
+	k, err := m.currentTagKey()
 	if err != nil {
 		return err
 	}
-	mac, _ := m.tagMACs.Get().(hash.Hash)
+	mac, _ := k.macs.Get().(hash.Hash)
 	if mac == nil {
-		mac = hmac.New(sha256.New, secret)
+		mac = hmac.New(sha256.New, k.secret)
 	}
 	mac.Reset()
 	_, _ = mac.Write([]byte(userID))
 	var sum [sha256.Size]byte
 	keyEncoding.Encode(dst, mac.Sum(sum[:0])[:tagBytes])
-	m.tagMACs.Put(mac)
+	k.macs.Put(mac)
 	return nil
 }
 
@@ -61,60 +64,78 @@ func (m *Manager) keyBelongsTo(key, userID string) (bool, error) {
 	return subtle.ConstantTimeCompare(want[:], []byte(key[:tagLen])) == 1, nil
 }
 
-// tagSecretKey returns the user-tag secret, loading or creating it in the storage the first time.
-// A failure is not cached: the next call tries again.
-func (m *Manager) tagSecretKey() ([]byte, error) {
-	if p := m.tagSecret.Load(); p != nil {
-		return *p, nil
+// tagKey is the user-tag secret as a Manager holds it.
+type tagKey struct {
+	secret  []byte
+	checked atomic.Int64 // when the storage last confirmed it (Unix nanoseconds, monotonic enough)
+	macs    sync.Pool    // of hash.Hash: HMAC-SHA256 keyed with secret, reused (no allocation)
+}
+
+// tagSecretRecheck is how often a Manager reads the user-tag secret from the storage again, so
+// that a secret deleted (or replaced) in the storage stops being used by every process sharing it
+// within that time.
+const tagSecretRecheck = 30 * time.Second
+
+// currentTagKey returns the user-tag secret, reading it from the storage (creating it there if
+// absent) the first time and again once tagSecretRecheck has passed, so that every process sharing
+// the storage converges on the stored secret. A failed read is returned, not hidden behind the cached
+// secret: a secret that may have changed is not used.
+func (m *Manager) currentTagKey() (*tagKey, error) {
+	k := m.tagKey.Load()
+	if k != nil && time.Since(time.Unix(0, k.checked.Load())) < m.tagRecheck {
+		return k, nil
 	}
 	m.tagSecretMu.Lock()
 	defer m.tagSecretMu.Unlock()
-	if p := m.tagSecret.Load(); p != nil {
-		return *p, nil
+	k = m.tagKey.Load()
+	if k != nil && time.Since(time.Unix(0, k.checked.Load())) < m.tagRecheck {
+		return k, nil
 	}
 	secret, err := m.loadTagSecret()
 	if err != nil {
 		return nil, err
 	}
-	m.tagSecret.Store(&secret)
-	return secret, nil
+	if k == nil || !bytes.Equal(k.secret, secret) {
+		k = &tagKey{secret: secret}
+		m.tagKey.Store(k)
+	}
+	k.checked.Store(time.Now().UnixNano())
+	return k, nil
 }
 
 // loadTagSecret reads the stored secret, creating it when absent. On an Updater storage the creation
 // is atomic, so processes starting together agree on one secret; otherwise the value read back after
-// writing wins.
+// writing wins, and a process that lost the race adopts the stored secret at its next recheck.
 func (m *Manager) loadTagSecret() ([]byte, error) {
 	key := m.cfg.KeyPrefix + tagSecretSuffix
-	var fresh [tagSecretLen]byte
-	_, _ = rand.Read(fresh[:])
-	freshHex := []byte(hex.EncodeToString(fresh[:]))
-	var stored []byte
-	if m.updater != nil {
-		err := m.updater.Update(key, func(old []byte) ([]byte, time.Duration, error) {
-			if len(old) > 0 {
-				stored = old
-				return nil, 0, errUnchanged
+	stored, err := m.store.Get(key)
+	if err != nil {
+		return nil, storageErr("reading the user-tag secret", err)
+	}
+	if len(stored) == 0 {
+		var fresh [tagSecretLen]byte
+		_, _ = rand.Read(fresh[:])
+		freshHex := []byte(hex.EncodeToString(fresh[:]))
+		if m.updater != nil {
+			err := m.updater.Update(key, func(old []byte) ([]byte, time.Duration, error) {
+				if len(old) > 0 {
+					stored = old
+					return nil, 0, errUnchanged
+				}
+				stored = freshHex
+				return freshHex, 0, nil
+			})
+			if err != nil && !errors.Is(err, errUnchanged) {
+				return nil, storageErr("creating the user-tag secret", err)
 			}
-			stored = freshHex
-			return freshHex, 0, nil
-		})
-		if err != nil && !errors.Is(err, errUnchanged) {
-			return nil, storageErr("creating the user-tag secret", err)
-		}
-	} else {
-		old, err := m.store.Get(key)
-		if err != nil {
-			return nil, storageErr("reading the user-tag secret", err)
-		}
-		if len(old) == 0 {
+		} else {
 			if err := m.store.Set(key, freshHex, 0); err != nil {
 				return nil, storageErr("creating the user-tag secret", err)
 			}
-			if old, err = m.store.Get(key); err != nil {
+			if stored, err = m.store.Get(key); err != nil {
 				return nil, storageErr("reading the user-tag secret", err)
 			}
 		}
-		stored = old
 	}
 	secret, err := hex.DecodeString(string(stored))
 	if err != nil || len(secret) != tagSecretLen {

@@ -2,10 +2,15 @@ package session
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // TestLoginKeysCarryUserTag: a logged-in session's cookie is its user's tag, a dot and 32 random
@@ -227,4 +232,218 @@ func TestTagSecretShared(t *testing.T) {
 			t.Fatalf("login after deleting the secret: %q", got)
 		}
 	})
+}
+
+// TestRotationAfterLogout: a request that loaded its session before another request logged it out
+// ("log out everywhere") cannot bring it back by rotating its key: CycleKey and UpdateAuthHash return
+// ErrSessionDeleted, the request ends anonymous with its cookie removed, and the user has no session.
+func TestRotationAfterLogout(t *testing.T) {
+	rotations := map[string]func(c *fiber.Ctx, s *Session) error{
+		"CycleKey":       func(_ *fiber.Ctx, s *Session) error { return s.CycleKey() },
+		"UpdateAuthHash": func(c *fiber.Ctx, _ *Session) error { return UpdateAuthHash(c) },
+	}
+	for _, surface := range []int{fullSurface, appenderSurface, updaterSurface, plainSurface} {
+		for name, rotate := range rotations {
+			t.Run(surfaceNames[surface]+"/"+name, func(t *testing.T) {
+				st, _ := newCounted(t, surface)
+				m := newManager(t, Config{Storage: st})
+				app := newTestApp(m)
+				app.Post("/rotate-after-logout-all", func(c *fiber.Ctx) error {
+					s, err := Get(c)
+					if err != nil {
+						return err
+					}
+					uid, _ := s.UserID()
+					if err := m.LogoutAll(uid); err != nil { // another request, meanwhile
+						return err
+					}
+					err = rotate(c, s)
+					if !errors.Is(err, ErrSessionDeleted) {
+						return c.Status(500).SendString(fmt.Sprintf("rotation: %v, want ErrSessionDeleted", err))
+					}
+					if _, ok := s.UserID(); ok {
+						return c.Status(500).SendString("still logged in after the rotation failed")
+					}
+					return c.SendString("refused")
+				})
+				cl := newClient(t, app)
+				cl.must("POST", "/login?u=alice")
+				old := cl.cookie
+				r := cl.do("POST", "/rotate-after-logout-all")
+				if r.status != 200 || r.body != "refused" {
+					t.Fatalf("%d %q", r.status, r.body)
+				}
+				if ck, _, ok := r.sessionCookie(DefaultCookieName); !ok || ck.MaxAge >= 0 {
+					t.Errorf("the cookie was not removed: %q", r.setCookie)
+				}
+				if infos, err := m.Sessions("alice"); err != nil || len(infos) != 0 {
+					t.Errorf("alice has %d sessions after LogoutAll (%v)", len(infos), err)
+				}
+				if got := cl.raw("GET", "/read", old).body; got != "user= n=0" {
+					t.Errorf("the old cookie: %q", got)
+				}
+			})
+		}
+	}
+	t.Run("without a concurrent logout both rotate", func(t *testing.T) {
+		m := newManager(t, Config{})
+		app := newTestApp(m)
+		app.Post("/cycle", func(c *fiber.Ctx) error {
+			s, err := Get(c)
+			if err != nil {
+				return err
+			}
+			return s.CycleKey()
+		})
+		app.Post("/rehash", UpdateAuthHash)
+		cl := newClient(t, app)
+		cl.must("POST", "/login?u=alice")
+		for _, path := range []string{"/cycle", "/rehash"} {
+			before := cl.cookie
+			cl.must("POST", path)
+			if cl.cookie == before || keyTag(cl.cookie) != keyTag(before) {
+				t.Errorf("%s: cookie %q after %q, want a new key with the same tag", path, cl.cookie, before)
+			}
+			if got := cl.must("GET", "/read"); got != "user=alice n=0" {
+				t.Errorf("%s: %q", path, got)
+			}
+		}
+	})
+}
+
+// TestTagSecretCreatedOnce: Managers starting at the same moment on one fresh SQLite file (processes
+// sharing it) create one secret between them and agree on every tag.
+func TestTagSecretCreatedOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "race.sqlite3")
+	const n = 8
+	managers := make([]*Manager, n)
+	for i := range managers {
+		managers[i] = newManager(t, Config{Database: path})
+	}
+	tags := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, m := range managers {
+		wg.Go(func() {
+			<-start
+			tags[i], errs[i] = m.userTag("grace")
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i := range managers {
+		if errs[i] != nil || tags[i] != tags[0] {
+			t.Errorf("manager %d: tag %q (%v), manager 0: %q", i, tags[i], errs[i], tags[0])
+		}
+	}
+	var rows int
+	db := managers[0].Storage().(*SQLiteStorage).DB()
+	if err := db.QueryRow(`SELECT count(*) FROM ` + DefaultSQLiteTable).Scan(&rows); err != nil || rows != 1 {
+		t.Errorf("%d rows (%v), want the one secret", rows, err)
+	}
+}
+
+// TestTagSecretRecheck: a Manager reads the secret again after tagSecretRecheck, so a secret deleted
+// in the storage (ending every logged-in session) stops being used by a running process too, and the
+// processes agree again on the new one.
+func TestTagSecretRecheck(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "recheck.sqlite3")
+	mA := newManager(t, Config{Database: path})
+	mB := newManager(t, Config{Database: path})
+	appA := newTestApp(mA)
+	before := newClient(t, appA)
+	before.must("POST", "/login?u=heidi")
+
+	db := mA.Storage().(*SQLiteStorage).DB()
+	if _, err := db.Exec(`DELETE FROM ` + DefaultSQLiteTable + ` WHERE k = 'session:` + tagSecretSuffix + `'`); err != nil {
+		t.Fatal(err)
+	}
+	// Within the recheck interval A still uses the secret it read.
+	if got := before.must("GET", "/read"); got != "user=heidi n=0" {
+		t.Fatalf("before the recheck: %q", got)
+	}
+	mA.tagRecheck, mB.tagRecheck = 0, 0 // the interval has passed
+	if got := before.must("GET", "/read"); got != "user= n=0" {
+		t.Fatalf("a session tagged under the deleted secret after the recheck: %q", got)
+	}
+	after := newClient(t, appA)
+	after.must("POST", "/login?u=heidi")
+	if err := mB.LogoutAll("heidi"); err != nil {
+		t.Fatal(err)
+	}
+	if got := after.must("GET", "/read"); got != "user= n=0" {
+		t.Fatalf("B's LogoutAll missed a session A logged in under the new secret: %q", got)
+	}
+}
+
+// scanOnly is a storage with PrefixScanner but without Updater.
+type scanOnly struct {
+	fiber.Storage
+	PrefixScanner
+}
+
+// TestPrefixScanNeedsUpdater: the prefix path is used only on storages that can create the secret
+// atomically; a PrefixScanner without Updater keeps the per-user index.
+func TestPrefixScanNeedsUpdater(t *testing.T) {
+	st := openTestSQLite(t)
+	m := newManager(t, Config{Storage: scanOnly{Storage: st, PrefixScanner: st}})
+	if m.scanner != nil {
+		t.Fatal("a PrefixScanner without Updater is used for user sessions")
+	}
+	cl := newClient(t, newTestApp(m))
+	cl.must("POST", "/login?u=ivan")
+	if raw, _ := st.Get(m.indexKey("ivan")); raw == nil {
+		t.Error("no index written on a storage without Updater")
+	}
+	if err := m.LogoutAll("ivan"); err != nil {
+		t.Fatal(err)
+	}
+	if got := cl.must("GET", "/read"); got != "user= n=0" {
+		t.Errorf("after LogoutAll: %q", got)
+	}
+}
+
+// TestLogoutAllCatchesARotation: a session that rotates to a new key between LogoutAll's look at the
+// user's sessions and its deletions (a CycleKey in another request) is caught by LogoutAll's next
+// look, on every surface.
+func TestLogoutAllCatchesARotation(t *testing.T) {
+	for _, surface := range []int{fullSurface, appenderSurface, updaterSurface, plainSurface} {
+		t.Run(surfaceNames[surface], func(t *testing.T) {
+			st, cs := newCounted(t, surface)
+			m := newManager(t, Config{Storage: st})
+			app := newTestApp(m)
+			app.Post("/cycle", func(c *fiber.Ctx) error {
+				s, err := Get(c)
+				if err != nil {
+					return err
+				}
+				return s.CycleKey()
+			})
+			cl := newClient(t, app)
+			cl.must("POST", "/login?u=judy")
+			before := cl.cookie
+			rotated := false
+			// LogoutAll's first write touches the looked-at session's row (Update or Delete of it):
+			// the other request's CycleKey lands just before it.
+			cs.failOn(func(method, key string) bool {
+				if !rotated && (method == "Update" || method == "Delete") && key == DefaultKeyPrefix+before {
+					rotated = true
+					cl.must("POST", "/cycle")
+				}
+				return false
+			})
+			err := m.LogoutAll("judy")
+			cs.failOn(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rotated || cl.cookie == before {
+				t.Fatalf("the rotation did not happen during LogoutAll (cookie %q)", cl.cookie)
+			}
+			if got := cl.must("GET", "/read"); got != "user= n=0" {
+				t.Errorf("the session rotated during LogoutAll survived it: %q", got)
+			}
+		})
+	}
 }
