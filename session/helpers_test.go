@@ -198,6 +198,7 @@ func newManager(t testing.TB, cfg Config) *Manager {
 //	POST /inc           increments "n"
 //	POST /login?u=      logs u in
 //	POST /logout        logs out
+//	POST /cycle         moves the session to a new key (CycleKey)
 //	POST /others        logs out the other sessions
 //	GET  /sessions      lists the sessions: one line per session "id current ip ua"
 func newTestApp(m *Manager) *fiber.App {
@@ -246,6 +247,13 @@ func newTestApp(m *Manager) *fiber.App {
 			return c.SendString("still " + uid)
 		}
 		return c.SendString("out")
+	})
+	app.Post("/cycle", func(c *fiber.Ctx) error {
+		s, err := Get(c)
+		if err != nil {
+			return err
+		}
+		return s.CycleKey()
 	})
 	app.Post("/others", func(c *fiber.Ctx) error { return LogoutOthers(c) })
 	app.Get("/sessions", func(c *fiber.Ctx) error {

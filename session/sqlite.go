@@ -282,26 +282,12 @@ func (s *SQLiteStorage) getMany(keys []string) ([][]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var (
-				k string
-				v []byte
-				e int64
-			)
-			if err := rows.Scan(&k, &v, &e); err != nil {
-				_ = rows.Close()
-				return nil, err
+		err = eachLive(rows, now, func(k string, v []byte) {
+			for _, i := range pos[k] {
+				vals[i] = v
 			}
-			if e == 0 || e > now {
-				for _, i := range pos[k] {
-					vals[i] = v
-				}
-			}
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
-		if err := rows.Err(); err != nil {
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -319,12 +305,26 @@ func (s *SQLiteStorage) ScanPrefix(prefix string) ([]string, [][]byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	defer func() { _ = rows.Close() }()
-	now := time.Now().Unix()
 	var (
 		keys []string
 		vals [][]byte
 	)
+	err = eachLive(rows, time.Now().Unix(), func(k string, v []byte) {
+		if strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+			vals = append(vals, v)
+		}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return keys, vals, nil
+}
+
+// eachLive calls fn with the key and value of every row (k, v, e) of rows that has not expired at
+// now (Unix seconds), then closes rows.
+func eachLive(rows *sql.Rows, now int64, fn func(k string, v []byte)) error {
+	defer func() { _ = rows.Close() }()
 	for rows.Next() {
 		var (
 			k string
@@ -332,17 +332,16 @@ func (s *SQLiteStorage) ScanPrefix(prefix string) ([]string, [][]byte, error) {
 			e int64
 		)
 		if err := rows.Scan(&k, &v, &e); err != nil {
-			return nil, nil, err
+			return err
 		}
-		if (e == 0 || e > now) && strings.HasPrefix(k, prefix) {
-			keys = append(keys, k)
-			vals = append(vals, v)
+		if e == 0 || e > now {
+			fn(k, v)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, err
+		return err
 	}
-	return keys, vals, rows.Close()
+	return rows.Close()
 }
 
 // scanQuery returns the statement ScanPrefix runs for prefix, with its arguments: a range search on

@@ -288,13 +288,6 @@ func TestRotationAfterLogout(t *testing.T) {
 	t.Run("without a concurrent logout both rotate", func(t *testing.T) {
 		m := newManager(t, Config{})
 		app := newTestApp(m)
-		app.Post("/cycle", func(c *fiber.Ctx) error {
-			s, err := Get(c)
-			if err != nil {
-				return err
-			}
-			return s.CycleKey()
-		})
 		app.Post("/rehash", UpdateAuthHash)
 		cl := newClient(t, app)
 		cl.must("POST", "/login?u=alice")
@@ -413,13 +406,6 @@ func TestLogoutAllCatchesARotation(t *testing.T) {
 			st, cs := newCounted(t, surface)
 			m := newManager(t, Config{Storage: st})
 			app := newTestApp(m)
-			app.Post("/cycle", func(c *fiber.Ctx) error {
-				s, err := Get(c)
-				if err != nil {
-					return err
-				}
-				return s.CycleKey()
-			})
 			cl := newClient(t, app)
 			cl.must("POST", "/login?u=judy")
 			before := cl.cookie
