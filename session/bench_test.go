@@ -366,3 +366,37 @@ func fillOtherSessions(b *testing.B, m *Manager, st *SQLiteStorage, n int) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkKeyBelongsTo: the check every load of a logged-in session makes (its key carries its
+// user's tag), against the storage read that load already costs.
+func BenchmarkKeyBelongsTo(b *testing.B) {
+	m, err := New(Config{Storage: openTestSQLite(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = m.Close() })
+	tag, err := m.userTag("user-42")
+	if err != nil {
+		b.Fatal(err)
+	}
+	key := newUserKey(tag)
+	if err := m.store.Set(DefaultKeyPrefix+key, []byte(`{"v":1,"u":"user-42"}`), time.Hour); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("tag-check", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if ok, err := m.keyBelongsTo(key, "user-42"); !ok || err != nil {
+				b.Fatal(ok, err)
+			}
+		}
+	})
+	b.Run("storage-get", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if v, err := m.store.Get(DefaultKeyPrefix + key); v == nil || err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -77,12 +77,10 @@ func New(cfg Config) (*Manager, error) {
 	m.updater, _ = m.store.(Updater)
 	m.replacer, _ = m.store.(Replacer)
 	if m.updater != nil {
+		m.appender, _ = m.store.(Appender) // removals need Update: appending alone is not enough
 		// Only with Updater: the user-tag secret must be created atomically, or two processes could
 		// tag one user differently and a prefix scan in one would miss the other's sessions.
 		m.scanner, _ = m.store.(PrefixScanner)
-	}
-	if m.updater != nil {
-		m.appender, _ = m.store.(Appender) // removals need Update: appending alone is not enough
 	}
 
 	var b strings.Builder

@@ -38,15 +38,15 @@ func (m *Manager) userTagInto(dst []byte, userID string) error {
 	if err != nil {
 		return err
 	}
-	mac, _ := k.macs.Get().(hash.Hash)
-	if mac == nil {
-		mac = hmac.New(sha256.New, k.secret)
+	t, _ := k.macs.Get().(*tagMAC)
+	if t == nil {
+		t = &tagMAC{mac: hmac.New(sha256.New, k.secret)}
 	}
-	mac.Reset()
-	_, _ = mac.Write([]byte(userID))
-	var sum [sha256.Size]byte
-	keyEncoding.Encode(dst, mac.Sum(sum[:0])[:tagBytes])
-	k.macs.Put(mac)
+	t.mac.Reset()
+	t.in = append(t.in[:0], userID...)
+	_, _ = t.mac.Write(t.in)
+	keyEncoding.Encode(dst, t.mac.Sum(t.sum[:0])[:tagBytes])
+	k.macs.Put(t)
 	return nil
 }
 
@@ -67,8 +67,16 @@ func (m *Manager) keyBelongsTo(key, userID string) (bool, error) {
 // tagKey is the user-tag secret as a Manager holds it.
 type tagKey struct {
 	secret  []byte
-	checked atomic.Int64 // when the storage last confirmed it (Unix nanoseconds, monotonic enough)
-	macs    sync.Pool    // of hash.Hash: HMAC-SHA256 keyed with secret, reused (no allocation)
+	checked atomic.Int64 // when the storage last confirmed it: monotonic nanoseconds since monoStart
+	macs    sync.Pool    // of *tagMAC keyed with secret, reused (no allocation)
+}
+
+// tagMAC is an HMAC-SHA256 with the buffers it writes from and sums into, which would escape to the
+// heap on every call through the hash.Hash interface if they were local.
+type tagMAC struct {
+	mac hash.Hash
+	in  []byte
+	sum [sha256.Size]byte
 }
 
 // tagSecretRecheck is how often a Manager reads the user-tag secret from the storage again, so
@@ -81,16 +89,15 @@ const tagSecretRecheck = 30 * time.Second
 // the storage converges on the stored secret. A failed read is returned, not hidden behind the cached
 // secret: a secret that may have changed is not used.
 func (m *Manager) currentTagKey() (*tagKey, error) {
-	k := m.tagKey.Load()
-	if k != nil && time.Since(time.Unix(0, k.checked.Load())) < m.tagRecheck {
+	if k := m.freshTagKey(); k != nil {
 		return k, nil
 	}
 	m.tagSecretMu.Lock()
 	defer m.tagSecretMu.Unlock()
-	k = m.tagKey.Load()
-	if k != nil && time.Since(time.Unix(0, k.checked.Load())) < m.tagRecheck {
+	if k := m.freshTagKey(); k != nil {
 		return k, nil
 	}
+	k := m.tagKey.Load()
 	secret, err := m.loadTagSecret()
 	if err != nil {
 		return nil, err
@@ -99,8 +106,21 @@ func (m *Manager) currentTagKey() (*tagKey, error) {
 		k = &tagKey{secret: secret}
 		m.tagKey.Store(k)
 	}
-	k.checked.Store(time.Now().UnixNano())
+	k.checked.Store(int64(time.Since(monoStart)))
 	return k, nil
+}
+
+// monoStart is the origin of tagKey.checked: durations since it use the monotonic clock, so a wall
+// clock set back cannot postpone a recheck.
+var monoStart = time.Now()
+
+// freshTagKey returns the cached secret if the storage confirmed it less than tagRecheck ago, else nil.
+func (m *Manager) freshTagKey() *tagKey {
+	k := m.tagKey.Load()
+	if k != nil && time.Since(monoStart)-time.Duration(k.checked.Load()) < m.tagRecheck {
+		return k
+	}
+	return nil
 }
 
 // loadTagSecret reads the stored secret, creating it when absent. On an Updater storage the creation
