@@ -10,51 +10,41 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// sketchLogout is a base view written the way LogoutView is meant to be (see
-// the comment in base.go): it extends TemplateView, restricts its methods by
-// default, adds a decorator to every response and has a hook of its own.
+// sketchLogout is a base view written with only the pattern of the package
+// documentation (Writing a base view): it extends TemplateView, restricts
+// its methods by default, adds a decorator to every response and has a hook
+// of its own.
 type sketchLogout struct {
 	TemplateView
 	NextPage string
-
-	getNextPage func(*fiber.Ctx) (string, error)
 }
 
-func (v *sketchLogout) setup(s *spec) error {
-	if err := v.TemplateView.setup(s); err != nil {
+// sketchHooks are the hooks of sketchLogout.
+type sketchHooks interface {
+	GetNextPage(c *fiber.Ctx) (string, error)
+}
+
+func (v *sketchLogout) bind(s *spec) error {
+	if err := v.TemplateView.bind(s); err != nil {
 		return err
 	}
 	s.defaultMethods = []string{"post", "options"}
 	s.decorators = append(s.decorators, NeverCache)
-	next, err := hook(s, "views.sketchLogout", "GetNextPage",
-		func(h interface {
-			GetNextPage(*fiber.Ctx) (string, error)
-		}) func(*fiber.Ctx) (string, error) {
-			return h.GetNextPage
-		})
-	if err != nil {
-		return err
-	}
-	s.onCommit(func() { v.getNextPage = next })
-	return nil
+	return hooks[sketchHooks](s, "views.sketchLogout")
 }
 
 // GetNextPage is the hook's default.
 func (v *sketchLogout) GetNextPage(c *fiber.Ctx) (string, error) { return v.NextPage, nil }
 
 func (v *sketchLogout) Post(c *fiber.Ctx) error {
-	next, err := v.getNextPage(c)
+	next, err := hooksOf[sketchHooks](v).GetNextPage(c)
 	if err != nil {
 		return err
 	}
 	if next != "" {
 		return c.Redirect(next)
 	}
-	ctx, err := v.contextData(c)
-	if err != nil {
-		return err
-	}
-	return v.renderResponse(c, ctx)
+	return v.TemplateView.Get(c)
 }
 
 // myLogout is a user's view on top of it.

@@ -93,11 +93,7 @@ func RequireMethods(h fiber.Handler, methods ...string) fiber.Handler {
 				return h(c)
 			}
 		}
-		settings(c).logger.Warn("Method Not Allowed", "method", m, "path", c.Path())
-		c.Set(fiber.HeaderAllow, allow)
-		c.Response().ResetBody()
-		c.Status(fiber.StatusMethodNotAllowed)
-		return nil
+		return methodNotAllowed(c, allow)
 	}, h)
 }
 

@@ -2,171 +2,134 @@ package views
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 )
 
+// The methods a view answers, in the order of the Allow header (Django's
+// View.http_method_names), each with the Go method that handles it.
+const (
+	mGet = iota
+	mPost
+	mPut
+	mPatch
+	mDelete
+	mHead
+	mOptions
+	mTrace
+	nMethods
+)
+
+var methodNames = [nMethods]string{
+	fiber.MethodGet, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch,
+	fiber.MethodDelete, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace,
+}
+
+// methodHandlers takes a view's handler for each method it can define
+// (nil: the view has no such method). Trace has none, as in Django.
+var methodHandlers = [nMethods]func(v any) fiber.Handler{
+	mGet:     func(v any) fiber.Handler { return v.(interface{ Get(*fiber.Ctx) error }).Get },
+	mPost:    func(v any) fiber.Handler { return v.(interface{ Post(*fiber.Ctx) error }).Post },
+	mPut:     func(v any) fiber.Handler { return v.(interface{ Put(*fiber.Ctx) error }).Put },
+	mPatch:   func(v any) fiber.Handler { return v.(interface{ Patch(*fiber.Ctx) error }).Patch },
+	mDelete:  func(v any) fiber.Handler { return v.(interface{ Delete(*fiber.Ctx) error }).Delete },
+	mHead:    func(v any) fiber.Handler { return v.(interface{ Head(*fiber.Ctx) error }).Head },
+	mOptions: func(v any) fiber.Handler { return v.(interface{ Options(*fiber.Ctx) error }).Options },
+}
+
+// handlerType is the signature of an HTTP method handler.
+var handlerType = reflect.TypeFor[func(*fiber.Ctx) error]()
+
+// methodIndex maps a request method to its index, nMethods for others.
+func methodIndex(m string) int {
+	for i, name := range methodNames {
+		if m == name {
+			return i
+		}
+	}
+	return nMethods
+}
+
 // dispatcher is the per-view table AsView builds: one handler per method,
 // nil where the method is not allowed.
 type dispatcher struct {
-	get, head, post, put, patch, del, options fiber.Handler
-	allow                                     string
+	h     [nMethods]fiber.Handler
+	allow string
 }
 
-// collect takes the view's method handlers, checking their signatures.
-func (d *dispatcher) collect(s *spec) error {
-	for _, m := range [...]string{"Get", "Head", "Post", "Put", "Patch", "Delete", "Options"} {
-		ok, err := s.checkMethod("AsView", m, handlerType)
-		if err != nil {
-			return err
-		}
-		if !ok {
+// newDispatcher takes the view's method handlers (checking their
+// signatures), keeps the allowed ones (all of Django's http_method_names
+// when names is nil), derives HEAD from GET and the default OPTIONS, puts
+// the CSRF check in front of the unsafe methods, and computes the Allow
+// header.
+func newDispatcher(s *spec, names []string, field string, csrf bool) (*dispatcher, error) {
+	d := &dispatcher{}
+	defined := false
+	for i, take := range methodHandlers {
+		if take == nil {
 			continue
 		}
-		switch m {
-		case "Get":
-			d.get = s.outer.(getter).Get
-		case "Head":
-			d.head = s.outer.(header).Head
-		case "Post":
-			d.post = s.outer.(poster).Post
-		case "Put":
-			d.put = s.outer.(putter).Put
-		case "Patch":
-			d.patch = s.outer.(patcher).Patch
-		case "Delete":
-			d.del = s.outer.(deleter).Delete
-		case "Options":
-			d.options = s.outer.(optioner).Options
+		name := methodNames[i][:1] + strings.ToLower(methodNames[i][1:]) // "Get"
+		ok, err := s.checkMethod("AsView", name, handlerType)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			d.h[i] = take(s.outer)
+			defined = defined || i != mOptions
 		}
 	}
-	if d.get == nil && d.head == nil && d.post == nil && d.put == nil && d.patch == nil && d.del == nil {
-		return &ConfigError{View: s.name, Msg: "defines no HTTP method handler: give it at least one of " +
+	if !defined {
+		return nil, &ConfigError{View: s.name, Msg: "defines no HTTP method handler: give it at least one of " +
 			"Get, Head, Post, Put, Patch, Delete (func(*fiber.Ctx) error), or embed a base view that has one"}
 	}
-	return nil
-}
-
-// restrict keeps the handlers of the allowed methods (all of Django's
-// http_method_names when names is nil), derives HEAD from GET and the
-// default OPTIONS, and computes the Allow header.
-func (d *dispatcher) restrict(s *spec, names []string, field string) error {
-	allowed := map[string]bool{}
-	if names == nil {
-		for _, m := range methodOrder {
-			allowed[m] = true
-		}
-	}
+	allowed := [nMethods]bool{}
 	for _, n := range names {
-		m := strings.ToUpper(strings.TrimSpace(n))
-		known := false
-		for _, k := range methodOrder {
-			known = known || k == m
-		}
-		if !known {
-			return &ConfigError{View: s.name, Field: field, Msg: fmt.Sprintf(
+		i := methodIndex(strings.ToUpper(strings.TrimSpace(n)))
+		if i == nMethods {
+			return nil, &ConfigError{View: s.name, Field: field, Msg: fmt.Sprintf(
 				"%q is not an HTTP method a view can answer (one of get, post, put, patch, delete, head, options, trace)", n)}
 		}
-		allowed[m] = true
+		allowed[i] = true
 	}
-	if d.head == nil && d.get != nil {
-		d.head = headViaGet(d.get) // Django: head = get unless the view defines head
+	if d.h[mHead] == nil && d.h[mGet] != nil {
+		d.h[mHead] = headViaGet(d.h[mGet]) // Django: head = get unless the view defines head
 	}
-	keep := func(m string, h *fiber.Handler) {
-		if !allowed[m] {
-			*h = nil
-		}
-	}
-	keep(fiber.MethodGet, &d.get)
-	keep(fiber.MethodHead, &d.head)
-	keep(fiber.MethodPost, &d.post)
-	keep(fiber.MethodPut, &d.put)
-	keep(fiber.MethodPatch, &d.patch)
-	keep(fiber.MethodDelete, &d.del)
-	if allowed[fiber.MethodOptions] && d.options == nil {
-		d.options = d.defaultOptions
-	}
-	keep(fiber.MethodOptions, &d.options)
-	if d.get == nil && d.head == nil && d.post == nil && d.put == nil && d.patch == nil && d.del == nil {
-		return &ConfigError{View: s.name, Field: field, Msg: fmt.Sprintf(
-			"allows %v, but the view defines none of those methods: every request would be refused", names)}
+	if d.h[mOptions] == nil {
+		d.h[mOptions] = d.defaultOptions
 	}
 	var allow []string
-	for _, m := range methodOrder {
-		var h fiber.Handler
-		switch m {
-		case fiber.MethodGet:
-			h = d.get
-		case fiber.MethodPost:
-			h = d.post
-		case fiber.MethodPut:
-			h = d.put
-		case fiber.MethodPatch:
-			h = d.patch
-		case fiber.MethodDelete:
-			h = d.del
-		case fiber.MethodHead:
-			h = d.head
-		case fiber.MethodOptions:
-			h = d.options
+	served := false
+	for i := range d.h {
+		if names != nil && !allowed[i] {
+			d.h[i] = nil
 		}
-		if h != nil {
-			allow = append(allow, m)
+		if d.h[i] == nil {
+			continue
 		}
+		served = served || i != mOptions
+		allow = append(allow, methodNames[i])
+		if csrf && (i == mPost || i == mPut || i == mPatch || i == mDelete) {
+			d.h[i] = CSRFProtect(d.h[i])
+		}
+	}
+	if !served {
+		return nil, &ConfigError{View: s.name, Field: field, Msg: fmt.Sprintf(
+			"allows %v, but the view defines none of those methods: every request would be refused", names)}
 	}
 	d.allow = strings.Join(allow, ", ")
-	return nil
+	return d, nil
 }
 
-// protect puts the CSRF check in front of the unsafe methods.
-func (d *dispatcher) protect() {
-	for _, h := range []*fiber.Handler{&d.post, &d.put, &d.patch, &d.del} {
-		if *h != nil {
-			*h = CSRFProtect(*h)
-		}
-	}
-}
-
-// handler returns the view's handler. GET, the hot path, calls the view's Get
-// through its interface (one indirect call); the other methods go through
-// serve.
-func (d *dispatcher) handler(outer any) fiber.Handler {
-	if d.get == nil {
-		return d.serve
-	}
-	g := outer.(getter)
-	return func(c *fiber.Ctx) error {
-		if c.Method() == fiber.MethodGet {
-			return g.Get(c)
-		}
-		return d.serve(c)
-	}
-}
-
-// serve is the handler of the view: one switch on the method, no reflection.
+// serve is the handler of the view: one lookup on the method, no
+// reflection.
 func (d *dispatcher) serve(c *fiber.Ctx) error {
-	var h fiber.Handler
-	switch c.Method() {
-	case fiber.MethodGet:
-		h = d.get
-	case fiber.MethodPost:
-		h = d.post
-	case fiber.MethodHead:
-		h = d.head
-	case fiber.MethodOptions:
-		h = d.options
-	case fiber.MethodPut:
-		h = d.put
-	case fiber.MethodPatch:
-		h = d.patch
-	case fiber.MethodDelete:
-		h = d.del
+	if i := methodIndex(c.Method()); i < nMethods && d.h[i] != nil {
+		return d.h[i](c)
 	}
-	if h == nil {
-		return d.notAllowed(c)
-	}
-	return h(c)
+	return methodNotAllowed(c, d.allow)
 }
 
 // defaultOptions answers OPTIONS: 200, Allow, empty body (Django's
@@ -178,11 +141,12 @@ func (d *dispatcher) defaultOptions(c *fiber.Ctx) error {
 	return nil
 }
 
-// notAllowed answers 405 with the Allow header and an empty body (Django's
-// http_method_not_allowed), and logs a warning as Django does.
-func (d *dispatcher) notAllowed(c *fiber.Ctx) error {
+// methodNotAllowed is the 405 answer of views and of RequireMethods
+// (Django's http_method_not_allowed): a warning in the log, the Allow
+// header and an empty body.
+func methodNotAllowed(c *fiber.Ctx, allow string) error {
 	settings(c).logger.Warn("Method Not Allowed", "method", c.Method(), "path", c.Path())
-	c.Set(fiber.HeaderAllow, d.allow)
+	c.Set(fiber.HeaderAllow, allow)
 	c.Response().ResetBody()
 	c.Status(fiber.StatusMethodNotAllowed)
 	return nil

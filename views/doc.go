@@ -25,14 +25,12 @@
 //
 // Go has no virtual methods: when TemplateView.Get calls
 // v.GetContextData(c), Go runs TemplateView's own method even if your outer
-// struct defines GetContextData. So AsView binds the outermost value into the
-// embedded Base (through unexported methods that only this package's bases
-// have, promoted through embedding), and each base takes the outer value's
-// hook methods once, at that moment, as method values. At request time a base
-// calls the stored method value: the override if your struct (or any struct
-// between yours and the base) defines one, the base's own otherwise. Calling
-// a base's method explicitly (v.TemplateView.GetContextData(c)) is the
-// super() call.
+// struct defines GetContextData. So AsView binds the outermost value (the
+// pointer you pass it) into the embedded Base, and a base calls each hook on
+// that value: Go's method promotion hands back your method where your struct
+// (or any struct between yours and the base) defines one, and the base's own
+// otherwise. Calling a base's method explicitly
+// (v.TemplateView.GetContextData(c)) is the super() call.
 //
 //	type Articles struct{ views.TemplateView }
 //
@@ -54,6 +52,44 @@
 // two views (*AlreadyBoundError). Each matches a sentinel with errors.Is
 // (ErrInvalidView, ErrSignature, ErrAmbiguous, ErrAlreadyBound,
 // ErrImproperlyConfigured).
+//
+// # Writing a base view
+//
+// (For contributors to this package.) A base view declares its hooks as one
+// interface, lets AsView check the user's view against it in bind, and calls
+// every hook through hooksOf, never directly; this is the whole pattern:
+//
+//	type GoodbyeView struct {
+//		TemplateView // the base it extends, by value
+//		NextPage     string
+//	}
+//
+//	// goodbyeHooks are the methods a user's view may override.
+//	type goodbyeHooks interface {
+//		GetNextPage(c *fiber.Ctx) (string, error)
+//	}
+//
+//	func (v *GoodbyeView) bind(s *spec) error {
+//		if err := v.TemplateView.bind(s); err != nil { // super()
+//			return err
+//		}
+//		s.defaultMethods = []string{"post", "options"} // optional
+//		s.decorators = append(s.decorators, NeverCache) // optional
+//		return hooks[goodbyeHooks](s, "views.GoodbyeView")
+//	}
+//
+//	// GetNextPage is the hook's default.
+//	func (v *GoodbyeView) GetNextPage(c *fiber.Ctx) (string, error) { return v.NextPage, nil }
+//
+//	func (v *GoodbyeView) Post(c *fiber.Ctx) error {
+//		next, err := hooksOf[goodbyeHooks](v).GetNextPage(c) // the user's, or the default
+//		…
+//	}
+//
+// hooksOf (hooks.go, the one file of the mechanism) asserts the bound view
+// to the interface; an unbound base falls back to its own methods. bind may
+// also validate fields (a *ConfigError) and precompute from them, since it
+// runs before the view serves.
 //
 // # Views are shared configuration
 //

@@ -67,56 +67,41 @@ var ErrInvalidCredentials = errors.New("views: invalid username or password")
 // GetTemplateNames and RenderToResponse. The fields are configuration shared
 // by every request: never write them in a hook.
 type LoginView struct {
+	// TemplateView renders the login page: its TemplateName (default
+	// DefaultLoginTemplate) and ExtraContext (added last: its keys win).
 	TemplateView
 	// NextPage is where to go after logging in when the request names no
 	// safe next: a URL or a route name (see ResolveURL). Empty:
 	// Config.LoginRedirectURL.
 	NextPage string
-	// TemplateName is the login page. Default DefaultLoginTemplate.
-	// (TemplateView.TemplateName is not used.)
-	TemplateName string
 	// RedirectFieldName is the form or query field naming the page to go to
 	// next. Default Config.RedirectFieldName ("next").
 	RedirectFieldName string
 	// SuccessURLAllowedHosts are hosts besides the request's own that a next
 	// URL may point to ("host" or "host:port").
 	SuccessURLAllowedHosts []string
-	// ExtraContext is added last to the context of the login page: its keys
-	// win.
-	ExtraContext map[string]any
 	// RedirectAuthenticatedUser sends users who are already logged in to
 	// GetSuccessURL when they open the login page (Django's
 	// redirect_authenticated_user). Off by default, as in Django, so that a
 	// logged-in user can log in as someone else.
 	RedirectAuthenticatedUser bool
-
-	hooks        redirectHooks
-	authenticate func(c *fiber.Ctx, username, password string) (string, error)
 }
 
 const loginViewName = "views.LoginView"
 
-// setup binds LoginView: never cached, and the hooks of the outer view.
-func (v *LoginView) setup(s *spec) error {
-	if err := v.TemplateView.setup(s); err != nil {
+// loginHooks are the hooks of LoginView besides TemplateView's.
+type loginHooks interface {
+	redirectHooks
+	Authenticate(c *fiber.Ctx, username, password string) (string, error)
+}
+
+// bind makes LoginView never cached and checks the hooks of the outer view.
+func (v *LoginView) bind(s *spec) error {
+	if err := v.TemplateView.bind(s); err != nil {
 		return err
 	}
 	s.decorators = append(s.decorators, NeverCache)
-	h, err := bindRedirectHooks(s, loginViewName)
-	if err != nil {
-		return err
-	}
-	auth, err := hook(s, loginViewName, "Authenticate",
-		func(h interface {
-			Authenticate(*fiber.Ctx, string, string) (string, error)
-		}) func(*fiber.Ctx, string, string) (string, error) {
-			return h.Authenticate
-		})
-	if err != nil {
-		return err
-	}
-	s.onCommit(func() { v.hooks, v.authenticate = h, auth })
-	return nil
+	return hooks[loginHooks](s, loginViewName)
 }
 
 // loginForm is a failed login attempt, kept in c.Locals for GetContextData.
@@ -145,11 +130,7 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 			username = "" // not worth echoing back
 		}
 		c.Locals(loginFormKey{}, &loginForm{username: username, err: LoginFailedMessage})
-		ctx, err := v.contextData(c)
-		if err != nil {
-			return err
-		}
-		return v.renderResponse(c, ctx)
+		return v.TemplateView.Get(c)
 	}
 	if err != nil {
 		return err
@@ -158,7 +139,7 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 		return err
 	}
 	RotateCSRFToken(c)
-	to, err := v.hooks.callSuccessURL(c, v)
+	to, err := hooksOf[redirectHooks](v).GetSuccessURL(c)
 	if err != nil {
 		return err
 	}
@@ -175,11 +156,7 @@ func (v *LoginView) check(c *fiber.Ctx, username, password string) (string, erro
 		!utf8.ValidString(username) || !utf8.ValidString(password) {
 		return "", ErrInvalidCredentials
 	}
-	auth := v.authenticate
-	if auth == nil {
-		auth = v.Authenticate
-	}
-	id, err := auth(c, username, password)
+	id, err := hooksOf[loginHooks](v).Authenticate(c, username, password)
 	if err == nil && id == "" {
 		return "", fmt.Errorf("views: %s: Authenticate returned an empty user id and no error: "+
 			"return the user's id, or an error wrapping views.ErrInvalidCredentials", viewName(v.Outer(), loginViewName))
@@ -197,7 +174,7 @@ func (v *LoginView) redirectAuthenticated(c *fiber.Ctx) (bool, error) {
 	if err != nil || !ok {
 		return false, err
 	}
-	to, err := v.hooks.callSuccessURL(c, v)
+	to, err := hooksOf[redirectHooks](v).GetSuccessURL(c)
 	if err != nil {
 		return false, err
 	}
@@ -232,13 +209,13 @@ func (v *LoginView) GetNextPage(c *fiber.Ctx) (string, error) {
 // for: the RedirectFieldName form field, else query parameter, if
 // IsSafeRedirect accepts it with GetSuccessURLAllowedHosts; else "".
 func (v *LoginView) GetRedirectURL(c *fiber.Ctx) (string, error) {
-	return v.hooks.safeRedirectParam(c, v, v.RedirectFieldName), nil
+	return safeRedirectParam(c, hooksOf[redirectHooks](v), v.RedirectFieldName), nil
 }
 
 // GetSuccessURL is the hook that returns where to go after the login:
 // GetRedirectURL, else GetNextPage.
 func (v *LoginView) GetSuccessURL(c *fiber.Ctx) (string, error) {
-	return v.hooks.defaultSuccessURL(c, v)
+	return successURL(c, hooksOf[redirectHooks](v))
 }
 
 // GetSuccessURLAllowedHosts is the hook that returns the hosts a next URL may
@@ -250,10 +227,7 @@ func (v *LoginView) GetSuccessURLAllowedHosts(c *fiber.Ctx) []string {
 // GetTemplateNames is the hook that lists the templates to try for the
 // login page: TemplateName, or DefaultLoginTemplate.
 func (v *LoginView) GetTemplateNames(c *fiber.Ctx) ([]string, error) {
-	if v.TemplateName != "" {
-		return []string{v.TemplateName}, nil
-	}
-	return []string{DefaultLoginTemplate}, nil
+	return templateOr(&v.TemplateView, DefaultLoginTemplate), nil
 }
 
 // GetContextData is the hook that builds the context of the login page:
@@ -267,7 +241,7 @@ func (v *LoginView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
 		return nil, err
 	}
 	s := settings(c)
-	next, err := v.hooks.callRedirectURL(c, v)
+	next, err := hooksOf[redirectHooks](v).GetRedirectURL(c)
 	if err != nil {
 		return nil, err
 	}

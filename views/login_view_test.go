@@ -34,8 +34,8 @@ func loginPatterns() []urls.Pattern {
 	return []urls.Pattern{
 		urls.Path("login/", views.MustAsView(&views.LoginView{NextPage: "home"}), urls.Name("login")),
 		urls.Path("login/default/", views.MustAsView(&views.LoginView{})),
-		urls.Path("login/tpl/", views.MustAsView(&views.LoginView{TemplateName: "login_page.html", RedirectFieldName: "goto",
-			ExtraContext: map[string]any{"x": "extra", "title": "Sign in"}})),
+		urls.Path("login/tpl/", views.MustAsView(&views.LoginView{RedirectFieldName: "goto", TemplateView: views.TemplateView{TemplateName: "login_page.html",
+			ExtraContext: map[string]any{"x": "extra", "title": "Sign in"}}})),
 		urls.Path("login/auth-redirect/", views.MustAsView(&views.LoginView{NextPage: "home", RedirectAuthenticatedUser: true})),
 		urls.Path("login/loop/", views.MustAsView(&views.LoginView{NextPage: "/login/loop/", RedirectAuthenticatedUser: true})),
 		urls.Path("login/hosts/", views.MustAsView(&views.LoginView{NextPage: "home", SuccessURLAllowedHosts: []string{"other.example"}})),
@@ -352,7 +352,7 @@ func TestLoginViewHooks(t *testing.T) {
 		urls.Path("redirect-url/", views.MustAsView(&loginRedirectURLHook{views.LoginView{NextPage: "home"}})),
 		urls.Path("success-url/", views.MustAsView(&loginSuccessURLHook{views.LoginView{NextPage: "home"}})),
 		urls.Path("allowed-hosts/", views.MustAsView(&loginAllowedHostsHook{views.LoginView{NextPage: "home"}})),
-		urls.Path("context/", views.MustAsView(&loginContextHook{views.LoginView{TemplateName: "login_page.html"}})),
+		urls.Path("context/", views.MustAsView(&loginContextHook{views.LoginView{TemplateView: views.TemplateView{TemplateName: "login_page.html"}}})),
 		urls.Path("template-names/", views.MustAsView(&loginTemplateNamesHook{})),
 	)
 	alice := []string{"username", "alice", "password", alicePassword}

@@ -61,25 +61,21 @@ const DefaultLogoutTemplate = "registration/logged_out.html"
 // GetTemplateNames and RenderToResponse. The fields are configuration shared
 // by every request: never write them in a hook.
 type LogoutView struct {
+	// TemplateView renders the logged-out page: its TemplateName (default
+	// DefaultLogoutTemplate) and ExtraContext (added last: its keys win,
+	// "title" included).
 	TemplateView
 	// NextPage is where to go after logging out when the request names no
 	// safe next: a URL or a route name (reversed, see ResolveURL). Empty:
 	// Config.LogoutRedirectURL, and if that is empty too, render the
 	// template.
 	NextPage string
-	// TemplateName is the page rendered when there is nowhere to redirect
-	// to. Default DefaultLogoutTemplate. (TemplateView.TemplateName is not
-	// used.)
-	TemplateName string
 	// RedirectFieldName is the form or query field naming the page to go to
 	// next. Default Config.RedirectFieldName ("next").
 	RedirectFieldName string
 	// SuccessURLAllowedHosts are hosts besides the request's own that a next
 	// URL may point to ("host" or "host:port"), e.g. your other sites.
 	SuccessURLAllowedHosts []string
-	// ExtraContext is added last to the context of the logged-out page
-	// (Django's extra_context): its keys win, "title" included.
-	ExtraContext map[string]any
 	// ClearSiteData, when set, sends a Clear-Site-Data header with these
 	// directives on the logout's response (not on 403 or 405), so that the
 	// browser also drops what the site stored on it: "cache", "cookies",
@@ -93,7 +89,6 @@ type LogoutView struct {
 	// instead of this one only: "log out everywhere".
 	AllSessions bool
 
-	hooks         redirectHooks
 	clearSiteData string // the header value
 }
 
@@ -125,10 +120,10 @@ func clearSiteDataHeader(directives []string) (string, error) {
 	return strings.Join(quoted, ", "), nil
 }
 
-// setup binds LogoutView: POST and OPTIONS only, never cached, and the
-// redirect hooks of the outer view.
-func (v *LogoutView) setup(s *spec) error {
-	if err := v.TemplateView.setup(s); err != nil {
+// bind makes LogoutView answer POST and OPTIONS only, never cached, and
+// checks the redirect hooks of the outer view.
+func (v *LogoutView) bind(s *spec) error {
+	if err := v.TemplateView.bind(s); err != nil {
 		return err
 	}
 	s.defaultMethods = []string{"post", "options"}
@@ -137,12 +132,8 @@ func (v *LogoutView) setup(s *spec) error {
 	if err != nil {
 		return &ConfigError{View: s.name, Field: "ClearSiteData", Msg: err.Error()}
 	}
-	h, err := bindRedirectHooks(s, logoutViewName)
-	if err != nil {
-		return err
-	}
-	s.onCommit(func() { v.hooks, v.clearSiteData = h, csd })
-	return nil
+	v.clearSiteData = csd
+	return hooks[redirectHooks](s, logoutViewName)
 }
 
 // Post logs the request out and answers (see LogoutView).
@@ -158,7 +149,7 @@ func (v *LogoutView) Post(c *fiber.Ctx) error {
 	if v.clearSiteData != "" {
 		c.Set("Clear-Site-Data", v.clearSiteData)
 	}
-	to, err := v.hooks.callSuccessURL(c, v)
+	to, err := hooksOf[redirectHooks](v).GetSuccessURL(c)
 	if err != nil {
 		return err
 	}
@@ -171,11 +162,7 @@ func (v *LogoutView) Post(c *fiber.Ctx) error {
 	if to != "" {
 		return redirect(c, to)
 	}
-	ctx, err := v.contextData(c)
-	if err != nil {
-		return err
-	}
-	return v.renderResponse(c, ctx)
+	return v.TemplateView.Get(c)
 }
 
 // GetNextPage is the hook that returns where to go when the request names no
@@ -191,14 +178,14 @@ func (v *LogoutView) GetNextPage(c *fiber.Ctx) (string, error) {
 // query parameter, if IsSafeRedirect accepts it with
 // GetSuccessURLAllowedHosts; else "".
 func (v *LogoutView) GetRedirectURL(c *fiber.Ctx) (string, error) {
-	return v.hooks.safeRedirectParam(c, v, v.RedirectFieldName), nil
+	return safeRedirectParam(c, hooksOf[redirectHooks](v), v.RedirectFieldName), nil
 }
 
 // GetSuccessURL is the hook that returns where to go after the logout
 // (Django's get_success_url): GetRedirectURL, else GetNextPage; "" renders
 // the template.
 func (v *LogoutView) GetSuccessURL(c *fiber.Ctx) (string, error) {
-	return v.hooks.defaultSuccessURL(c, v)
+	return successURL(c, hooksOf[redirectHooks](v))
 }
 
 // GetSuccessURLAllowedHosts is the hook that returns the hosts a next URL may
@@ -211,10 +198,7 @@ func (v *LogoutView) GetSuccessURLAllowedHosts(c *fiber.Ctx) []string {
 // GetTemplateNames is the hook that lists the templates to try for the
 // logged-out page: TemplateName, or DefaultLogoutTemplate.
 func (v *LogoutView) GetTemplateNames(c *fiber.Ctx) ([]string, error) {
-	if v.TemplateName != "" {
-		return []string{v.TemplateName}, nil
-	}
-	return []string{DefaultLogoutTemplate}, nil
+	return templateOr(&v.TemplateView, DefaultLogoutTemplate), nil
 }
 
 // GetContextData is the hook that builds the context of the logged-out page

@@ -24,8 +24,8 @@ func logoutPatterns() []urls.Pattern {
 	return []urls.Pattern{
 		urls.Path("logout/", views.MustAsView(&CustomLogoutView{LogoutView: views.LogoutView{NextPage: "home"}}), urls.Name("logout")),
 		urls.Path("logout/render/", views.MustAsView(&views.LogoutView{})),
-		urls.Path("logout/bye/", views.MustAsView(&views.LogoutView{TemplateName: "bye.html",
-			ExtraContext: map[string]any{"title": "Bye", "x": "extra"}})),
+		urls.Path("logout/bye/", views.MustAsView(&views.LogoutView{TemplateView: views.TemplateView{TemplateName: "bye.html",
+			ExtraContext: map[string]any{"title": "Bye", "x": "extra"}}})),
 		urls.Path("logout/url/", views.MustAsView(&views.LogoutView{NextPage: "/elsewhere/?a=1"})),
 		urls.Path("logout/hosts/", views.MustAsView(&views.LogoutView{NextPage: "home", SuccessURLAllowedHosts: []string{"other.example"}})),
 		urls.Path("logout/field/", views.MustAsView(&views.LogoutView{NextPage: "home", RedirectFieldName: "goto"})),
@@ -463,10 +463,10 @@ func TestLogoutViewHooks(t *testing.T) {
 		urls.Path("success-url/", views.MustAsView(&logoutSuccessURLHook{views.LogoutView{NextPage: "home"}})),
 		urls.Path("allowed-hosts/", views.MustAsView(&logoutAllowedHostsHook{views.LogoutView{NextPage: "home",
 			SuccessURLAllowedHosts: []string{"field.example"}}})),
-		urls.Path("context/", views.MustAsView(&logoutContextHook{views.LogoutView{TemplateName: "bye.html"}})),
-		urls.Path("template-names/", views.MustAsView(&logoutTemplateNamesHook{views.LogoutView{ExtraContext: map[string]any{"x": "names"}}})),
+		urls.Path("context/", views.MustAsView(&logoutContextHook{views.LogoutView{TemplateView: views.TemplateView{TemplateName: "bye.html"}}})),
+		urls.Path("template-names/", views.MustAsView(&logoutTemplateNamesHook{views.LogoutView{TemplateView: views.TemplateView{ExtraContext: map[string]any{"x": "names"}}}})),
 		urls.Path("render/", views.MustAsView(&logoutRenderHook{})),
-		urls.Path("two-levels/", views.MustAsView(&logoutOuter{logoutMiddle{views.LogoutView{NextPage: "home", TemplateName: "bye.html"}}})),
+		urls.Path("two-levels/", views.MustAsView(&logoutOuter{logoutMiddle{views.LogoutView{NextPage: "home", TemplateView: views.TemplateView{TemplateName: "bye.html"}}}})),
 	)
 	cases := []struct {
 		name, path string

@@ -46,128 +46,56 @@ func redirectParam(c *fiber.Ctx, field string) string {
 }
 
 // redirectHooks are the hooks of Django's RedirectURLMixin, which LoginView
-// and LogoutView share. AsView fills them with the outer view's methods;
-// each field is nil on a view that was not bound, and the view's own method
-// is used instead.
-type redirectHooks struct {
-	nextPage     func(*fiber.Ctx) (string, error)
-	redirectURL  func(*fiber.Ctx) (string, error)
-	successURL   func(*fiber.Ctx) (string, error)
-	allowedHosts func(*fiber.Ctx) []string
-}
-
-// redirectMethods are the hook methods LoginView and LogoutView define.
-type redirectMethods interface {
-	GetNextPage(*fiber.Ctx) (string, error)
-	GetRedirectURL(*fiber.Ctx) (string, error)
-	GetSuccessURL(*fiber.Ctx) (string, error)
-	GetSuccessURLAllowedHosts(*fiber.Ctx) []string
-}
-
-// bindRedirectHooks takes the redirect hooks of the outer view, checking their
-// signatures.
-func bindRedirectHooks(s *spec, owner string) (redirectHooks, error) {
-	type stringHook = func(*fiber.Ctx) (string, error)
-	var h redirectHooks
-	var err error
-	if h.nextPage, err = hook(s, owner, "GetNextPage",
-		func(v interface {
-			GetNextPage(*fiber.Ctx) (string, error)
-		}) stringHook {
-			return v.GetNextPage
-		}); err != nil {
-		return h, err
-	}
-	if h.redirectURL, err = hook(s, owner, "GetRedirectURL",
-		func(v interface {
-			GetRedirectURL(*fiber.Ctx) (string, error)
-		}) stringHook {
-			return v.GetRedirectURL
-		}); err != nil {
-		return h, err
-	}
-	if h.successURL, err = hook(s, owner, "GetSuccessURL",
-		func(v interface {
-			GetSuccessURL(*fiber.Ctx) (string, error)
-		}) stringHook {
-			return v.GetSuccessURL
-		}); err != nil {
-		return h, err
-	}
-	h.allowedHosts, err = hook(s, owner, "GetSuccessURLAllowedHosts",
-		func(v interface {
-			GetSuccessURLAllowedHosts(*fiber.Ctx) []string
-		}) func(*fiber.Ctx) []string {
-			return v.GetSuccessURLAllowedHosts
-		})
-	return h, err
-}
-
-// callNextPage calls the bound GetNextPage hook, or base's own.
-func (h *redirectHooks) callNextPage(c *fiber.Ctx, base redirectMethods) (string, error) {
-	if h.nextPage != nil {
-		return h.nextPage(c)
-	}
-	return base.GetNextPage(c)
-}
-
-// callRedirectURL calls the bound GetRedirectURL hook, or base's own.
-func (h *redirectHooks) callRedirectURL(c *fiber.Ctx, base redirectMethods) (string, error) {
-	if h.redirectURL != nil {
-		return h.redirectURL(c)
-	}
-	return base.GetRedirectURL(c)
-}
-
-// callSuccessURL calls the bound GetSuccessURL hook, or base's own.
-func (h *redirectHooks) callSuccessURL(c *fiber.Ctx, base redirectMethods) (string, error) {
-	if h.successURL != nil {
-		return h.successURL(c)
-	}
-	return base.GetSuccessURL(c)
-}
-
-// callAllowedHosts calls the bound GetSuccessURLAllowedHosts hook, or base's own.
-func (h *redirectHooks) callAllowedHosts(c *fiber.Ctx, base redirectMethods) []string {
-	if h.allowedHosts != nil {
-		return h.allowedHosts(c)
-	}
-	return base.GetSuccessURLAllowedHosts(c)
+// and LogoutView share: each defines them as one-line methods over the
+// functions below, which call the other hooks through the bound view.
+type redirectHooks interface {
+	GetNextPage(c *fiber.Ctx) (string, error)
+	GetRedirectURL(c *fiber.Ctx) (string, error)
+	GetSuccessURL(c *fiber.Ctx) (string, error)
+	GetSuccessURLAllowedHosts(c *fiber.Ctx) []string
 }
 
 // safeRedirectParam is the default GetRedirectURL of LoginView and
 // LogoutView (Django's RedirectURLMixin.get_redirect_url): the redirect
-// field, if IsSafeRedirect accepts it with the allowed hosts; else "".
-func (h *redirectHooks) safeRedirectParam(c *fiber.Ctx, base redirectMethods, field string) string {
+// field, if IsSafeRedirect accepts it with GetSuccessURLAllowedHosts; else "".
+func safeRedirectParam(c *fiber.Ctx, h redirectHooks, field string) string {
 	if field == "" {
 		field = settings(c).RedirectFieldName
 	}
 	next := redirectParam(c, field)
-	if next == "" || !IsSafeRedirect(c, next, h.callAllowedHosts(c, base)...) {
+	if next == "" || !IsSafeRedirect(c, next, h.GetSuccessURLAllowedHosts(c)...) {
 		return ""
 	}
 	return next
 }
 
-// defaultSuccessURL is the default GetSuccessURL of LoginView and LogoutView
-// (Django's get_success_url): GetRedirectURL, else GetNextPage, each through
-// the outer view's hooks.
-func (h *redirectHooks) defaultSuccessURL(c *fiber.Ctx, base redirectMethods) (string, error) {
-	to, err := h.callRedirectURL(c, base)
+// successURL is the default GetSuccessURL of LoginView and LogoutView
+// (Django's get_success_url): GetRedirectURL, else GetNextPage.
+func successURL(c *fiber.Ctx, h redirectHooks) (string, error) {
+	to, err := h.GetRedirectURL(c)
 	if err != nil || to != "" {
 		return to, err
 	}
-	return h.callNextPage(c, base)
+	return h.GetNextPage(c)
 }
 
 // resolveNextPage is the default GetNextPage: nextPage, else the site-wide
 // fallback, each a URL or a route name (ResolveURL); "" when both are empty.
 func resolveNextPage(c *fiber.Ctx, nextPage, fallback string) (string, error) {
-	switch {
-	case nextPage != "":
-		return ResolveURL(c, nextPage)
-	case fallback != "":
-		return ResolveURL(c, fallback)
+	if nextPage == "" {
+		nextPage = fallback
 	}
-	return "", nil
+	if nextPage == "" {
+		return "", nil
+	}
+	return ResolveURL(c, nextPage)
+}
+
+// templateOr is the default GetTemplateNames of LoginView and LogoutView:
+// TemplateView.TemplateName, else their default page.
+func templateOr(v *TemplateView, def string) []string {
+	if v.TemplateName != "" {
+		return []string{v.TemplateName}
+	}
+	return []string{def}
 }

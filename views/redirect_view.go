@@ -2,7 +2,6 @@ package views
 
 import (
 	"fmt"
-	"reflect"
 	"sort"
 	"strings"
 
@@ -42,10 +41,15 @@ type RedirectView struct {
 	// QueryString appends the request's query string to the target.
 	QueryString bool
 
-	url            []urlPart // URL, parsed by AsView
-	parsed         bool
-	getRedirectURL func(*fiber.Ctx) (string, error)
-	get            fiber.Handler // the outer view's Get, for the other methods
+	url    []urlPart // URL, parsed by AsView
+	parsed bool
+}
+
+// redirectViewHooks are the hooks of RedirectView: the other methods call
+// the outer view's Get, as Django's do (self.get).
+type redirectViewHooks interface {
+	GetRedirectURL(c *fiber.Ctx) (string, error)
+	Get(c *fiber.Ctx) error
 }
 
 // urlPart is a literal, or a placeholder when key is set.
@@ -91,31 +95,14 @@ func parseURLTemplate(u string) ([]urlPart, error) {
 	return parts, nil
 }
 
-// setup parses URL and binds the GetRedirectURL hook.
-func (v *RedirectView) setup(s *spec) error {
-	if err := v.Base.setup(s); err != nil {
-		return err
-	}
+// bind parses URL and checks the hooks of the outer view.
+func (v *RedirectView) bind(s *spec) error {
 	parts, err := parseURLTemplate(v.URL)
 	if err != nil {
 		return &ConfigError{View: s.name, Field: "URL", Msg: fmt.Sprintf("%q: %v", v.URL, err)}
 	}
-	get, err := hook(s, redirectViewName, "GetRedirectURL",
-		func(h interface {
-			GetRedirectURL(*fiber.Ctx) (string, error)
-		}) func(*fiber.Ctx) (string, error) {
-			return h.GetRedirectURL
-		})
-	if err != nil {
-		return err
-	}
-	outerGet, err := hook(s, redirectViewName, "Get",
-		func(h getter) fiber.Handler { return h.Get })
-	if err != nil {
-		return err
-	}
-	s.onCommit(func() { v.url, v.parsed, v.getRedirectURL, v.get = parts, true, get, outerGet })
-	return nil
+	v.url, v.parsed = parts, true
+	return hooks[redirectViewHooks](s, redirectViewName)
 }
 
 // GetRedirectURL is the hook that returns the target (Django's
@@ -185,11 +172,7 @@ func (v *RedirectView) GetRedirectURL(c *fiber.Ctx) (string, error) {
 // Get redirects to GetRedirectURL (the outer view's when it defines it): 302,
 // or 301 when Permanent; 410 Gone when it is empty.
 func (v *RedirectView) Get(c *fiber.Ctx) error {
-	get := v.getRedirectURL
-	if get == nil {
-		get = v.GetRedirectURL
-	}
-	target, err := get(c)
+	target, err := hooksOf[redirectViewHooks](v).GetRedirectURL(c)
 	if err != nil {
 		return err
 	}
@@ -209,10 +192,7 @@ func (v *RedirectView) Get(c *fiber.Ctx) error {
 // outerGet is the outer view's Get (Django's self.get), which the other
 // methods call.
 func (v *RedirectView) outerGet(c *fiber.Ctx) error {
-	if v.get != nil {
-		return v.get(c)
-	}
-	return v.Get(c)
+	return hooksOf[redirectViewHooks](v).Get(c)
 }
 
 // Head answers like Get.
@@ -241,6 +221,3 @@ func sortedKeys(m map[string]any) []string {
 	sort.Strings(keys)
 	return keys
 }
-
-// typeName is the Go type of v, e.g. "*main.MyView".
-func typeName(v any) string { return reflect.TypeOf(v).String() }

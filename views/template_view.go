@@ -31,80 +31,29 @@ type TemplateView struct {
 	// ExtraContext is added to the context by GetContextData (Django's
 	// extra_context). Shared by all requests: never modify it in a hook.
 	ExtraContext map[string]any
-
-	// The outer view's hooks, bound by AsView.
-	getContextData   func(*fiber.Ctx) (map[string]any, error)
-	getTemplateNames func(*fiber.Ctx) ([]string, error)
-	renderToResponse func(*fiber.Ctx, map[string]any) error
 }
 
-const templateViewName = "views.TemplateView"
+// templateHooks are the hooks of TemplateView.
+type templateHooks interface {
+	GetContextData(c *fiber.Ctx) (map[string]any, error)
+	GetTemplateNames(c *fiber.Ctx) ([]string, error)
+	RenderToResponse(c *fiber.Ctx, ctx map[string]any) error
+}
 
-// setup binds the hooks of TemplateView to the outer view.
-func (v *TemplateView) setup(s *spec) error {
-	if err := v.Base.setup(s); err != nil {
-		return err
-	}
-	ctxData, err := hook(s, templateViewName, "GetContextData",
-		func(h interface {
-			GetContextData(*fiber.Ctx) (map[string]any, error)
-		}) func(*fiber.Ctx) (map[string]any, error) {
-			return h.GetContextData
-		})
-	if err != nil {
-		return err
-	}
-	names, err := hook(s, templateViewName, "GetTemplateNames",
-		func(h interface {
-			GetTemplateNames(*fiber.Ctx) ([]string, error)
-		}) func(*fiber.Ctx) ([]string, error) {
-			return h.GetTemplateNames
-		})
-	if err != nil {
-		return err
-	}
-	render, err := hook(s, templateViewName, "RenderToResponse",
-		func(h interface {
-			RenderToResponse(*fiber.Ctx, map[string]any) error
-		}) func(*fiber.Ctx, map[string]any) error {
-			return h.RenderToResponse
-		})
-	if err != nil {
-		return err
-	}
-	s.onCommit(func() {
-		v.getContextData, v.getTemplateNames, v.renderToResponse = ctxData, names, render
-	})
-	return nil
+func (v *TemplateView) bind(s *spec) error {
+	return hooks[templateHooks](s, "views.TemplateView")
 }
 
 // Get renders the page: GetContextData, then RenderToResponse (both the
 // outer view's when it defines them).
+// LoginView and LogoutView render their pages through it.
 func (v *TemplateView) Get(c *fiber.Ctx) error {
-	ctx, err := v.contextData(c)
+	h := hooksOf[templateHooks](v)
+	ctx, err := h.GetContextData(c)
 	if err != nil {
 		return err
 	}
-	return v.renderResponse(c, ctx)
-}
-
-// contextData calls the outer view's GetContextData (the base's own when the
-// view was not bound by AsView). Base views built on TemplateView
-// (LogoutView, LoginView) call it, never v.GetContextData, so that overrides
-// apply.
-func (v *TemplateView) contextData(c *fiber.Ctx) (map[string]any, error) {
-	if v.getContextData != nil {
-		return v.getContextData(c)
-	}
-	return v.GetContextData(c)
-}
-
-// renderResponse calls the outer view's RenderToResponse (see contextData).
-func (v *TemplateView) renderResponse(c *fiber.Ctx, ctx map[string]any) error {
-	if v.renderToResponse != nil {
-		return v.renderToResponse(c, ctx)
-	}
-	return v.RenderToResponse(c, ctx)
+	return h.RenderToResponse(c, ctx)
 }
 
 // GetContextData is the hook that builds the template context (Django's
@@ -142,11 +91,7 @@ func (v *TemplateView) GetTemplateNames(c *fiber.Ctx) ([]string, error) {
 // (JSON for API clients, another status). LogoutView and LoginView render
 // through it.
 func (v *TemplateView) RenderToResponse(c *fiber.Ctx, ctx map[string]any) error {
-	getNames := v.getTemplateNames
-	if getNames == nil {
-		getNames = v.GetTemplateNames
-	}
-	names, err := getNames(c)
+	names, err := hooksOf[templateHooks](v).GetTemplateNames(c)
 	if err != nil {
 		return err
 	}
@@ -172,12 +117,4 @@ func routeArgs(c *fiber.Ctx) map[string]any {
 		args[p] = c.Params(p)
 	}
 	return args
-}
-
-// viewName names the view for messages: the outer view's type, or def.
-func viewName(outer any, def string) string {
-	if outer == nil {
-		return def
-	}
-	return typeName(outer)
 }
