@@ -117,7 +117,6 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 		AllowedHosts:      o.allowedHosts,
 		CSRF:              views.CSRFConfig{CookieSecure: o.secure},
 	}))
-	s.app.Use(s.methodNotAllowedPage)
 	s.resolver.Mount(s.app)
 	return s, nil
 }
@@ -163,20 +162,6 @@ func (s *site) authenticate(c *fiber.Ctx, username, password string) (string, er
 		return "", err
 	}
 	return fmt.Sprint(u.ID), nil
-}
-
-// methodNotAllowedPage turns the empty 405 that views answer to a GET into
-// an error for views.ErrorHandler, which renders the site's 405.html: someone
-// who types a logout address in the browser reads why nothing happened
-// instead of a blank page. The Allow header stays.
-func (s *site) methodNotAllowedPage(c *fiber.Ctx) error {
-	err := c.Next()
-	if err != nil || c.Method() != fiber.MethodGet || c.Response().StatusCode() != fiber.StatusMethodNotAllowed ||
-		len(c.Response().Body()) > 0 {
-		return err
-	}
-	return fiber.NewError(fiber.StatusMethodNotAllowed,
-		"This address only answers a form's POST. To log out, use a Log out button. Nothing has changed.")
 }
 
 // Close stops the session collector and closes the database.

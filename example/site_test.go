@@ -143,7 +143,7 @@ func TestRoutes(t *testing.T) {
 		{desc: "sessions POST without CSRF token", as: "demo", method: "POST", path: "/accounts/sessions/", noCSRF: true,
 			form: url.Values{"action": {"everywhere"}}, status: 403, private: true, after: "demo"},
 		{desc: "sessions POST unknown action", as: "demo", method: "POST", path: "/accounts/sessions/",
-			form: url.Values{"action": {"nuke"}}, status: 400, private: true, body: []string{"unknown action"}, after: "demo"},
+			form: url.Values{"action": {"nuke"}}, status: 400, private: true, body: []string{"The request could not be understood"}, after: "demo"},
 		{desc: "sessions DELETE", as: "demo", method: "DELETE", path: "/accounts/sessions/", form: url.Values{},
 			status: 405, allow: "GET, POST, HEAD, OPTIONS", private: true, after: "demo"},
 	}
@@ -154,7 +154,7 @@ func TestRoutes(t *testing.T) {
 		}
 		cases = append(cases,
 			tc{desc: lo.name + " GET does not log out", as: "demo", method: "GET", path: lo.path, status: 405, allow: allow, private: true,
-				body: []string{"405 Method Not Allowed", "only answers a form&#39;s POST"}, after: "demo"},
+				body: []string{"405 Method Not Allowed", "To log out, use a Log out button."}, after: "demo"},
 			tc{desc: lo.name + " HEAD does not log out", as: "demo", method: "HEAD", path: lo.path, status: 405, allow: allow, private: true, after: "demo"},
 			tc{desc: lo.name + " PUT does not log out", as: "demo", method: "PUT", path: lo.path, form: url.Values{}, status: 405, allow: allow, private: true, after: "demo"},
 			tc{desc: lo.name + " POST without CSRF token does not log out", as: "demo", method: "POST", path: lo.path, noCSRF: true, form: url.Values{},

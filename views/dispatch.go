@@ -142,14 +142,13 @@ func (d *dispatcher) defaultOptions(c *fiber.Ctx) error {
 }
 
 // methodNotAllowed is the 405 answer of views and of RequireMethods
-// (Django's http_method_not_allowed): a warning in the log, the Allow
-// header and an empty body.
+// (Django's http_method_not_allowed): a line in the log at level INFO, the
+// Allow header, and the 405 page (see ErrorHandler), so that someone who
+// types a logout address reads why nothing happened.
 func methodNotAllowed(c *fiber.Ctx, allow string) error {
-	settings(c).logger.Warn("Method Not Allowed", "method", c.Method(), "path", c.Path())
+	settings(c).logger.Info("Method Not Allowed", "method", c.Method(), "path", c.Path())
 	c.Set(fiber.HeaderAllow, allow)
-	c.Response().ResetBody()
-	c.Status(fiber.StatusMethodNotAllowed)
-	return nil
+	return errorPage(c, fiber.StatusMethodNotAllowed)
 }
 
 // headViaGet runs get for a HEAD request; the response goes out without its

@@ -16,35 +16,44 @@ import (
 // file of that name in your template directory to replace it.
 const DefaultServerErrorTemplate = "500.html"
 
+// DefaultErrorTemplate is the page of a client error (4xx) when the site
+// has no "<status>.html" for it: the title, and a sentence that says what
+// happened and what to do. The templates package embeds it.
+const DefaultErrorTemplate = "fiberviews/error.html"
+
+// errorMessages are the sentences of the error pages ("message" in their
+// context): written here, never taken from an error, whose text may hold
+// request bytes or internals.
+var errorMessages = map[int]string{
+	fiber.StatusBadRequest:            "The request could not be understood. Go back, reload the page and try again.",
+	fiber.StatusForbidden:             "You are not allowed to see this page.",
+	fiber.StatusNotFound:              "There is no page at this address. Check the address, or start again from the home page.",
+	fiber.StatusMethodNotAllowed:      "Nothing has changed: this address only answers the buttons of the site's pages, not a typed-in address or a link. To log out, use a Log out button.",
+	fiber.StatusRequestTimeout:        "The request took too long to arrive. Try again.",
+	fiber.StatusRequestEntityTooLarge: "What you sent is too large.",
+	fiber.StatusTooManyRequests:       "Too many attempts. Wait a moment, then try again.",
+}
+
 // ErrorHandler is a fiber.ErrorHandler for sites built with views (Django's
 // handler400, handler403, handler404 and handler500 with DEBUG off):
 //
 //	app := fiber.New(fiber.Config{Views: engine, ErrorHandler: views.ErrorHandler})
 //
 // A *fiber.Error below 500 (400, 404, 405, 413, ...) answers its status with
-// the site's page for it, "<status>.html" (404.html, ...), rendered like
-// Render with title ("404 Not Found"), status and message (the error's
-// message) on top of the request context; without such a template it
-// answers the message as plain text, as Fiber's default handler does. Any
-// other error is logged with the method and path (to Config.Logger) and
-// answered 500 with the 500.html page: its body never carries the error's
-// text, which may hold file paths, SQL or route names. (Fiber's default
-// handler sends err.Error() to the client.)
+// the site's page for it, "<status>.html" (404.html, ...), else the embedded
+// DefaultErrorTemplate, rendered like Render with title ("404 Not Found"),
+// status and message (a sentence for the status; never the error's own
+// text, which may hold request bytes) on top of the request context. It is
+// logged at level INFO: a client's mistake is no failure of the site. Any
+// other error is logged at level ERROR with the method and path (to
+// Config.Logger) and answered 500 with the 500.html page: its body never
+// carries the error's text, which may hold file paths, SQL or route names.
+// (Fiber's default handler sends err.Error() to the client.)
 func ErrorHandler(c *fiber.Ctx, err error) error {
 	var fe *fiber.Error
 	if errors.As(err, &fe) && fe.Code < fiber.StatusInternalServerError {
-		c.Response().ResetBody()
-		name := strconv.Itoa(fe.Code) + ".html"
-		if _, serr := templates.Select(c, name); serr == nil {
-			if Render(c, fe.Code, name, map[string]any{
-				"title": fmt.Sprintf("%d %s", fe.Code, http.StatusText(fe.Code)), "status": fe.Code, "message": fe.Message,
-			}) == nil {
-				return nil
-			}
-			c.Response().ResetBody()
-		}
-		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
-		return c.Status(fe.Code).SendString(fe.Message)
+		settings(c).logger.Info(http.StatusText(fe.Code), "status", fe.Code, "method", c.Method(), "path", c.Path())
+		return errorPage(c, fe.Code)
 	}
 	settings(c).logger.Error("Internal Server Error", "method", c.Method(), "path", c.Path(), "err", err)
 	c.Response().ResetBody()
@@ -52,8 +61,30 @@ func ErrorHandler(c *fiber.Ctx, err error) error {
 		map[string]any{"title": "Server Error (500)", KeySiteName: settings(c).SiteName}); rerr == nil {
 		return nil
 	}
+	return plainPage(c, fiber.StatusInternalServerError, "Server Error (500)", "Something went wrong on our side.")
+}
+
+// errorPage answers status with the site's "<status>.html", else
+// DefaultErrorTemplate (see ErrorHandler); headers already set (Allow,
+// never-cache) stay.
+func errorPage(c *fiber.Ctx, status int) error {
+	title := fmt.Sprintf("%d %s", status, http.StatusText(status))
+	msg, ok := errorMessages[status]
+	if !ok {
+		msg = http.StatusText(status) + "."
+	}
+	c.Response().ResetBody()
+	name, err := templates.Select(c, strconv.Itoa(status)+".html", DefaultErrorTemplate)
+	if err == nil && Render(c, status, name, map[string]any{"title": title, "status": status, "message": msg}) == nil {
+		return nil
+	}
+	return plainPage(c, status, title, msg)
+}
+
+// plainPage is the page of last resort, when a template fails to render.
+func plainPage(c *fiber.Ctx, status int, title, msg string) error {
 	c.Response().ResetBody()
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(fiber.StatusInternalServerError).SendString("<!doctype html><title>Server Error (500)</title>" +
-		"<h1>Server Error (500)</h1><p>" + template.HTMLEscapeString("Something went wrong on our side.") + "</p>")
+	return c.Status(status).SendString("<!doctype html><title>" + template.HTMLEscapeString(title) + "</title><h1>" +
+		template.HTMLEscapeString(title) + "</h1><p>" + template.HTMLEscapeString(msg) + "</p>")
 }

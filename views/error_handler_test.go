@@ -18,7 +18,8 @@ func TestErrorHandler(t *testing.T) {
 	routes := func(app *fiber.App) {
 		app.Get("/fail", func(c *fiber.Ctx) error { return errors.New(secret) })
 		app.Get("/fiber-500", func(c *fiber.Ctx) error { return fiber.NewError(503, secret) })
-		app.Get("/teapot", func(c *fiber.Ctx) error { return fiber.NewError(418, "I'm a teapot") })
+		app.Get("/teapot", func(c *fiber.Ctx) error { return fiber.NewError(418, "I'm a teapot: "+secret) })
+		app.Get("/bad", func(c *fiber.Ctx) error { return fiber.NewError(400, "error when reading request headers: "+secret) })
 		app.Get("/missing-template", func(c *fiber.Ctx) error { return views.Render(c, 200, "nope.html", nil) })
 	}
 	site, err := templates.New(templates.Config{FS: fstest.MapFS{
@@ -40,11 +41,12 @@ func TestErrorHandler(t *testing.T) {
 		{"an error is a generic 500", nil, "/fail", 500, "Server Error (500)", true},
 		{"a fiber.Error of 500 or more too", nil, "/fiber-500", 500, "Server Error (500)", true},
 		{"a missing template names no path", nil, "/missing-template", 500, "Server Error (500)", true},
-		{"a fiber.Error below 500 keeps its status and message", nil, "/teapot", 418, "I'm a teapot", false},
-		{"no route: 404", nil, "/nowhere", 404, "Cannot GET /nowhere", false},
+		{"a fiber.Error below 500 keeps its status, not its text", nil, "/teapot", 418, "<h1>418 I&#39;m a teapot</h1>", false},
+		{"no route: the library's 404 page", nil, "/nowhere", 404, "<h1>404 Not Found</h1>", false},
+		{"a client error without a page of its own: the library's", nil, "/bad", 400, "The request could not be understood", false},
 		{"the site's 500.html", site, "/fail", 500, "site 500: Server Error (500)", true},
-		{"the site's 404.html, with the request context", site, "/nowhere", 404, "site 404: 404 Not Found / 404 / Cannot GET /nowhere / Test / AnonymousUser", false},
-		{"a page that fails to render: the message as plain text", site, "/teapot", 418, "I'm a teapot", false},
+		{"the site's 404.html, with the request context", site, "/nowhere", 404, "site 404: 404 Not Found / 404 / There is no page at this address.", false},
+		{"a page that fails to render: a plain page", site, "/teapot", 418, "<h1>418 I&#39;m a teapot</h1><p>I&#39;m a teapot.</p>", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -62,6 +64,12 @@ func TestErrorHandler(t *testing.T) {
 			}
 			if strings.Contains(r.body, "secret") || strings.Contains(r.body, "/srv/") || strings.Contains(r.body, "nope.html") {
 				t.Errorf("the body leaks the error: %q", r.body)
+			}
+			if strings.Contains(r.body, "Cannot GET") {
+				t.Errorf("the body shows Fiber's text: %q", r.body)
+			}
+			if got := strings.Contains(logs.String(), "level=ERROR"); got != tc.logged {
+				t.Errorf("logged an ERROR: %v, want %v:\n%s", got, tc.logged, logs.String())
 			}
 			if got := strings.Contains(logs.String(), "Internal Server Error"); got != tc.logged {
 				t.Errorf("logged: %v, want %v:\n%s", got, tc.logged, logs.String())

@@ -24,7 +24,11 @@ func show(app *fiber.App, method, target, header string) {
 	if header != "" {
 		fmt.Printf(" %s: %s", header, resp.Header.Get(header))
 	}
-	if len(body) > 0 {
+	if b := string(body); strings.HasPrefix(b, "<!doctype") {
+		// A whole page: its title is enough.
+		b = b[strings.Index(b, "<title>")+len("<title>"):]
+		fmt.Printf(" page %q", b[:strings.Index(b, "</title>")])
+	} else if len(body) > 0 {
 		fmt.Printf(" %s", body)
 	}
 	fmt.Println()
@@ -61,7 +65,7 @@ func ExampleAsView() {
 	// Output:
 	// GET /hello/Ada → 200 <p>Hello, Ada!</p>
 	// OPTIONS /hello/Ada → 200 Allow: GET, HEAD, OPTIONS
-	// DELETE /hello/Ada → 405 Allow: GET, HEAD, OPTIONS
+	// DELETE /hello/Ada → 405 Allow: GET, HEAD, OPTIONS page "405 Method Not Allowed | Site"
 }
 
 // A mistake Go would accept silently is a registration error.
@@ -143,7 +147,7 @@ func ExampleRequirePOST() {
 
 	show(app, "GET", "/vote", "Allow")
 	// Output:
-	// GET /vote → 405 Allow: POST
+	// GET /vote → 405 Allow: POST page "405 Method Not Allowed | Site"
 }
 
 // Vote is a view answering POST only.
@@ -226,6 +230,6 @@ func ExampleDecorate() {
 	show(app, "GET", "/vote", "Allow")
 	show(app, "POST", "/vote", "Cache-Control")
 	// Output:
-	// GET /vote → 405 Allow: POST
+	// GET /vote → 405 Allow: POST page "405 Method Not Allowed | Site"
 	// POST /vote → 200 Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private voted
 }

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestREADMEShowsThisProgram checks that the quick start in README.md is
+// this file, byte for byte, so that what a newcomer copies is what CI runs.
+func TestREADMEShowsThisProgram(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	for _, b := range strings.Split(string(readme), "```go\n")[1:] {
+		end := strings.Index(b, "```\n")
+		if end < 0 {
+			t.Fatal("README.md has a ```go block that is never closed")
+		}
+		if strings.Contains(b[:end], "package main") {
+			blocks = append(blocks, b[:end])
+		}
+	}
+	if len(blocks) != 1 {
+		t.Fatalf("README.md has %d ```go blocks with a package main, want exactly 1 (the quick start)", len(blocks))
+	}
+	if blocks[0] != string(src) {
+		t.Errorf("the quick start in README.md differs from example/quickstart/main.go: copy the file into the README")
+	}
+}
+
+var csrfInput = regexp.MustCompile(`name="csrfmiddlewaretoken" value="([^"]+)"`)
+
+// TestQuickstartRuns builds the program, runs it as a newcomer does (go run
+// in an empty folder, ADDR from the environment) and clicks through it:
+// home, log in as demo, the logout view, the function-based logout.
+func TestQuickstartRuns(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "quickstart")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "ADDR="+addr)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	logs := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			logs <- sc.Text()
+		}
+		close(logs)
+	}()
+	base := "http://" + addr
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the quick start did not listen on $ADDR within 20 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "quickstart.sqlite3")); err != nil {
+		t.Errorf("no session database in the working directory: %v", err)
+	}
+
+	jar, _ := cookiejar.New(nil)
+	cl := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	do := func(method, path string, form url.Values) (int, http.Header, string) {
+		t.Helper()
+		var body io.Reader
+		if form != nil {
+			body = strings.NewReader(form.Encode())
+		}
+		req, _ := http.NewRequest(method, base+path, body)
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		resp, err := cl.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header, string(b)
+	}
+	token := func(page string) string {
+		t.Helper()
+		m := csrfInput.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no CSRF input in the page:\n%s", page)
+		}
+		return m[1]
+	}
+	login := func() {
+		t.Helper()
+		_, _, page := do("GET", "/accounts/login/", nil)
+		status, h, _ := do("POST", "/accounts/login/", url.Values{
+			"csrfmiddlewaretoken": {token(page)}, "username": {"demo"}, "password": {"demo"}})
+		if status != 302 || h.Get("Location") != "/home/" {
+			t.Fatalf("log in as demo: %d to %q, want 302 to /home/", status, h.Get("Location"))
+		}
+	}
+
+	t.Run("root redirects home", func(t *testing.T) {
+		if status, h, _ := do("GET", "/", nil); status != 302 || h.Get("Location") != "/home/" {
+			t.Errorf("GET /: %d %q", status, h.Get("Location"))
+		}
+	})
+	t.Run("anonymous home", func(t *testing.T) {
+		status, _, page := do("GET", "/home/", nil)
+		if status != 200 || !strings.Contains(page, "Welcome to the homepage!") || !strings.Contains(page, `href="/accounts/login/"`) {
+			t.Errorf("GET /home/: %d\n%s", status, page)
+		}
+	})
+	t.Run("wrong password", func(t *testing.T) {
+		_, _, page := do("GET", "/accounts/login/", nil)
+		status, _, page := do("POST", "/accounts/login/", url.Values{
+			"csrfmiddlewaretoken": {token(page)}, "username": {"demo"}, "password": {"nope"}})
+		if status != 200 || !strings.Contains(page, "Please enter a correct username and password") {
+			t.Errorf("wrong password: %d\n%s", status, page)
+		}
+	})
+	for _, logout := range []string{"/accounts/logout/", "/logout/"} {
+		t.Run("log in, then POST "+logout, func(t *testing.T) {
+			login()
+			_, h, page := do("GET", "/home/", nil)
+			if !strings.Contains(page, "Hello, demo.") {
+				t.Fatalf("home after login lacks the user:\n%s", page)
+			}
+			if !strings.Contains(h.Get("Cache-Control"), "no-store") {
+				t.Errorf("home for a logged-in user: Cache-Control %q, want no-store", h.Get("Cache-Control"))
+			}
+			if status, h, _ := do("GET", logout, nil); status != 405 || !strings.Contains(h.Get("Allow"), "POST") {
+				t.Errorf("GET %s: %d Allow %q, want 405 with POST allowed", logout, status, h.Get("Allow"))
+			}
+			if status, _, _ := do("POST", logout, url.Values{}); status != 403 {
+				t.Errorf("POST %s without a CSRF token: %d, want 403", logout, status)
+			}
+			if _, _, page := do("GET", "/home/", nil); !strings.Contains(page, "Hello, demo.") {
+				t.Fatalf("a refused logout logged the user out")
+			}
+			status, h, _ := do("POST", logout, url.Values{"csrfmiddlewaretoken": {token(page)}})
+			if status != 302 || h.Get("Location") != "/home/" {
+				t.Errorf("POST %s: %d to %q, want 302 to /home/", logout, status, h.Get("Location"))
+			}
+			if _, _, page := do("GET", "/home/", nil); strings.Contains(page, "Hello, demo.") {
+				t.Errorf("still logged in after POST %s", logout)
+			}
+		})
+	}
+	t.Run("answers localhost only", func(t *testing.T) {
+		req, _ := http.NewRequest("GET", base+"/home/", nil)
+		req.Host = "www.example.com"
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 400 {
+			t.Errorf("Host www.example.com: %d, want 400", resp.StatusCode)
+		}
+		req.Host = "localhost:8000"
+		if resp, err = http.DefaultClient.Do(req); err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("Host localhost:8000: %d, want 200", resp.StatusCode)
+		}
+	})
+	cancel()
+	for line := range logs {
+		if strings.Contains(line, "level=ERROR") || strings.Contains(line, " ERROR ") {
+			t.Errorf("the quick start logged an error: %s", line)
+		}
+	}
+}
