@@ -211,3 +211,27 @@ func TestQuickstartRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestWithoutCgoSaysHowToFixIt builds the program as a machine without a C
+// compiler does (CGO_ENABLED=0) and checks that it stops with the fix.
+func TestWithoutCgoSaysHowToFixIt(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "quickstart")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	run := exec.Command(bin)
+	run.Dir = dir
+	run.Env = append(os.Environ(), "ADDR=127.0.0.1:0")
+	out, err := run.CombinedOutput()
+	if err == nil {
+		t.Fatal("the program ran without cgo; it must stop: SQLite needs cgo")
+	}
+	for _, want := range []string{"built without cgo", "install a C compiler", "CGO_ENABLED=1"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -67,6 +67,11 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// ErrNoCgo is Open's error in a binary built without cgo: SQLite is C code.
+var ErrNoCgo = errors.New("sqlitedb: this program was built without cgo (CGO_ENABLED=0, or no C compiler found), " +
+	"and SQLite needs it: install a C compiler (Debian/Ubuntu: apt-get install gcc; macOS: xcode-select --install), " +
+	"then build again with CGO_ENABLED=1")
+
 // DSN returns the go-sqlite3 data source name Open uses for path.
 func DSN(path string, opts Options) (string, error) {
 	if err := checkPath(path); err != nil {
@@ -93,6 +98,9 @@ func Open(path string, opts Options) (*sql.DB, error) {
 	dsn, err := DSN(path, opts)
 	if err != nil {
 		return nil, err
+	}
+	if !cgoEnabled {
+		return nil, ErrNoCgo
 	}
 	o := opts.withDefaults()
 	db, err := sql.Open("sqlite3", dsn)
