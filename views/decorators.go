@@ -56,7 +56,7 @@ func RedirectToLogin(c *fiber.Ctx, next string) error {
 	q := u.Query()
 	q.Set(s.RedirectFieldName, next)
 	u.RawQuery = strings.ReplaceAll(q.Encode(), "%2F", "/") // Django keeps "/" readable
-	return c.Redirect(u.String(), fiber.StatusFound)
+	return redirect(c, u.String(), fiber.StatusFound)
 }
 
 // RequirePOST answers 405 (Allow: POST) to any method but POST (Django's

@@ -147,7 +147,7 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 		return &ConfigError{View: viewName(v.Outer(), loginViewName), Field: "NextPage",
 			Msg: "no URL to redirect to after login: set NextPage or Config.LoginRedirectURL"}
 	}
-	return c.Redirect(to, fiber.StatusFound)
+	return redirect(c, to, fiber.StatusFound)
 }
 
 // check refuses malformed credentials, then calls the Authenticate hook.
@@ -182,7 +182,7 @@ func (v *LoginView) redirectAuthenticated(c *fiber.Ctx) (bool, error) {
 		return false, &ConfigError{View: viewName(v.Outer(), loginViewName), Field: "RedirectAuthenticatedUser",
 			Msg: "redirection loop for an authenticated user: NextPage or Config.LoginRedirectURL points to the login page"}
 	}
-	return true, c.Redirect(to, fiber.StatusFound)
+	return true, redirect(c, to, fiber.StatusFound)
 }
 
 // Authenticate is the hook that checks a username and password and returns

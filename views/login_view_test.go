@@ -139,6 +139,7 @@ func TestLoginViewPost(t *testing.T) {
 		{"safe next in the query", "/login/?next=/q/", nil, "/q/"},
 		{"body before query", "/login/?next=/q/", []string{"next", "/b/"}, "/b/"},
 		{"unsafe next", "/login/", []string{"next", "//evil.com/"}, "/home/"},
+		{"non-ASCII next goes out percent-encoded", "/login/", []string{"next", "/über/"}, "/%C3%BCber/"},
 		{"unsafe absolute next", "/login/", []string{"next", "https://evil.com/"}, "/home/"},
 		{"allowed host", "/login/hosts/", []string{"next", "https://other.example/x"}, "https://other.example/x"},
 		{"custom field", "/login/tpl/", []string{"goto", "/g/"}, "/g/"},

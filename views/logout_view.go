@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/gofiber/fiber/v2"
 )
@@ -160,7 +161,7 @@ func (v *LogoutView) Post(c *fiber.Ctx) error {
 		return c.JSON(fiber.Map{"logged_out": true, "redirect": to})
 	}
 	if to != "" {
-		return redirect(c, to)
+		return logoutRedirect(c, to)
 	}
 	return v.TemplateView.Get(c)
 }
@@ -223,17 +224,18 @@ func (v *LogoutView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
 	return ctx, nil
 }
 
-// redirect sends the client to url: 302 Found, or for an htmx request
-// (HX-Request: true) 200 with HX-Redirect, which htmx follows with a full
-// page load (a 302 would make htmx swap the next page into the current one).
-func redirect(c *fiber.Ctx, url string) error {
+// logoutRedirect sends the client to url: 302 Found, or for an htmx
+// request (HX-Request: true) 200 with HX-Redirect, which htmx follows with a
+// full page load (a 302 would make htmx swap the next page into the current
+// one).
+func logoutRedirect(c *fiber.Ctx, url string) error {
 	if c.Get("HX-Request") == "true" {
-		c.Set("HX-Redirect", url)
+		c.Set("HX-Redirect", urlquote.IRIToURI(url))
 		c.Response().ResetBody()
 		c.Status(fiber.StatusOK)
 		return nil
 	}
-	return c.Redirect(url, fiber.StatusFound)
+	return redirect(c, url, fiber.StatusFound)
 }
 
 // wantsJSON reports whether the client prefers JSON to HTML (its Accept

@@ -187,6 +187,12 @@ func TestLogoutViewNext(t *testing.T) {
 		{"custom field name", "/logout/field/", []string{"goto", "/went/"}, nil, "/went/"},
 		{"custom field ignores next", "/logout/field/", []string{"next", "/went/"}, nil, "/home/"},
 		{"X-Forwarded-Host is not trusted", "/logout/", []string{"next", "http://evil.com/"}, []string{"X-Forwarded-Host", "evil.com"}, "/home/"},
+		// Location is ASCII: non-ASCII percent-encoded as Django's iri_to_uri does.
+		{"non-ASCII next", "/logout/", []string{"next", "/café/?q=ü"}, nil, "/caf%C3%A9/?q=%C3%BC"},
+		{"non-ASCII next on this host", "/logout/", []string{"next", "http://example.com/Jürgen Münster/"}, nil,
+			"http://example.com/J%C3%BCrgen%20M%C3%BCnster/"},
+		{"escaped next stays as it is", "/logout/", []string{"next", "/caf%C3%A9/"}, nil, "/caf%C3%A9/"},
+		{"non-ASCII unsafe next is refused", "/logout/", []string{"next", "//évil.com/"}, nil, "/home/"},
 	}
 	unsafe := []string{
 		"//evil.com", "///evil.com", `\\evil.com`, `/\evil.com`, `http:/\evil.com`, `\/evil.com`,

@@ -2,6 +2,7 @@ package views
 
 import (
 	"github.com/fiberviews/fiberviews/internal/safeurl"
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -32,6 +33,14 @@ func IsSafeRedirect(c *fiber.Ctx, url string, allowedHosts ...string) bool {
 	hosts = append(hosts, string(c.Request().Host()))
 	hosts = append(hosts, allowedHosts...)
 	return safeurl.HasAllowedHostAndScheme(url, hosts, c.Protocol() == "https")
+}
+
+// redirect answers status (302, 301) with url in the Location header,
+// percent-encoded to ASCII as Django's iri_to_uri does: a next such as
+// "/café/" goes out as "/caf%C3%A9/", never as raw UTF-8. Every redirect of
+// this package goes through it.
+func redirect(c *fiber.Ctx, url string, status int) error {
+	return c.Redirect(urlquote.IRIToURI(url), status)
 }
 
 // redirectParam returns the value of the redirect field (Django's next):

@@ -186,7 +186,7 @@ func (v *RedirectView) Get(c *fiber.Ctx) error {
 	if v.Permanent {
 		status = fiber.StatusMovedPermanently
 	}
-	return c.Redirect(target, status)
+	return redirect(c, target, status)
 }
 
 // outerGet is the outer view's Get (Django's self.get), which the other
