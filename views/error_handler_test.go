@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 	"testing/fstest"
 
 	"github.com/fiberviews/fiberviews/templates"
@@ -113,6 +114,49 @@ func TestHeadSendsNoBody(t *testing.T) {
 			}
 			if !strings.Contains(head, "Content-Length: 8") {
 				t.Errorf("headers %q: want the GET body's Content-Length: 8", head)
+			}
+		})
+	}
+}
+
+// TestMalformedRequestsEchoNothing sends raw requests that fasthttp refuses
+// before any handler runs: Fiber then calls the error handler with the
+// parser's message, which quotes the request (the HttpOnly session cookie
+// included). The answer must be a 4xx page with none of those bytes.
+func TestMalformedRequestsEchoNothing(t *testing.T) {
+	const secret = "SECRETSESSIONKEYabcdefghijklmnop"
+	app := fiber.New(fiber.Config{ErrorHandler: views.ErrorHandler})
+	app.Use(views.Setup(views.Config{}))
+	app.Get("/", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Shutdown() })
+	cases := []struct{ name, raw string }{
+		{"space before the colon", "GET / HTTP/1.1\r\nHost: x\r\nCookie: sessionid=" + secret + "\r\nX-A" + secret + " : 1\r\n\r\n"},
+		{"bad Content-Length", "POST / HTTP/1.1\r\nHost: x\r\nCookie: sessionid=" + secret + "\r\nContent-Length: " + secret + "\r\n\r\n"},
+		{"bad request line", "GET /" + secret + " HTTP/9\r\nHost: x\r\n\r\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			_ = conn.SetDeadline(time.Now().Add(3 * time.Second))
+			if _, err := io.WriteString(conn, tc.raw); err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := io.ReadAll(conn) // until the server closes or the deadline
+			resp := string(raw)
+			if !strings.HasPrefix(resp, "HTTP/1.1 4") {
+				t.Fatalf("want a 4xx, got %q", resp)
+			}
+			if strings.Contains(resp, "SECRET") || strings.Contains(resp, "sessionid") {
+				t.Errorf("the answer echoes the request:\n%s", resp)
 			}
 		})
 	}
