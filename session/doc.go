@@ -72,8 +72,8 @@
 //     the index has grown past twice its last verified size (amortised O(1) per login).
 //
 // Index updates for one user are serialised per user inside a process. Across processes they are
-// atomic on storages implementing Updater (and Appender, which makes a login a single write): OpenRedis
-// or a *redis.Storage (MULTI/EXEC, WATCH). On other storages shared by several processes, two logins
+// atomic on storages implementing Updater (and Appender, which makes a login a single write): package
+// session/redisstore (MULTI/EXEC, WATCH). On other storages shared by several processes, two logins
 // of the same user at the same instant on two servers can lose an index entry, and that one session
 // then survives "log out everywhere" until it expires; implement Updater and Appender (or Updater and
 // PrefixScanner) for such a storage. Likewise only storages implementing Replacer guarantee that a
@@ -100,7 +100,7 @@
 // sqlite3/v2 on a connection this package configures (WAL, busy timeout, synchronous=NORMAL, a
 // bounded pool of long-lived connections with cached statements, writes queued in-process, a WITHOUT
 // ROWID table), with errors returned instead of panics and expired rows collected periodically. Any
-// other fiber.Storage plugs in unchanged. Use OpenRedis for sessions shared by several servers (a
+// other fiber.Storage plugs in unchanged. Use package session/redisstore for sessions shared by several servers (a
 // single Redis or a Sentinel setup: the multi-key transactions do not span Redis Cluster slots).
 //
 // Client IPs in Info come from fiber.Ctx.IP: behind a proxy, set Fiber's ProxyHeader and

@@ -291,15 +291,10 @@ func (m *Manager) verifyIndex(userID, skip string) ([]liveSession, error) {
 	return live, nil
 }
 
-// manyGetter is implemented by this package's storages that read several keys in one round trip.
-type manyGetter interface {
-	getMany(keys []string) ([][]byte, error)
-}
-
 // getMany returns the values of keys (nil for absent ones), in one round trip when the storage can.
 func (m *Manager) getMany(keys []string) ([][]byte, error) {
-	if g, ok := m.store.(manyGetter); ok {
-		return g.getMany(keys)
+	if g, ok := m.store.(ManyGetter); ok {
+		return g.GetMany(keys)
 	}
 	vals := make([][]byte, len(keys))
 	for i, k := range keys {

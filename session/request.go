@@ -95,7 +95,7 @@ func Sessions(c *fiber.Ctx) ([]Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	infos, err := s.m.sessions(uid)
+	infos, err := s.m.UserSessions(uid)
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +114,8 @@ func LogoutOthers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if s.m.closed.Load() {
-		return ErrClosed
+	if err := s.m.checkUser(uid); err != nil {
+		return err
 	}
 	_, err = s.m.removeSessions(uid, func(k string) bool { return k != key })
 	return err
@@ -138,7 +138,7 @@ func LogoutSession(c *fiber.Ctx, id string) error {
 		s.resetLocked()
 		return nil
 	}
-	return s.m.logoutSession(uid, id)
+	return s.m.LogoutUserSession(uid, id)
 }
 
 // UpdateAuthHash stores the logged-in user's current Config.AuthHash in the request's session and

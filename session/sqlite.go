@@ -43,7 +43,7 @@ var validTable = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // journal, busy timeout, synchronous=NORMAL, bounded pool of long-lived connections with cached
 // prepared statements). Writes from one process are queued on a mutex instead of SQLite's sleeping
 // busy handler; the busy timeout only covers other processes sharing the file. It also implements
-// Updater, Appender, Replacer and PrefixScanner. Safe for concurrent use.
+// Updater, Appender, Replacer, ManyGetter and PrefixScanner. Safe for concurrent use.
 type SQLiteStorage struct {
 	store *sqlite3.Storage
 	db    *sql.DB
@@ -61,10 +61,10 @@ type SQLiteStorage struct {
 }
 
 var (
-	_ Updater  = (*SQLiteStorage)(nil)
-	_ Appender = (*SQLiteStorage)(nil)
-	_ Replacer = (*SQLiteStorage)(nil)
-
+	_ Updater       = (*SQLiteStorage)(nil)
+	_ Appender      = (*SQLiteStorage)(nil)
+	_ Replacer      = (*SQLiteStorage)(nil)
+	_ ManyGetter    = (*SQLiteStorage)(nil)
 	_ PrefixScanner = (*SQLiteStorage)(nil)
 )
 
@@ -258,12 +258,12 @@ func (s *SQLiteStorage) Update(key string, fn func(old []byte) ([]byte, time.Dur
 	return tx.Commit()
 }
 
-// getManyChunk is how many keys one getMany statement reads; shorter lists are padded with "" (a key
+// getManyChunk is how many keys one GetMany statement reads; shorter lists are padded with "" (a key
 // no row has), so the statement text, and its prepared statement, never changes.
 const getManyChunk = 16
 
-// getMany reads many keys with one statement per getManyChunk keys (nil for absent or expired).
-func (s *SQLiteStorage) getMany(keys []string) ([][]byte, error) {
+// GetMany implements ManyGetter with one statement per getManyChunk keys.
+func (s *SQLiteStorage) GetMany(keys []string) ([][]byte, error) {
 	vals := make([][]byte, len(keys))
 	pos := make(map[string][]int, len(keys))
 	for i, k := range keys {

@@ -1,10 +1,11 @@
 package session
 
 import (
+	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	redisstorage "github.com/gofiber/storage/redis/v3"
 )
 
 // Updater is implemented by storages that can read, change and write back one key atomically, even
@@ -62,12 +63,21 @@ type PrefixScanner interface {
 	ScanPrefix(prefix string) (keys []string, vals [][]byte, err error)
 }
 
-// wrapStorage upgrades storages whose atomic operations we know how to reach.
-func wrapStorage(s fiber.Storage) fiber.Storage {
-	if rs, ok := s.(*redisstorage.Storage); ok {
-		return &RedisStorage{Storage: rs, client: rs.Conn()}
+// ManyGetter is implemented by storages that read several keys in one round trip (SQLiteStorage,
+// redisstore.Storage). The Manager uses it to read the sessions a per-user index lists.
+type ManyGetter interface {
+	// GetMany returns the values of keys, in order: nil for an absent or expired key.
+	GetMany(keys []string) ([][]byte, error)
+}
+
+// checkStorage refuses a bare *redis.Storage of gofiber/storage/redis/v3: it would work, but without
+// the atomic steps package session/redisstore gives it (versions before it wrapped one silently).
+func checkStorage(s fiber.Storage) error {
+	if t := reflect.TypeOf(s); t.Kind() == reflect.Pointer && t.Elem().PkgPath() == "github.com/gofiber/storage/redis/v3" {
+		return fmt.Errorf("%w: Config.Storage is a bare *redis.Storage: pass redisstore.Wrap(st) "+
+			"(package github.com/fiberviews/fiberviews/session/redisstore) for logins and logouts that stay atomic across servers", ErrConfig)
 	}
-	return s
+	return nil
 }
 
 // expirySeconds converts a relative expiry to the absolute Unix second the sqlite3 storage stores,
