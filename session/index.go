@@ -150,54 +150,26 @@ func (m *Manager) userLock(userID string) func() {
 	return mu.Unlock
 }
 
-// updateIndex applies fn to the user's index atomically, together with the writes in also: through
-// the storage's Updater when it has one (all at once, atomic across processes), else as the writes in
-// order followed by Get+Set of the index under a per-user mutex (atomic within this process only).
+// updateIndex applies fn to the user's index together with the writes in also (Manager.update: all
+// at once on an Updater storage, else the writes then the index), under a per-user mutex.
 // fn reports whether it changed anything; an unchanged index is not written.
 func (m *Manager) updateIndex(userID string, fn func(ix *userIndex) bool, also ...Write) error {
 	unlock := m.userLock(userID)
 	defer unlock()
-	key := m.indexKey(userID)
-	if m.updater != nil {
-		err := m.updater.Update(key, func(old []byte) ([]byte, time.Duration, error) {
-			ix := decodeIndex(old)
-			if !fn(&ix) {
-				if len(also) > 0 {
-					return old, 0, nil // the other writes still happen
-				}
-				return nil, 0, errUnchanged // nothing to write: Update writes nothing
-			}
+	err := m.update(m.indexKey(userID), func(old []byte) ([]byte, time.Duration, error) {
+		ix := decodeIndex(old)
+		switch {
+		case fn(&ix):
 			return ix.encode(), 0, nil
-		}, also...)
-		if errors.Is(err, errUnchanged) {
-			return nil
+		case len(also) > 0:
+			return old, 0, nil // the other writes still happen
 		}
-		return err
-	}
-	for _, w := range also {
-		var err error
-		if w.Val == nil {
-			err = m.store.Delete(w.Key)
-		} else {
-			err = m.store.Set(w.Key, w.Val, w.Exp)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	old, err := m.store.Get(key)
-	if err != nil {
-		return err
-	}
-	ix := decodeIndex(old)
-	if !fn(&ix) {
+		return nil, 0, errUnchanged // nothing to write
+	}, also...)
+	if errors.Is(err, errUnchanged) {
 		return nil
 	}
-	val := ix.encode()
-	if val == nil {
-		return m.store.Delete(key)
-	}
-	return m.store.Set(key, val, 0)
+	return err
 }
 
 func (m *Manager) readIndex(userID string) (userIndex, error) {
@@ -365,76 +337,53 @@ func (m *Manager) removeSessions(userID string, drop func(key string) bool) (int
 // removeOnce is one look of removeSessions. On the index path an entry is removed from the index only
 // after its row was deleted, so a failure never leaves a live session that the index forgot.
 func (m *Manager) removeOnce(userID string, drop func(key string) bool) (int, error) {
-	if m.scanner != nil {
-		live, err := m.scanUser(userID)
-		if err != nil {
-			return 0, err
-		}
-		var keys []string
-		for _, l := range live {
-			if drop(l.key) {
-				keys = append(keys, m.cfg.KeyPrefix+l.key)
-			}
-		}
-		return len(keys), m.deleteKeys(keys)
-	}
-	ix, err := m.readIndex(userID)
+	keys, err := m.userKeys(userID)
 	if err != nil {
 		return 0, err
 	}
-	deleted := map[string]bool{}
-	matched := 0
-	var firstErr error
-	for _, e := range ix.E {
-		if !drop(e.K) {
-			continue
+	var rows []string
+	dropped := map[string]bool{}
+	for _, k := range keys {
+		if drop(k) {
+			rows = append(rows, m.cfg.KeyPrefix+k)
+			dropped[k] = true
 		}
-		matched++
-		if err := m.store.Delete(m.cfg.KeyPrefix + e.K); err != nil {
-			if firstErr == nil {
-				firstErr = storageErr("deleting a session", err)
-			}
-			continue
-		}
-		deleted[e.K] = true
 	}
-	if len(deleted) > 0 {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	if err := m.deleteAll(rows); err != nil {
+		return len(rows), storageErr("deleting sessions", err)
+	}
+	if m.scanner == nil {
 		// The rows are gone: those sessions are logged out. Should this index update fail, only dead
 		// entries stay behind, which are pruned later; so its error is not the caller's concern.
 		_ = m.updateIndex(userID, func(ix *userIndex) bool {
 			n := len(ix.E)
-			ix.E = slices.DeleteFunc(ix.E, func(e indexEntry) bool { return deleted[e.K] })
+			ix.E = slices.DeleteFunc(ix.E, func(e indexEntry) bool { return dropped[e.K] })
 			ix.N = min(ix.N, len(ix.E))
 			return len(ix.E) != n
 		})
 	}
-	return matched, firstErr
+	return len(rows), nil
 }
 
-// deleteKeys deletes storage keys: all at once on an Updater storage (one transaction), else one by
-// one, going on after a failure and returning the first.
-func (m *Manager) deleteKeys(keys []string) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	if m.updater != nil {
-		also := make([]Write, 0, len(keys)-1)
-		for _, k := range keys[1:] {
-			also = append(also, Write{Key: k})
+// userKeys returns the session keys of userID: the live ones found by key prefix on a PrefixScanner,
+// else those its index lists (dead ones included).
+func (m *Manager) userKeys(userID string) ([]string, error) {
+	var keys []string
+	if m.scanner != nil {
+		live, err := m.scanUser(userID)
+		for _, l := range live {
+			keys = append(keys, l.key)
 		}
-		err := m.updater.Update(keys[0], func([]byte) ([]byte, time.Duration, error) { return nil, 0, nil }, also...)
-		if err != nil {
-			return storageErr("deleting sessions", err)
-		}
-		return nil
+		return keys, err
 	}
-	var firstErr error
-	for _, k := range keys {
-		if err := m.store.Delete(k); err != nil && firstErr == nil {
-			firstErr = storageErr("deleting a session", err)
-		}
+	ix, err := m.readIndex(userID)
+	for _, e := range ix.E {
+		keys = append(keys, e.K)
 	}
-	return firstErr
+	return keys, err
 }
 
 func storageErr(what string, err error) error {

@@ -347,7 +347,11 @@ func (s *Session) saveLocked(touch bool) error {
 		s.dropCookieLocked()
 		return nil
 	}
-	val, err := s.encodeLocked(now)
+	created := s.created
+	if s.key == "" {
+		created = 0
+	}
+	_, val, err := s.encodeLocked(now, s.uid, s.hash, created, s.data)
 	if err != nil {
 		return err
 	}
@@ -377,22 +381,22 @@ func (s *Session) saveLocked(touch bool) error {
 	return nil
 }
 
-// encodeLocked returns the JSON of the session as it would be stored at now.
-func (s *Session) encodeLocked(now time.Time) ([]byte, error) {
-	created := s.created
-	if s.key == "" || created == 0 {
+// encodeLocked returns the session as it would be stored at now for user uid with auth hash hash,
+// created at created (0: now) and holding data.
+func (s *Session) encodeLocked(now time.Time, uid, hash string, created int64, data map[string]json.RawMessage) (record, []byte, error) {
+	if created == 0 {
 		created = now.Unix()
 	}
 	rec := record{
-		V: recordVersion, U: s.uid, H: s.hash, C: created, S: now.Unix(),
+		V: recordVersion, U: uid, H: hash, C: created, S: now.Unix(),
 		X: expirySeconds(now, s.ttl()), A: s.age,
-		IP: s.c.IP(), UA: userAgent(s.c), D: s.data,
+		IP: s.c.IP(), UA: userAgent(s.c), D: data,
 	}
 	val, err := json.Marshal(&rec)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrNotSerializable, err)
+		return rec, nil, fmt.Errorf("%w: %w", ErrNotSerializable, err)
 	}
-	return val, nil
+	return rec, val, nil
 }
 
 // maxUserAgent bounds the user agent kept with a session.
@@ -454,32 +458,22 @@ func (s *Session) finish(handlerErr error) error {
 // values when keep is true, and deletes the old key's row. A logged-in session's new key starts with
 // its user's tag.
 //
-// For "log out everywhere" the client learns the new key (Set-Cookie, when the request ends) only
-// after its row exists and, on storages without PrefixScanner, after the key is in the user's index.
-// On a storage with Updater the writes (old row deleted, new row, index entry) are one atomic step: on
-// failure nothing changed. Otherwise they happen in that order, and a failure leaves the request
-// anonymous (never half logged in), its values kept in memory.
+// The client learns the new key (Set-Cookie, when the request ends) only after its row exists and,
+// on storages without PrefixScanner, after the key is in the user's index. A Login on an Updater
+// storage with an index writes all of it in one step. Otherwise moveRow writes the new row and
+// deletes the old one (all or nothing), then the index entry follows; should that fail, the new row
+// is deleted again and the request is anonymous (never half logged in), its values kept in memory.
 //
 // With continued (CycleKey, UpdateAuthHash: the same login goes on under a new key) a session whose
-// row was deleted meanwhile — by a logout elsewhere or "log out everywhere" — is not brought back: the
-// request turns anonymous and the error is ErrSessionDeleted. On an Updater storage that check and
-// the two row writes are one atomic step, and an index entry follows them. A Login (a fresh
-// authentication) proceeds either way.
+// row was deleted meanwhile (a logout elsewhere, "log out everywhere") is not brought back: the
+// request turns anonymous and the error is ErrSessionDeleted. A Login (a fresh authentication)
+// proceeds either way.
 func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error {
 	m := s.m
 	now := m.now()
 	data := s.data
 	if !keep {
 		data = map[string]json.RawMessage{}
-	}
-	rec := record{
-		V: recordVersion, U: userID, H: hash, C: now.Unix(), S: now.Unix(),
-		X: expirySeconds(now, s.ttl()), A: s.age,
-		IP: s.c.IP(), UA: userAgent(s.c), D: data,
-	}
-	val, err := json.Marshal(&rec)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrNotSerializable, err)
 	}
 	key := newKey()
 	if userID != "" {
@@ -489,86 +483,42 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 		}
 		key = newUserKey(string(tag[:]))
 	}
-	oldKey, oldUID := s.key, s.uid
-	newRow := Write{Key: m.cfg.KeyPrefix + key, Val: val, Exp: s.ttl()}
+	rec, val, err := s.encodeLocked(now, userID, hash, 0, data)
+	if err != nil {
+		return err
+	}
+	row := Write{Key: m.cfg.KeyPrefix + key, Val: val, Exp: s.ttl()}
 	useIndex := userID != "" && m.scanner == nil
-	entry := indexEntry{K: key, C: now.Unix(), X: rec.X}
-	replaced := ""
-	if oldUID == userID {
-		replaced = oldKey
+	entry := indexEntry{K: key, C: rec.C, X: rec.X}
+	replaced := "" // the index entry the new one replaces
+	if s.uid == userID {
+		replaced = s.key
 	}
-
-	oldRow := m.cfg.KeyPrefix + oldKey
-	goneAnonymous := func() {
-		// The old row is gone: until the new one is complete the request is anonymous, with its
-		// values unsaved.
-		s.key, s.uid, s.hash, s.created = "", "", "", 0
-		s.data = data
-		s.modified = len(data) > 0
-		s.dropCookieLocked()
-	}
-	mustExist := continued && oldKey != ""
-	switch {
-	case mustExist && m.updater != nil:
-		err := m.updater.Update(oldRow, func(old []byte) ([]byte, time.Duration, error) {
-			if old == nil {
-				return nil, 0, ErrSessionDeleted
-			}
-			return nil, 0, nil // delete the old row, together with writing the new one
-		}, newRow)
-		if errors.Is(err, ErrSessionDeleted) {
-			s.resetLocked()
-			return ErrSessionDeleted
-		}
-		if err != nil {
-			return storageErr("saving the new session", err) // nothing was written
-		}
-		if useIndex {
-			if err := m.indexAdd(userID, entry, replaced); err != nil {
-				_ = m.store.Delete(newRow.Key) // never sent to the client: best effort
-				goneAnonymous()
-				return err
-			}
-		}
-	case m.updater != nil && useIndex:
-		also := []Write{newRow}
-		if oldKey != "" {
-			also = append(also, Write{Key: m.cfg.KeyPrefix + oldKey})
+	if useIndex && m.updater != nil && !continued {
+		// A Login: index entry, new row and the old row's deletion in one step.
+		also := []Write{row}
+		if s.key != "" {
+			also = append(also, Write{Key: m.cfg.KeyPrefix + s.key})
 		}
 		if err := m.indexAdd(userID, entry, replaced, also...); err != nil {
 			return err // nothing was written
 		}
-	case m.updater != nil && oldKey != "":
-		err := m.updater.Update(newRow.Key, func([]byte) ([]byte, time.Duration, error) {
-			return newRow.Val, newRow.Exp, nil
-		}, Write{Key: oldRow})
+	} else {
+		err := m.moveRow(s.key, row, continued)
+		if errors.Is(err, ErrSessionDeleted) {
+			s.resetLocked()
+			return err
+		}
 		if err != nil {
-			return storageErr("saving the new session", err) // nothing was written
-		}
-	default:
-		if mustExist {
-			// Without Updater this check and the rotation are two steps: best effort.
-			raw, err := m.store.Get(oldRow)
-			if err != nil {
-				return storageErr("reading the session", err)
-			}
-			if _, ok := decodeRecord(raw, now.Unix()); !ok {
-				s.resetLocked()
-				return ErrSessionDeleted
-			}
-		}
-		if oldKey != "" {
-			if err := m.store.Delete(oldRow); err != nil {
-				return storageErr("deleting the old session", err)
-			}
-			goneAnonymous()
-		}
-		if err := m.store.Set(newRow.Key, newRow.Val, newRow.Exp); err != nil {
-			return storageErr("saving the new session", err)
+			return storageErr("saving the session under a new key", err)
 		}
 		if useIndex {
 			if err := m.indexAdd(userID, entry, replaced); err != nil {
-				_ = m.store.Delete(newRow.Key) // never sent to the client: best effort
+				_ = m.store.Delete(row.Key) // never sent to the client: best effort
+				// The old row is gone: the request is anonymous, its values unsaved.
+				s.key, s.uid, s.hash, s.created, s.data = "", "", "", 0, data
+				s.modified = len(data) > 0
+				s.dropCookieLocked()
 				return err
 			}
 		}
@@ -577,6 +527,41 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 	s.created, s.seen = rec.C, rec.S
 	s.modified = false
 	s.cookie = cookieSet
+	return nil
+}
+
+// moveRow writes row and deletes the row of the session key oldKey (if any), all or nothing: one
+// Update on an Updater storage, else Set then Delete, undoing the Set (best effort) when the Delete
+// fails. With mustExist a missing old row is ErrSessionDeleted, and nothing is written.
+func (m *Manager) moveRow(oldKey string, row Write, mustExist bool) error {
+	old := m.cfg.KeyPrefix + oldKey
+	switch {
+	case oldKey == "":
+		return m.write(row)
+	case m.updater != nil:
+		return m.updater.Update(old, func(cur []byte) ([]byte, time.Duration, error) {
+			if mustExist && cur == nil {
+				return nil, 0, ErrSessionDeleted
+			}
+			return nil, 0, nil // delete the old row, together with writing the new one
+		}, row)
+	case mustExist:
+		// Without Updater this check and the move are two steps: best effort.
+		cur, err := m.store.Get(old)
+		if err != nil {
+			return err
+		}
+		if _, ok := decodeRecord(cur, m.now().Unix()); !ok {
+			return ErrSessionDeleted
+		}
+	}
+	if err := m.write(row); err != nil {
+		return err
+	}
+	if err := m.store.Delete(old); err != nil {
+		_ = m.store.Delete(row.Key) // never sent to the client
+		return err
+	}
 	return nil
 }
 

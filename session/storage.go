@@ -80,6 +80,47 @@ func checkStorage(s fiber.Storage) error {
 	return nil
 }
 
+// update is the storage's Update where it implements Updater. On other storages it takes the same
+// steps one after the other — read key, call fn, the writes in also, then key's own write — which is
+// atomic only against callers holding the same lock inside this process (updateIndex holds the
+// user's), and on a failure leaves the writes done before it.
+func (m *Manager) update(key string, fn func(old []byte) ([]byte, time.Duration, error), also ...Write) error {
+	if m.updater != nil {
+		return m.updater.Update(key, fn, also...)
+	}
+	old, err := m.store.Get(key)
+	if err != nil {
+		return err
+	}
+	val, exp, err := fn(old)
+	if err != nil {
+		return err
+	}
+	for _, w := range also {
+		if err := m.write(w); err != nil {
+			return err
+		}
+	}
+	return m.write(Write{Key: key, Val: val, Exp: exp})
+}
+
+// write performs one Write: Set, or Delete when it has no value.
+func (m *Manager) write(w Write) error {
+	if w.Val == nil {
+		return m.store.Delete(w.Key)
+	}
+	return m.store.Set(w.Key, w.Val, w.Exp)
+}
+
+// deleteAll deletes storage keys, in one transaction on an Updater storage.
+func (m *Manager) deleteAll(keys []string) error {
+	also := make([]Write, 0, len(keys))
+	for _, k := range keys[1:] {
+		also = append(also, Write{Key: k})
+	}
+	return m.update(keys[0], func([]byte) ([]byte, time.Duration, error) { return nil, 0, nil }, also...)
+}
+
 // expirySeconds converts a relative expiry to the absolute Unix second the sqlite3 storage stores,
 // rounded up like the storage does (0 means none).
 func expirySeconds(now time.Time, exp time.Duration) int64 {
