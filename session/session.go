@@ -100,8 +100,8 @@ func (s *Session) loadLocked() error {
 		rec, found = decodeRecord(val, m.now().Unix())
 		if found && rec.U != "" {
 			// A logged-in session counts only under a key carrying its user's tag, the key Login
-			// gives it: any other (say, written by a version before user tags) could escape
-			// Sessions and LogoutAll, so it loads as no session.
+			// gives it: under any other it could escape Sessions and LogoutAll, so it loads as no
+			// session.
 			ok, err := m.keyBelongsTo(key, rec.U)
 			if err != nil {
 				return err
