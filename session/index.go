@@ -263,22 +263,6 @@ func (m *Manager) verifyIndex(userID, skip string) ([]liveSession, error) {
 	return live, nil
 }
 
-// getMany returns the values of keys (nil for absent ones), in one round trip when the storage can.
-func (m *Manager) getMany(keys []string) ([][]byte, error) {
-	if g, ok := m.store.(ManyGetter); ok {
-		return g.GetMany(keys)
-	}
-	vals := make([][]byte, len(keys))
-	for i, k := range keys {
-		v, err := m.store.Get(k)
-		if err != nil {
-			return nil, err
-		}
-		vals[i] = v
-	}
-	return vals, nil
-}
-
 // liveSessions returns the live sessions of userID: by key prefix on a PrefixScanner, else from the
 // index (pruning its dead entries on the way).
 func (m *Manager) liveSessions(userID string) ([]liveSession, error) {

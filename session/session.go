@@ -109,9 +109,9 @@ func (s *Session) loadLocked() error {
 			found = ok
 		}
 		if found && rec.U != "" && m.cfg.AuthHash != nil {
-			h, err := m.cfg.AuthHash(rec.U)
+			h, err := m.authHash(rec.U)
 			if err != nil {
-				return fmt.Errorf("%w: %w", ErrAuthHash, err)
+				return err
 			}
 			if subtle.ConstantTimeCompare([]byte(h), []byte(rec.H)) != 1 {
 				// The user's verification value changed (e.g. a new password): like Django, flush.
@@ -138,14 +138,8 @@ func (s *Session) loadLocked() error {
 // Get returns the value stored under key, decoded from JSON into the generic Go types (string,
 // float64, bool, nil, []any, map[string]any). Use Decode for a typed value.
 func (s *Session) Get(key string) (any, bool) {
-	s.mu.Lock()
-	raw, ok := s.data[key]
-	s.mu.Unlock()
-	if !ok {
-		return nil, false
-	}
 	var v any
-	if json.Unmarshal(raw, &v) != nil {
+	if ok, err := s.Decode(key, &v); !ok || err != nil {
 		return nil, false
 	}
 	return v, true
@@ -355,25 +349,18 @@ func (s *Session) saveLocked(touch bool) error {
 	if err != nil {
 		return err
 	}
-	ttl := s.ttl()
 	if s.key == "" {
 		key := newKey()
-		if err := m.store.Set(m.cfg.KeyPrefix+key, val, ttl); err != nil {
+		if err := m.store.Set(m.cfg.KeyPrefix+key, val, s.ttl()); err != nil {
 			return storageErr("saving the session", err)
 		}
 		s.key = key
 		s.created = now.Unix()
-	} else if m.replacer != nil {
-		ok, err := m.replacer.Replace(m.cfg.KeyPrefix+s.key, val, ttl)
-		if err != nil {
-			return storageErr("saving the session", err)
-		}
-		if !ok {
-			s.resetLocked()
-			return ErrSessionDeleted
-		}
-	} else if err := m.store.Set(m.cfg.KeyPrefix+s.key, val, ttl); err != nil {
+	} else if ok, err := m.replace(m.cfg.KeyPrefix+s.key, val, s.ttl()); err != nil {
 		return storageErr("saving the session", err)
+	} else if !ok {
+		s.resetLocked()
+		return ErrSessionDeleted
 	}
 	s.seen = now.Unix()
 	s.modified = false
@@ -408,6 +395,17 @@ func userAgent(c *fiber.Ctx) string {
 		ua = ua[:maxUserAgent]
 	}
 	return strings.ToValidUTF8(string(ua), "")
+}
+
+// destroyLocked deletes the session's row and makes the request's session a new empty anonymous one.
+func (s *Session) destroyLocked() error {
+	if s.key != "" {
+		if err := s.m.store.Delete(s.m.cfg.KeyPrefix + s.key); err != nil {
+			return storageErr("deleting the session", err)
+		}
+	}
+	s.resetLocked()
+	return nil
 }
 
 // resetLocked makes the in-memory session a new empty anonymous one whose cookie will be expired.

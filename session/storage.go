@@ -121,6 +121,30 @@ func (m *Manager) deleteAll(keys []string) error {
 	return m.update(keys[0], func([]byte) ([]byte, time.Duration, error) { return nil, 0, nil }, also...)
 }
 
+// getMany returns the values of keys (nil for absent ones), in one round trip when the storage can.
+func (m *Manager) getMany(keys []string) ([][]byte, error) {
+	if g, ok := m.store.(ManyGetter); ok {
+		return g.GetMany(keys)
+	}
+	vals := make([][]byte, len(keys))
+	for i, k := range keys {
+		v, err := m.store.Get(k)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return vals, nil
+}
+
+// replace is the storage's Replace where it implements Replacer, else a Set that reports true.
+func (m *Manager) replace(key string, val []byte, exp time.Duration) (bool, error) {
+	if m.replacer != nil {
+		return m.replacer.Replace(key, val, exp)
+	}
+	return true, m.store.Set(key, val, exp)
+}
+
 // expirySeconds converts a relative expiry to the absolute Unix second the sqlite3 storage stores,
 // rounded up like the storage does (0 means none).
 func expirySeconds(now time.Time, exp time.Duration) int64 {
