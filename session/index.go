@@ -10,19 +10,11 @@ import (
 	"time"
 )
 
-// Finding a user's sessions without scanning the storage. On a storage with ordered keys
-// (PrefixScanner) a user's sessions share a key prefix, their user tag (see record.go), and are found
-// by a range query: no extra row. Every other storage keeps a per-user index: one storage value per
-// user listing that user's session keys.
-//
-// The index path follows.
-//
-// Invariant: a session's row is written before (or atomically with) its key's addition to the index,
-// and the key reaches the client (Set-Cookie) only after both succeeded. So every logged-in session a client can hold is in
-// its user's index, and an index entry whose row is missing is dead for good and can be pruned. Logout
-// deletes the row and leaves the entry (no extra write on the logout path); dead entries are pruned
-// when the user's sessions are listed or logged out, and at login once the index has grown to more
-// than twice its last verified size (amortised O(1) per login).
+// The per-user index, for storages without PrefixScanner (see "Log out everywhere" in doc.go). A
+// session's row is written before (or atomically with) its key's addition to the index, and the key
+// reaches the client only after both: so an entry whose row is missing is dead for good, and pruned
+// when the user's sessions are listed or logged out, and at login once the index has grown past twice
+// its last verified size.
 
 // userIndex is a user's index. It is stored as text, one line per session, so that adding a session
 // is an append (one atomic write on storages implementing Appender):
