@@ -297,7 +297,7 @@ type indexOnly struct {
 	st *SQLiteStorage
 }
 
-func (s indexOnly) getMany(keys []string) ([][]byte, error) { return s.st.getMany(keys) }
+func (s indexOnly) GetMany(keys []string) ([][]byte, error) { return s.st.GetMany(keys) }
 
 // BenchmarkUserSessions: listing one user's 5 sessions (Sessions) among the sessions of many other
 // users, by key prefix on SQLite and from the per-user index. A time that stays flat as the table grows
@@ -328,7 +328,7 @@ func BenchmarkUserSessions(b *testing.B) {
 				}
 				b.ReportAllocs()
 				for b.Loop() {
-					infos, err := m.Sessions("target")
+					infos, err := m.UserSessions("target")
 					if err != nil || len(infos) != 5 {
 						b.Fatalf("%d sessions, %v", len(infos), err)
 					}

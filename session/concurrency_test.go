@@ -169,7 +169,7 @@ func TestConcurrentClients(t *testing.T) {
 	}
 	// And the index knows exactly the live sessions: 4 per even user, none per odd user.
 	for u := range users {
-		infos, err := m.Sessions(fmt.Sprintf("user-%d", u))
+		infos, err := m.UserSessions(fmt.Sprintf("user-%d", u))
 		want := 0
 		if u%2 == 0 {
 			want = clients / users
@@ -234,7 +234,7 @@ func TestConcurrentLoginsOneUser(t *testing.T) {
 				}()
 			}
 			wg.Wait()
-			infos, err := ms[0].Sessions("dave")
+			infos, err := ms[0].UserSessions("dave")
 			if err != nil || len(infos) != logins {
 				t.Fatalf("%d sessions in the index (%v), want %d", len(infos), err, logins)
 			}

@@ -32,11 +32,11 @@ type Config struct {
 	// Nil means OpenSQLite(Database); the Manager then owns and closes that storage, whereas a
 	// storage given here stays the caller's to close.
 	//
-	// Storages that also implement Updater and Replacer (OpenSQLite and OpenRedis do; a plain
-	// *redis.Storage from gofiber/storage/redis/v3 is wrapped automatically) get atomic logins across
-	// processes, and saves that never bring back a session deleted by a concurrent logout. Storages
-	// implementing PrefixScanner (OpenSQLite) need no per-user session index. See the package
-	// documentation.
+	// Storages that also implement Updater and Replacer (OpenSQLite and session/redisstore do) get
+	// atomic logins across processes, and saves that never bring back a session deleted by a
+	// concurrent logout. Storages implementing PrefixScanner (OpenSQLite) need no per-user session
+	// index. See the package documentation. A bare *redis.Storage of gofiber/storage/redis/v3 is
+	// refused (ErrConfig): pass redisstore.Wrap(st).
 	Storage fiber.Storage
 
 	// Database is the SQLite file used when Storage is nil. Default "sessions.sqlite3".

@@ -53,9 +53,10 @@
 //
 // # Log out everywhere
 //
-// Sessions lists a user's sessions (created, last seen, IP, user agent, the current one marked),
-// LogoutOthers and (*Manager).LogoutAll delete them, LogoutSession deletes one. Nothing scans the
-// storage, and how a user's sessions are found depends on it:
+// Sessions lists the request's user's sessions (created, last seen, IP, user agent, the current one
+// marked), LogoutOthers deletes all but the request's own and LogoutSession one of them; for any user
+// id, (*Manager).UserSessions, LogoutAll and LogoutUserSession do the same. Nothing scans the storage,
+// and how a user's sessions are found depends on it:
 //
 //   - Every logged-in session's key starts with its user's tag: 80 bits of HMAC-SHA256 of the user id,
 //     under a secret the Manager keeps in the storage (created on first use, shared by every process
@@ -72,15 +73,15 @@
 //     the index has grown past twice its last verified size (amortised O(1) per login).
 //
 // Index updates for one user are serialised per user inside a process. Across processes they are
-// atomic on storages implementing Updater (and Appender, which makes a login a single write): OpenRedis
-// or a *redis.Storage (MULTI/EXEC, WATCH). On other storages shared by several processes, two logins
-// of the same user at the same instant on two servers can lose an index entry, and that one session
-// then survives "log out everywhere" until it expires; implement Updater and Appender (or Updater and
-// PrefixScanner) for such a storage. Likewise only storages implementing Replacer guarantee that a
-// request still running when its session was logged out elsewhere cannot write the session back, and
-// only storages implementing Updater make the check that CycleKey and UpdateAuthHash do not revive a
-// session logged out meanwhile atomic. LogoutAll and LogoutOthers look again after deleting, so a
-// session that rotated to a new key while they ran is caught too.
+// atomic on storages implementing Updater (and Appender, which makes a login a single write), such as
+// session/redisstore. On other storages shared by several processes, two logins of the same user at
+// the same instant on two servers can lose an index entry, and that one session then survives "log
+// out everywhere" until it expires; implement Updater and Appender (or Updater and PrefixScanner) for
+// such a storage. Likewise only storages implementing Replacer guarantee that a request still running
+// when its session was logged out elsewhere cannot write the session back, and only storages
+// implementing Updater make the check that CycleKey and UpdateAuthHash do not revive a session logged
+// out meanwhile atomic. LogoutAll and LogoutOthers look again after deleting, so a session that
+// rotated to a new key while they ran is caught too.
 //
 // The user-tag secret is the storage key "<KeyPrefix>secret:user-tag". A Manager reads it on the first
 // login or logged-in load (creating it if absent; atomically on Updater storages) and again every 30
@@ -88,20 +89,15 @@
 // the storage) ends every logged-in session: within 30 seconds every process uses a new secret, and
 // no session tagged under the old one is honoured.
 //
-// Upgrading from a version without user tags: sessions logged in before are not honoured (their users
-// log in again once), and "log out everywhere" in an old process does not see sessions created by a
-// new one on SQLite, so replace all processes at once rather than one by one. The old per-user index
-// rows ("<KeyPrefix>user:…") are no longer read on SQLite; delete them with
-// DELETE FROM fiberviews_sessions WHERE k LIKE 'session:user:%'.
-//
 // # Storage
 //
 // With no Config.Storage, New opens a SQLite file through OpenSQLite: github.com/gofiber/storage/
 // sqlite3/v2 on a connection this package configures (WAL, busy timeout, synchronous=NORMAL, a
 // bounded pool of long-lived connections with cached statements, writes queued in-process, a WITHOUT
 // ROWID table), with errors returned instead of panics and expired rows collected periodically. Any
-// other fiber.Storage plugs in unchanged. Use OpenRedis for sessions shared by several servers (a
-// single Redis or a Sentinel setup: the multi-key transactions do not span Redis Cluster slots).
+// other fiber.Storage plugs in unchanged; the optional interfaces Updater, Appender, Replacer,
+// PrefixScanner and ManyGetter make it atomic or faster. For sessions shared by several servers use
+// package session/redisstore, kept apart so that sites without Redis link no Redis client.
 //
 // Client IPs in Info come from fiber.Ctx.IP: behind a proxy, set Fiber's ProxyHeader and
 // trusted-proxy configuration.

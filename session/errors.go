@@ -22,12 +22,12 @@ var (
 	// JSONSerializer.
 	ErrNotSerializable = errors.New("session: value cannot be stored as JSON")
 
-	// ErrEmptyUserID is returned by Login, and by the Manager's Sessions, LogoutAll and LogoutSession,
-	// for an empty user id.
+	// ErrEmptyUserID is returned by Login, and by the Manager's UserSessions, LogoutAll and
+	// LogoutUserSession, for an empty user id.
 	ErrEmptyUserID = errors.New("session: empty user id")
 
-	// ErrInvalidUserID is wrapped by the error Login, and the Manager's Sessions, LogoutAll and
-	// LogoutSession, return for a user id that is not valid UTF-8 or is longer than MaxUserIDLen
+	// ErrInvalidUserID is wrapped by the error Login, and the Manager's UserSessions, LogoutAll and
+	// LogoutUserSession, return for a user id that is not valid UTF-8 or is longer than MaxUserIDLen
 	// bytes. Session records are JSON, which cannot hold invalid UTF-8: such an id would be stored
 	// altered, and the session would load as another user. Pass the user's primary key as text
 	// (strconv.Itoa, a UUID's String, …); hex- or base64-encode binary ids.
@@ -44,11 +44,12 @@ var (
 	// the session's row was deleted while the request ran (a logout in another request, "log out
 	// everywhere", or expiry). The request is anonymous afterwards; the session is not written back,
 	// so a logout can never be undone by a concurrent save or key rotation. Save needs a storage
-	// implementing Replacer for this (OpenSQLite and OpenRedis do); the rotations are atomic on
+	// implementing Replacer for this (OpenSQLite and redisstore do); the rotations are atomic on
 	// storages implementing Updater and checked just before on others.
 	ErrSessionDeleted = errors.New("session: the session was deleted by a concurrent request")
 
-	// ErrUnknownSession is returned by LogoutSession for an id that is not one of the user's sessions.
+	// ErrUnknownSession is returned by LogoutSession and LogoutUserSession for an id that is not one of
+	// the user's sessions.
 	ErrUnknownSession = errors.New("session: no such session for this user")
 
 	// ErrClosed is returned after (*Manager).Close.

@@ -257,12 +257,12 @@ func ExampleManager_LogoutAll() {
 	for range 3 {
 		(&browser{app: app}).do("POST", "/login")
 	}
-	infos, _ := m.Sessions("carol")
+	infos, _ := m.UserSessions("carol")
 	fmt.Println(len(infos), "sessions")
 	if err := m.LogoutAll("carol"); err != nil {
 		fmt.Println(err)
 	}
-	infos, _ = m.Sessions("carol")
+	infos, _ = m.UserSessions("carol")
 	fmt.Println(len(infos), "sessions")
 	// Output:
 	// 3 sessions
@@ -399,23 +399,4 @@ func ExampleSession_SetExpiry() {
 	// Output:
 	// /login?remember=on: Max-Age=2592000, Expires set: true
 	// /login: Max-Age=0, Expires set: false
-}
-
-// Several servers share sessions through Redis. (Not run here: it needs a Redis server.)
-func ExampleOpenRedis() {
-	st, err := session.OpenRedis("redis://localhost:6379/0")
-	if err != nil {
-		fmt.Println(err) // wraps session.ErrStorage when the server does not answer
-		return
-	}
-	defer st.Close() // a Storage given in Config stays the caller's to close
-	m, err := session.New(session.Config{Storage: st, CookieSecure: true})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer m.Close()
-
-	app := fiber.New()
-	app.Use(m.Middleware())
 }

@@ -125,7 +125,7 @@ func openTestSQLite(t testing.TB, opts ...SQLiteOptions) *SQLiteStorage {
 	return st
 }
 
-// countingAppender is a countingAtomic that also forwards Appender: the surface of OpenRedis.
+// countingAppender is a countingAtomic that also forwards Appender: the surface of redisstore.Storage.
 type countingAppender struct{ countingAtomic }
 
 var _ Appender = countingAppender{}
@@ -154,7 +154,7 @@ func (s countingFull) ScanPrefix(prefix string) ([]string, [][]byte, error) {
 const (
 	plainSurface    = iota // fiber.Storage only
 	updaterSurface         // + Updater, Replacer
-	appenderSurface        // + Appender, as OpenRedis
+	appenderSurface        // + Appender, as redisstore.Storage
 	fullSurface            // + PrefixScanner, as OpenSQLite: no index
 )
 

@@ -10,19 +10,11 @@ import (
 	"time"
 )
 
-// Finding a user's sessions without scanning the storage. On a storage with ordered keys
-// (PrefixScanner) a user's sessions share a key prefix, their user tag (see record.go), and are found
-// by a range query: no extra row. Every other storage keeps a per-user index: one storage value per
-// user listing that user's session keys.
-//
-// The index path follows.
-//
-// Invariant: a session's row is written before (or atomically with) its key's addition to the index,
-// and the key reaches the client (Set-Cookie) only after both succeeded. So every logged-in session a client can hold is in
-// its user's index, and an index entry whose row is missing is dead for good and can be pruned. Logout
-// deletes the row and leaves the entry (no extra write on the logout path); dead entries are pruned
-// when the user's sessions are listed or logged out, and at login once the index has grown to more
-// than twice its last verified size (amortised O(1) per login).
+// The per-user index, for storages without PrefixScanner (see "Log out everywhere" in doc.go). A
+// session's row is written before (or atomically with) its key's addition to the index, and the key
+// reaches the client only after both: so an entry whose row is missing is dead for good, and pruned
+// when the user's sessions are listed or logged out, and at login once the index has grown past twice
+// its last verified size.
 
 // userIndex is a user's index. It is stored as text, one line per session, so that adding a session
 // is an append (one atomic write on storages implementing Appender):
@@ -150,54 +142,26 @@ func (m *Manager) userLock(userID string) func() {
 	return mu.Unlock
 }
 
-// updateIndex applies fn to the user's index atomically, together with the writes in also: through
-// the storage's Updater when it has one (all at once, atomic across processes), else as the writes in
-// order followed by Get+Set of the index under a per-user mutex (atomic within this process only).
+// updateIndex applies fn to the user's index together with the writes in also (Manager.update: all
+// at once on an Updater storage, else the writes then the index), under a per-user mutex.
 // fn reports whether it changed anything; an unchanged index is not written.
 func (m *Manager) updateIndex(userID string, fn func(ix *userIndex) bool, also ...Write) error {
 	unlock := m.userLock(userID)
 	defer unlock()
-	key := m.indexKey(userID)
-	if m.updater != nil {
-		err := m.updater.Update(key, func(old []byte) ([]byte, time.Duration, error) {
-			ix := decodeIndex(old)
-			if !fn(&ix) {
-				if len(also) > 0 {
-					return old, 0, nil // the other writes still happen
-				}
-				return nil, 0, errUnchanged // nothing to write: Update writes nothing
-			}
+	err := m.update(m.indexKey(userID), func(old []byte) ([]byte, time.Duration, error) {
+		ix := decodeIndex(old)
+		switch {
+		case fn(&ix):
 			return ix.encode(), 0, nil
-		}, also...)
-		if errors.Is(err, errUnchanged) {
-			return nil
+		case len(also) > 0:
+			return old, 0, nil // the other writes still happen
 		}
-		return err
-	}
-	for _, w := range also {
-		var err error
-		if w.Val == nil {
-			err = m.store.Delete(w.Key)
-		} else {
-			err = m.store.Set(w.Key, w.Val, w.Exp)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	old, err := m.store.Get(key)
-	if err != nil {
-		return err
-	}
-	ix := decodeIndex(old)
-	if !fn(&ix) {
+		return nil, 0, errUnchanged // nothing to write
+	}, also...)
+	if errors.Is(err, errUnchanged) {
 		return nil
 	}
-	val := ix.encode()
-	if val == nil {
-		return m.store.Delete(key)
-	}
-	return m.store.Set(key, val, 0)
+	return err
 }
 
 func (m *Manager) readIndex(userID string) (userIndex, error) {
@@ -291,27 +255,6 @@ func (m *Manager) verifyIndex(userID, skip string) ([]liveSession, error) {
 	return live, nil
 }
 
-// manyGetter is implemented by this package's storages that read several keys in one round trip.
-type manyGetter interface {
-	getMany(keys []string) ([][]byte, error)
-}
-
-// getMany returns the values of keys (nil for absent ones), in one round trip when the storage can.
-func (m *Manager) getMany(keys []string) ([][]byte, error) {
-	if g, ok := m.store.(manyGetter); ok {
-		return g.getMany(keys)
-	}
-	vals := make([][]byte, len(keys))
-	for i, k := range keys {
-		v, err := m.store.Get(k)
-		if err != nil {
-			return nil, err
-		}
-		vals[i] = v
-	}
-	return vals, nil
-}
-
 // liveSessions returns the live sessions of userID: by key prefix on a PrefixScanner, else from the
 // index (pruning its dead entries on the way).
 func (m *Manager) liveSessions(userID string) ([]liveSession, error) {
@@ -370,76 +313,53 @@ func (m *Manager) removeSessions(userID string, drop func(key string) bool) (int
 // removeOnce is one look of removeSessions. On the index path an entry is removed from the index only
 // after its row was deleted, so a failure never leaves a live session that the index forgot.
 func (m *Manager) removeOnce(userID string, drop func(key string) bool) (int, error) {
-	if m.scanner != nil {
-		live, err := m.scanUser(userID)
-		if err != nil {
-			return 0, err
-		}
-		var keys []string
-		for _, l := range live {
-			if drop(l.key) {
-				keys = append(keys, m.cfg.KeyPrefix+l.key)
-			}
-		}
-		return len(keys), m.deleteKeys(keys)
-	}
-	ix, err := m.readIndex(userID)
+	keys, err := m.userKeys(userID)
 	if err != nil {
 		return 0, err
 	}
-	deleted := map[string]bool{}
-	matched := 0
-	var firstErr error
-	for _, e := range ix.E {
-		if !drop(e.K) {
-			continue
+	var rows []string
+	dropped := map[string]bool{}
+	for _, k := range keys {
+		if drop(k) {
+			rows = append(rows, m.cfg.KeyPrefix+k)
+			dropped[k] = true
 		}
-		matched++
-		if err := m.store.Delete(m.cfg.KeyPrefix + e.K); err != nil {
-			if firstErr == nil {
-				firstErr = storageErr("deleting a session", err)
-			}
-			continue
-		}
-		deleted[e.K] = true
 	}
-	if len(deleted) > 0 {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	if err := m.deleteAll(rows); err != nil {
+		return len(rows), storageErr("deleting sessions", err)
+	}
+	if m.scanner == nil {
 		// The rows are gone: those sessions are logged out. Should this index update fail, only dead
 		// entries stay behind, which are pruned later; so its error is not the caller's concern.
 		_ = m.updateIndex(userID, func(ix *userIndex) bool {
 			n := len(ix.E)
-			ix.E = slices.DeleteFunc(ix.E, func(e indexEntry) bool { return deleted[e.K] })
+			ix.E = slices.DeleteFunc(ix.E, func(e indexEntry) bool { return dropped[e.K] })
 			ix.N = min(ix.N, len(ix.E))
 			return len(ix.E) != n
 		})
 	}
-	return matched, firstErr
+	return len(rows), nil
 }
 
-// deleteKeys deletes storage keys: all at once on an Updater storage (one transaction), else one by
-// one, going on after a failure and returning the first.
-func (m *Manager) deleteKeys(keys []string) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	if m.updater != nil {
-		also := make([]Write, 0, len(keys)-1)
-		for _, k := range keys[1:] {
-			also = append(also, Write{Key: k})
+// userKeys returns the session keys of userID: the live ones found by key prefix on a PrefixScanner,
+// else those its index lists (dead ones included).
+func (m *Manager) userKeys(userID string) ([]string, error) {
+	var keys []string
+	if m.scanner != nil {
+		live, err := m.scanUser(userID)
+		for _, l := range live {
+			keys = append(keys, l.key)
 		}
-		err := m.updater.Update(keys[0], func([]byte) ([]byte, time.Duration, error) { return nil, 0, nil }, also...)
-		if err != nil {
-			return storageErr("deleting sessions", err)
-		}
-		return nil
+		return keys, err
 	}
-	var firstErr error
-	for _, k := range keys {
-		if err := m.store.Delete(k); err != nil && firstErr == nil {
-			firstErr = storageErr("deleting a session", err)
-		}
+	ix, err := m.readIndex(userID)
+	for _, e := range ix.E {
+		keys = append(keys, e.K)
 	}
-	return firstErr
+	return keys, err
 }
 
 func storageErr(what string, err error) error {

@@ -123,7 +123,7 @@ func TestCycleKeyAndDoubleMiddleware(t *testing.T) {
 			t.Fatalf("%d %q", r.status, r.setCookie)
 		}
 	})
-	if infos, err := m.Sessions("zoe"); err != nil || len(infos) != 1 {
+	if infos, err := m.UserSessions("zoe"); err != nil || len(infos) != 1 {
 		t.Fatalf("zoe has %d sessions after CycleKey (%v), want 1", len(infos), err)
 	}
 }

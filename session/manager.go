@@ -71,8 +71,10 @@ func New(cfg Config) (*Manager, error) {
 			return nil, err
 		}
 		m.store, m.owns = st, true
+	} else if err := checkStorage(cfg.Storage); err != nil {
+		return nil, err
 	} else {
-		m.store = wrapStorage(cfg.Storage)
+		m.store = cfg.Storage
 	}
 	m.updater, _ = m.store.(Updater)
 	m.replacer, _ = m.store.(Replacer)
@@ -142,8 +144,8 @@ func (m *Manager) Middleware() fiber.Handler {
 
 // OnLogout registers fn to run at every Logout of a logged-in user, before anything is cleared:
 // fn can still read the session (Django's user_logged_out signal). Hooks run in registration order.
-// They do not run for LogoutOthers, LogoutAll or LogoutSession, which end sessions other than the
-// request's own.
+// They do not run for LogoutOthers, LogoutSession, LogoutAll or LogoutUserSession, which end sessions
+// other than the request's own.
 func (m *Manager) OnLogout(fn func(c *fiber.Ctx, userID string)) {
 	m.hooksMu.Lock()
 	defer m.hooksMu.Unlock()
@@ -158,8 +160,8 @@ func (m *Manager) logoutHooks() []func(*fiber.Ctx, string) {
 
 // Info describes one of a user's sessions, for a "your devices" page.
 type Info struct {
-	// ID identifies the session to its owner, e.g. for LogoutSession. It is derived from the session
-	// key but does not reveal it.
+	// ID identifies the session to its owner, for LogoutSession and LogoutUserSession. It is derived
+	// from the session key but does not reveal it.
 	ID string
 	// Created is when the session was logged in.
 	Created time.Time
@@ -174,20 +176,13 @@ type Info struct {
 	Current bool
 }
 
-// Sessions returns the live sessions of userID, most recently seen first. It reads only that user's
-// sessions, never scans the storage: one range query on a PrefixScanner (SQLite), else the user's
-// index and each listed session, pruning the index's dead entries on the way. A user id Login would
-// refuse is an error wrapping ErrEmptyUserID or ErrInvalidUserID.
-func (m *Manager) Sessions(userID string) ([]Info, error) {
-	if err := checkUserID(userID); err != nil {
+// UserSessions returns the live sessions of userID, most recently seen first. It reads only that
+// user's sessions, never scans the storage: one range query on a PrefixScanner (SQLite), else the
+// user's index and each listed session, pruning the index's dead entries on the way. A user id Login
+// would refuse is an error wrapping ErrEmptyUserID or ErrInvalidUserID.
+func (m *Manager) UserSessions(userID string) ([]Info, error) {
+	if err := m.checkUser(userID); err != nil {
 		return nil, err
-	}
-	return m.sessions(userID)
-}
-
-func (m *Manager) sessions(userID string) ([]Info, error) {
-	if m.closed.Load() {
-		return nil, ErrClosed
 	}
 	live, err := m.liveSessions(userID)
 	if err != nil {
@@ -214,38 +209,34 @@ func (m *Manager) sessions(userID string) ([]Info, error) {
 // cannot write the session back on storages implementing Replacer. A user id Login would refuse is an
 // error wrapping ErrEmptyUserID or ErrInvalidUserID.
 func (m *Manager) LogoutAll(userID string) error {
-	if err := checkUserID(userID); err != nil {
+	if err := m.checkUser(userID); err != nil {
 		return err
-	}
-	if m.closed.Load() {
-		return ErrClosed
 	}
 	_, err := m.removeSessions(userID, func(string) bool { return true })
 	return err
 }
 
-// LogoutSession logs out the session of userID whose Info.ID is id. It returns an error wrapping
+// LogoutUserSession logs out the session of userID whose Info.ID is id. It returns an error wrapping
 // ErrUnknownSession when the user has no such session, and one wrapping ErrEmptyUserID or
 // ErrInvalidUserID for a user id Login would refuse.
-func (m *Manager) LogoutSession(userID, id string) error {
-	if err := checkUserID(userID); err != nil {
+func (m *Manager) LogoutUserSession(userID, id string) error {
+	if err := m.checkUser(userID); err != nil {
 		return err
 	}
-	return m.logoutSession(userID, id)
+	n, err := m.removeSessions(userID, func(k string) bool { return publicID(k) == id })
+	if err == nil && n == 0 {
+		return ErrUnknownSession
+	}
+	return err
 }
 
-func (m *Manager) logoutSession(userID, id string) error {
+// checkUser returns the error of the per-user functions for a closed Manager or a user id Login
+// would refuse.
+func (m *Manager) checkUser(userID string) error {
 	if m.closed.Load() {
 		return ErrClosed
 	}
-	n, err := m.removeSessions(userID, func(k string) bool { return publicID(k) == id })
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return ErrUnknownSession
-	}
-	return nil
+	return checkUserID(userID)
 }
 
 // setCookie writes the Set-Cookie header carrying key.

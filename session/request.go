@@ -23,11 +23,9 @@ func Login(c *fiber.Ctx, userID string) error {
 	if err != nil {
 		return err
 	}
-	var hash string
-	if f := s.m.cfg.AuthHash; f != nil {
-		if hash, err = f(userID); err != nil {
-			return fmt.Errorf("%w: %w", ErrAuthHash, err)
-		}
+	hash, err := s.m.authHash(userID)
+	if err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -53,15 +51,9 @@ func Logout(c *fiber.Ctx) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.key != "" {
-		if err := s.m.store.Delete(s.m.cfg.KeyPrefix + s.key); err != nil {
-			return storageErr("deleting the session", err)
-		}
-	}
 	// On the index path the user's index keeps the dead entry until it is pruned (listing, logging
 	// out, a later login): no extra write on the logout path.
-	s.resetLocked()
-	return nil
+	return s.destroyLocked()
 }
 
 // UserID returns the id of the request's logged-in user, or "" and false when the request is
@@ -72,6 +64,18 @@ func UserID(c *fiber.Ctx) (string, bool) {
 		return "", false
 	}
 	return s.UserID()
+}
+
+// authHash returns Config.AuthHash(userID), or "" without one.
+func (m *Manager) authHash(userID string) (string, error) {
+	if m.cfg.AuthHash == nil {
+		return "", nil
+	}
+	h, err := m.cfg.AuthHash(userID)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrAuthHash, err)
+	}
+	return h, nil
 }
 
 // currentUser returns the request's session and its user, or ErrNotLoggedIn.
@@ -95,7 +99,7 @@ func Sessions(c *fiber.Ctx) ([]Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	infos, err := s.m.sessions(uid)
+	infos, err := s.m.UserSessions(uid)
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +118,8 @@ func LogoutOthers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if s.m.closed.Load() {
-		return ErrClosed
+	if err := s.m.checkUser(uid); err != nil {
+		return err
 	}
 	_, err = s.m.removeSessions(uid, func(k string) bool { return k != key })
 	return err
@@ -132,13 +136,9 @@ func LogoutSession(c *fiber.Ctx, id string) error {
 	if id == publicID(key) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if err := s.m.store.Delete(s.m.cfg.KeyPrefix + s.key); err != nil {
-			return storageErr("deleting the session", err)
-		}
-		s.resetLocked()
-		return nil
+		return s.destroyLocked()
 	}
-	return s.m.logoutSession(uid, id)
+	return s.m.LogoutUserSession(uid, id)
 }
 
 // UpdateAuthHash stores the logged-in user's current Config.AuthHash in the request's session and
@@ -151,11 +151,9 @@ func UpdateAuthHash(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var hash string
-	if f := s.m.cfg.AuthHash; f != nil {
-		if hash, err = f(uid); err != nil {
-			return fmt.Errorf("%w: %w", ErrAuthHash, err)
-		}
+	hash, err := s.m.authHash(uid)
+	if err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -100,8 +100,8 @@ func (s *Session) loadLocked() error {
 		rec, found = decodeRecord(val, m.now().Unix())
 		if found && rec.U != "" {
 			// A logged-in session counts only under a key carrying its user's tag, the key Login
-			// gives it: any other (say, written by a version before user tags) could escape
-			// Sessions and LogoutAll, so it loads as no session.
+			// gives it: under any other it could escape Sessions and LogoutAll, so it loads as no
+			// session.
 			ok, err := m.keyBelongsTo(key, rec.U)
 			if err != nil {
 				return err
@@ -109,9 +109,9 @@ func (s *Session) loadLocked() error {
 			found = ok
 		}
 		if found && rec.U != "" && m.cfg.AuthHash != nil {
-			h, err := m.cfg.AuthHash(rec.U)
+			h, err := m.authHash(rec.U)
 			if err != nil {
-				return fmt.Errorf("%w: %w", ErrAuthHash, err)
+				return err
 			}
 			if subtle.ConstantTimeCompare([]byte(h), []byte(rec.H)) != 1 {
 				// The user's verification value changed (e.g. a new password): like Django, flush.
@@ -138,14 +138,8 @@ func (s *Session) loadLocked() error {
 // Get returns the value stored under key, decoded from JSON into the generic Go types (string,
 // float64, bool, nil, []any, map[string]any). Use Decode for a typed value.
 func (s *Session) Get(key string) (any, bool) {
-	s.mu.Lock()
-	raw, ok := s.data[key]
-	s.mu.Unlock()
-	if !ok {
-		return nil, false
-	}
 	var v any
-	if json.Unmarshal(raw, &v) != nil {
+	if ok, err := s.Decode(key, &v); !ok || err != nil {
 		return nil, false
 	}
 	return v, true
@@ -347,29 +341,26 @@ func (s *Session) saveLocked(touch bool) error {
 		s.dropCookieLocked()
 		return nil
 	}
-	val, err := s.encodeLocked(now)
+	created := s.created
+	if s.key == "" {
+		created = 0
+	}
+	_, val, err := s.encodeLocked(now, s.uid, s.hash, created, s.data)
 	if err != nil {
 		return err
 	}
-	ttl := s.ttl()
 	if s.key == "" {
 		key := newKey()
-		if err := m.store.Set(m.cfg.KeyPrefix+key, val, ttl); err != nil {
+		if err := m.store.Set(m.cfg.KeyPrefix+key, val, s.ttl()); err != nil {
 			return storageErr("saving the session", err)
 		}
 		s.key = key
 		s.created = now.Unix()
-	} else if m.replacer != nil {
-		ok, err := m.replacer.Replace(m.cfg.KeyPrefix+s.key, val, ttl)
-		if err != nil {
-			return storageErr("saving the session", err)
-		}
-		if !ok {
-			s.resetLocked()
-			return ErrSessionDeleted
-		}
-	} else if err := m.store.Set(m.cfg.KeyPrefix+s.key, val, ttl); err != nil {
+	} else if ok, err := m.replace(m.cfg.KeyPrefix+s.key, val, s.ttl()); err != nil {
 		return storageErr("saving the session", err)
+	} else if !ok {
+		s.resetLocked()
+		return ErrSessionDeleted
 	}
 	s.seen = now.Unix()
 	s.modified = false
@@ -377,22 +368,22 @@ func (s *Session) saveLocked(touch bool) error {
 	return nil
 }
 
-// encodeLocked returns the JSON of the session as it would be stored at now.
-func (s *Session) encodeLocked(now time.Time) ([]byte, error) {
-	created := s.created
-	if s.key == "" || created == 0 {
+// encodeLocked returns the session as it would be stored at now for user uid with auth hash hash,
+// created at created (0: now) and holding data.
+func (s *Session) encodeLocked(now time.Time, uid, hash string, created int64, data map[string]json.RawMessage) (record, []byte, error) {
+	if created == 0 {
 		created = now.Unix()
 	}
 	rec := record{
-		V: recordVersion, U: s.uid, H: s.hash, C: created, S: now.Unix(),
+		V: recordVersion, U: uid, H: hash, C: created, S: now.Unix(),
 		X: expirySeconds(now, s.ttl()), A: s.age,
-		IP: s.c.IP(), UA: userAgent(s.c), D: s.data,
+		IP: s.c.IP(), UA: userAgent(s.c), D: data,
 	}
 	val, err := json.Marshal(&rec)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrNotSerializable, err)
+		return rec, nil, fmt.Errorf("%w: %w", ErrNotSerializable, err)
 	}
-	return val, nil
+	return rec, val, nil
 }
 
 // maxUserAgent bounds the user agent kept with a session.
@@ -404,6 +395,17 @@ func userAgent(c *fiber.Ctx) string {
 		ua = ua[:maxUserAgent]
 	}
 	return strings.ToValidUTF8(string(ua), "")
+}
+
+// destroyLocked deletes the session's row and makes the request's session a new empty anonymous one.
+func (s *Session) destroyLocked() error {
+	if s.key != "" {
+		if err := s.m.store.Delete(s.m.cfg.KeyPrefix + s.key); err != nil {
+			return storageErr("deleting the session", err)
+		}
+	}
+	s.resetLocked()
+	return nil
 }
 
 // resetLocked makes the in-memory session a new empty anonymous one whose cookie will be expired.
@@ -454,32 +456,22 @@ func (s *Session) finish(handlerErr error) error {
 // values when keep is true, and deletes the old key's row. A logged-in session's new key starts with
 // its user's tag.
 //
-// For "log out everywhere" the client learns the new key (Set-Cookie, when the request ends) only
-// after its row exists and, on storages without PrefixScanner, after the key is in the user's index.
-// On a storage with Updater the writes (old row deleted, new row, index entry) are one atomic step: on
-// failure nothing changed. Otherwise they happen in that order, and a failure leaves the request
-// anonymous (never half logged in), its values kept in memory.
+// The client learns the new key (Set-Cookie, when the request ends) only after its row exists and,
+// on storages without PrefixScanner, after the key is in the user's index. A Login on an Updater
+// storage with an index writes all of it in one step. Otherwise moveRow writes the new row and
+// deletes the old one (all or nothing), then the index entry follows; should that fail, the new row
+// is deleted again and the request is anonymous (never half logged in), its values kept in memory.
 //
 // With continued (CycleKey, UpdateAuthHash: the same login goes on under a new key) a session whose
-// row was deleted meanwhile — by a logout elsewhere or "log out everywhere" — is not brought back: the
-// request turns anonymous and the error is ErrSessionDeleted. On an Updater storage that check and
-// the two row writes are one atomic step, and an index entry follows them. A Login (a fresh
-// authentication) proceeds either way.
+// row was deleted meanwhile (a logout elsewhere, "log out everywhere") is not brought back: the
+// request turns anonymous and the error is ErrSessionDeleted. A Login (a fresh authentication)
+// proceeds either way.
 func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error {
 	m := s.m
 	now := m.now()
 	data := s.data
 	if !keep {
 		data = map[string]json.RawMessage{}
-	}
-	rec := record{
-		V: recordVersion, U: userID, H: hash, C: now.Unix(), S: now.Unix(),
-		X: expirySeconds(now, s.ttl()), A: s.age,
-		IP: s.c.IP(), UA: userAgent(s.c), D: data,
-	}
-	val, err := json.Marshal(&rec)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrNotSerializable, err)
 	}
 	key := newKey()
 	if userID != "" {
@@ -489,86 +481,42 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 		}
 		key = newUserKey(string(tag[:]))
 	}
-	oldKey, oldUID := s.key, s.uid
-	newRow := Write{Key: m.cfg.KeyPrefix + key, Val: val, Exp: s.ttl()}
+	rec, val, err := s.encodeLocked(now, userID, hash, 0, data)
+	if err != nil {
+		return err
+	}
+	row := Write{Key: m.cfg.KeyPrefix + key, Val: val, Exp: s.ttl()}
 	useIndex := userID != "" && m.scanner == nil
-	entry := indexEntry{K: key, C: now.Unix(), X: rec.X}
-	replaced := ""
-	if oldUID == userID {
-		replaced = oldKey
+	entry := indexEntry{K: key, C: rec.C, X: rec.X}
+	replaced := "" // the index entry the new one replaces
+	if s.uid == userID {
+		replaced = s.key
 	}
-
-	oldRow := m.cfg.KeyPrefix + oldKey
-	goneAnonymous := func() {
-		// The old row is gone: until the new one is complete the request is anonymous, with its
-		// values unsaved.
-		s.key, s.uid, s.hash, s.created = "", "", "", 0
-		s.data = data
-		s.modified = len(data) > 0
-		s.dropCookieLocked()
-	}
-	mustExist := continued && oldKey != ""
-	switch {
-	case mustExist && m.updater != nil:
-		err := m.updater.Update(oldRow, func(old []byte) ([]byte, time.Duration, error) {
-			if old == nil {
-				return nil, 0, ErrSessionDeleted
-			}
-			return nil, 0, nil // delete the old row, together with writing the new one
-		}, newRow)
-		if errors.Is(err, ErrSessionDeleted) {
-			s.resetLocked()
-			return ErrSessionDeleted
-		}
-		if err != nil {
-			return storageErr("saving the new session", err) // nothing was written
-		}
-		if useIndex {
-			if err := m.indexAdd(userID, entry, replaced); err != nil {
-				_ = m.store.Delete(newRow.Key) // never sent to the client: best effort
-				goneAnonymous()
-				return err
-			}
-		}
-	case m.updater != nil && useIndex:
-		also := []Write{newRow}
-		if oldKey != "" {
-			also = append(also, Write{Key: m.cfg.KeyPrefix + oldKey})
+	if useIndex && m.updater != nil && !continued {
+		// A Login: index entry, new row and the old row's deletion in one step.
+		also := []Write{row}
+		if s.key != "" {
+			also = append(also, Write{Key: m.cfg.KeyPrefix + s.key})
 		}
 		if err := m.indexAdd(userID, entry, replaced, also...); err != nil {
 			return err // nothing was written
 		}
-	case m.updater != nil && oldKey != "":
-		err := m.updater.Update(newRow.Key, func([]byte) ([]byte, time.Duration, error) {
-			return newRow.Val, newRow.Exp, nil
-		}, Write{Key: oldRow})
+	} else {
+		err := m.moveRow(s.key, row, continued)
+		if errors.Is(err, ErrSessionDeleted) {
+			s.resetLocked()
+			return err
+		}
 		if err != nil {
-			return storageErr("saving the new session", err) // nothing was written
-		}
-	default:
-		if mustExist {
-			// Without Updater this check and the rotation are two steps: best effort.
-			raw, err := m.store.Get(oldRow)
-			if err != nil {
-				return storageErr("reading the session", err)
-			}
-			if _, ok := decodeRecord(raw, now.Unix()); !ok {
-				s.resetLocked()
-				return ErrSessionDeleted
-			}
-		}
-		if oldKey != "" {
-			if err := m.store.Delete(oldRow); err != nil {
-				return storageErr("deleting the old session", err)
-			}
-			goneAnonymous()
-		}
-		if err := m.store.Set(newRow.Key, newRow.Val, newRow.Exp); err != nil {
-			return storageErr("saving the new session", err)
+			return storageErr("saving the session under a new key", err)
 		}
 		if useIndex {
 			if err := m.indexAdd(userID, entry, replaced); err != nil {
-				_ = m.store.Delete(newRow.Key) // never sent to the client: best effort
+				_ = m.store.Delete(row.Key) // never sent to the client: best effort
+				// The old row is gone: the request is anonymous, its values unsaved.
+				s.key, s.uid, s.hash, s.created, s.data = "", "", "", 0, data
+				s.modified = len(data) > 0
+				s.dropCookieLocked()
 				return err
 			}
 		}
@@ -577,6 +525,41 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 	s.created, s.seen = rec.C, rec.S
 	s.modified = false
 	s.cookie = cookieSet
+	return nil
+}
+
+// moveRow writes row and deletes the row of the session key oldKey (if any), all or nothing: one
+// Update on an Updater storage, else Set then Delete, undoing the Set (best effort) when the Delete
+// fails. With mustExist a missing old row is ErrSessionDeleted, and nothing is written.
+func (m *Manager) moveRow(oldKey string, row Write, mustExist bool) error {
+	old := m.cfg.KeyPrefix + oldKey
+	switch {
+	case oldKey == "":
+		return m.write(row)
+	case m.updater != nil:
+		return m.updater.Update(old, func(cur []byte) ([]byte, time.Duration, error) {
+			if mustExist && cur == nil {
+				return nil, 0, ErrSessionDeleted
+			}
+			return nil, 0, nil // delete the old row, together with writing the new one
+		}, row)
+	case mustExist:
+		// Without Updater this check and the move are two steps: best effort.
+		cur, err := m.store.Get(old)
+		if err != nil {
+			return err
+		}
+		if _, ok := decodeRecord(cur, m.now().Unix()); !ok {
+			return ErrSessionDeleted
+		}
+	}
+	if err := m.write(row); err != nil {
+		return err
+	}
+	if err := m.store.Delete(old); err != nil {
+		_ = m.store.Delete(row.Key) // never sent to the client
+		return err
+	}
 	return nil
 }
 

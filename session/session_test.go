@@ -505,7 +505,7 @@ func testLogoutEverywhere(t *testing.T, m *Manager) {
 		if current != 1 {
 			t.Errorf("%d sessions marked current", current)
 		}
-		infos, err := m.Sessions("alice")
+		infos, err := m.UserSessions("alice")
 		if err != nil || len(infos) != 3 {
 			t.Fatalf("Manager.Sessions: %d, %v", len(infos), err)
 		}
@@ -535,7 +535,7 @@ func testLogoutEverywhere(t *testing.T, m *Manager) {
 	t.Run("logout one by id", func(t *testing.T) {
 		extra := newClient(t, app)
 		extra.must("POST", "/login?u=alice")
-		infos, err := m.Sessions("alice")
+		infos, err := m.UserSessions("alice")
 		if err != nil || len(infos) != 2 {
 			t.Fatalf("%d sessions, %v", len(infos), err)
 		}
@@ -545,14 +545,14 @@ func testLogoutEverywhere(t *testing.T, m *Manager) {
 				target = in.ID
 			}
 		}
-		if err := m.LogoutSession("alice", target); err != nil {
+		if err := m.LogoutUserSession("alice", target); err != nil {
 			t.Fatal(err)
 		}
 		if got := extra.must("GET", "/read"); got != "user= n=0" {
 			t.Errorf("logged-out device: %q", got)
 		}
-		if err := m.LogoutSession("alice", target); !errors.Is(err, ErrUnknownSession) {
-			t.Errorf("second LogoutSession: %v, want ErrUnknownSession", err)
+		if err := m.LogoutUserSession("alice", target); !errors.Is(err, ErrUnknownSession) {
+			t.Errorf("second LogoutUserSession: %v, want ErrUnknownSession", err)
 		}
 	})
 	t.Run("logout all", func(t *testing.T) {
@@ -605,7 +605,7 @@ func TestIndexPruning(t *testing.T) {
 			if maxLen > 2*2+pruneSlack+1 {
 				t.Errorf("index grew to %d entries for 1 live session", maxLen)
 			}
-			infos, err := m.Sessions("carol")
+			infos, err := m.UserSessions("carol")
 			if err != nil || len(infos) != 1 {
 				t.Fatalf("Sessions: %d, %v", len(infos), err)
 			}
@@ -733,7 +733,7 @@ func TestLoginFailure(t *testing.T) {
 			if got := c.must("GET", "/read"); strings.Contains(got, "mallory") {
 				t.Fatalf("half logged in: %q", got)
 			}
-			if infos, err := m.Sessions("mallory"); err != nil || len(infos) != 0 {
+			if infos, err := m.UserSessions("mallory"); err != nil || len(infos) != 0 {
 				t.Fatalf("mallory has %d sessions (%v)", len(infos), err)
 			}
 			if tc.keepsOld {
@@ -884,7 +884,7 @@ func TestTouchInterval(t *testing.T) {
 			t.Errorf("after +%v: wrote %v, cookie %v; want %v", tc.advance, wrote, cookie, tc.wantWrite)
 		}
 	}
-	infos, err := m.Sessions("alice")
+	infos, err := m.UserSessions("alice")
 	if err != nil || len(infos) != 1 || infos[0].LastSeen.Unix() < now.Add(-2*time.Minute).Unix() {
 		t.Fatalf("LastSeen not refreshed by touch: %+v %v", infos, err)
 	}
@@ -936,7 +936,7 @@ func TestNoMiddlewareAndClosed(t *testing.T) {
 	if r.status != 500 || !strings.Contains(r.body, "closed") {
 		t.Fatalf("after Close: %d %q", r.status, r.body)
 	}
-	if _, err := m.Sessions("x"); !errors.Is(err, ErrClosed) {
+	if _, err := m.UserSessions("x"); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Sessions after Close: %v", err)
 	}
 }

@@ -43,7 +43,7 @@ var validTable = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // journal, busy timeout, synchronous=NORMAL, bounded pool of long-lived connections with cached
 // prepared statements). Writes from one process are queued on a mutex instead of SQLite's sleeping
 // busy handler; the busy timeout only covers other processes sharing the file. It also implements
-// Updater, Appender, Replacer and PrefixScanner. Safe for concurrent use.
+// Updater, Appender, Replacer, ManyGetter and PrefixScanner. Safe for concurrent use.
 type SQLiteStorage struct {
 	store *sqlite3.Storage
 	db    *sql.DB
@@ -54,17 +54,16 @@ type SQLiteStorage struct {
 
 	qSelect, qUpsert, qDelete, qReplace, qSelectMany string
 	qScan, qScanOpen                                 string
-	qAppend                                          [3]string // appendSQL(n) for small n
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
 var (
-	_ Updater  = (*SQLiteStorage)(nil)
-	_ Appender = (*SQLiteStorage)(nil)
-	_ Replacer = (*SQLiteStorage)(nil)
-
+	_ Updater       = (*SQLiteStorage)(nil)
+	_ Appender      = (*SQLiteStorage)(nil)
+	_ Replacer      = (*SQLiteStorage)(nil)
+	_ ManyGetter    = (*SQLiteStorage)(nil)
 	_ PrefixScanner = (*SQLiteStorage)(nil)
 )
 
@@ -132,9 +131,6 @@ func OpenSQLite(path string, opts ...SQLiteOptions) (*SQLiteStorage, error) {
 			strings.Repeat(",?", getManyChunk-1) + `)`,
 		qScan:     `SELECT k, v, e FROM ` + t + ` WHERE k >= ? AND k < ? ORDER BY k`,
 		qScanOpen: `SELECT k, v, e FROM ` + t + ` WHERE k >= ? ORDER BY k`,
-	}
-	for n := range st.qAppend {
-		st.qAppend[n] = st.appendSQL(n)
 	}
 	return st, nil
 }
@@ -258,12 +254,12 @@ func (s *SQLiteStorage) Update(key string, fn func(old []byte) ([]byte, time.Dur
 	return tx.Commit()
 }
 
-// getManyChunk is how many keys one getMany statement reads; shorter lists are padded with "" (a key
+// getManyChunk is how many keys one GetMany statement reads; shorter lists are padded with "" (a key
 // no row has), so the statement text, and its prepared statement, never changes.
 const getManyChunk = 16
 
-// getMany reads many keys with one statement per getManyChunk keys (nil for absent or expired).
-func (s *SQLiteStorage) getMany(keys []string) ([][]byte, error) {
+// GetMany implements ManyGetter with one statement per getManyChunk keys.
+func (s *SQLiteStorage) GetMany(keys []string) ([][]byte, error) {
 	vals := make([][]byte, len(keys))
 	pos := make(map[string][]int, len(keys))
 	for i, k := range keys {
@@ -366,97 +362,17 @@ func prefixEnd(prefix string) (end string, ok bool) {
 	return "", false
 }
 
-// appendSQL returns the statement that appends to one key and sets n others: a multi-row upsert,
-// so the whole step is one statement and one commit.
-func (s *SQLiteStorage) appendSQL(n int) string {
-	if n < len(s.qAppend) && s.qAppend[n] != "" {
-		return s.qAppend[n]
-	}
-	t := s.table
-	q := `INSERT INTO ` + t + ` (k, v, e) VALUES (?,?,0)` + strings.Repeat(`,(?,?,?)`, n) +
-		` ON CONFLICT(k) DO UPDATE SET` +
-		` v = CASE WHEN excluded.k = ? AND (` + t + `.e = 0 OR ` + t + `.e > ?) THEN ` + t + `.v || excluded.v ELSE excluded.v END,` +
-		` e = excluded.e RETURNING k, v`
-	return q
-}
-
-// Append implements Appender. When also holds only sets it is a single statement (an upsert of
-// several rows that appends to key's row), else one IMMEDIATE transaction.
+// Append implements Appender with Update: one IMMEDIATE transaction.
 func (s *SQLiteStorage) Append(key string, val []byte, also ...Write) ([]byte, error) {
 	if key == "" || len(val) == 0 {
 		return nil, errors.New("session: empty storage key or value")
 	}
-	now := time.Now()
-	var sets, deletes []Write
-	for _, w := range also {
-		if w.Val == nil {
-			deletes = append(deletes, w)
-		} else {
-			sets = append(sets, w)
-		}
-	}
-	args := make([]any, 0, 4+3*len(sets))
-	args = append(args, key, val)
-	for _, w := range sets {
-		args = append(args, w.Key, w.Val, expirySeconds(now, w.Exp))
-	}
-	args = append(args, key, now.Unix())
-
-	s.lock()
-	defer s.unlock()
-	ctx := context.Background()
-	var (
-		q   queryer = s.db
-		tx  *sql.Tx
-		err error
-	)
-	if len(deletes) > 0 {
-		if tx, err = s.db.BeginTx(ctx, nil); err != nil {
-			return nil, err
-		}
-		defer func() { _ = tx.Rollback() }() // no-op after Commit
-		for _, w := range deletes {
-			if _, err := tx.ExecContext(ctx, s.qDelete, w.Key); err != nil {
-				return nil, err
-			}
-		}
-		q = tx
-	}
-	rows, err := q.QueryContext(ctx, s.appendSQL(len(sets)), args...)
-	if err != nil {
-		return nil, err
-	}
 	var out []byte
-	for rows.Next() {
-		var (
-			k string
-			v []byte
-		)
-		if err := rows.Scan(&k, &v); err != nil {
-			_ = rows.Close()
-			return nil, err
-		}
-		if k == key {
-			out = v
-		}
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if tx != nil {
-		if err := tx.Commit(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// queryer is *sql.DB or *sql.Tx.
-type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	err := s.Update(key, func(old []byte) ([]byte, time.Duration, error) {
+		out = append(old[:len(old):len(old)], val...)
+		return out, 0, nil
+	}, also...)
+	return out, err
 }
 
 // DB returns the connection pool (for inspection and tests).

@@ -1,10 +1,11 @@
 package session
 
 import (
+	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	redisstorage "github.com/gofiber/storage/redis/v3"
 )
 
 // Updater is implemented by storages that can read, change and write back one key atomically, even
@@ -62,12 +63,86 @@ type PrefixScanner interface {
 	ScanPrefix(prefix string) (keys []string, vals [][]byte, err error)
 }
 
-// wrapStorage upgrades storages whose atomic operations we know how to reach.
-func wrapStorage(s fiber.Storage) fiber.Storage {
-	if rs, ok := s.(*redisstorage.Storage); ok {
-		return &RedisStorage{Storage: rs, client: rs.Conn()}
+// ManyGetter is implemented by storages that read several keys in one round trip (SQLiteStorage,
+// redisstore.Storage). The Manager uses it to read the sessions a per-user index lists.
+type ManyGetter interface {
+	// GetMany returns the values of keys, in order: nil for an absent or expired key.
+	GetMany(keys []string) ([][]byte, error)
+}
+
+// checkStorage refuses a bare *redis.Storage of gofiber/storage/redis/v3: it would work, but without
+// the atomic steps package session/redisstore gives it (versions before it wrapped one silently).
+func checkStorage(s fiber.Storage) error {
+	if t := reflect.TypeOf(s); t.Kind() == reflect.Pointer && t.Elem().PkgPath() == "github.com/gofiber/storage/redis/v3" {
+		return fmt.Errorf("%w: Config.Storage is a bare *redis.Storage: pass redisstore.Wrap(st) "+
+			"(package github.com/fiberviews/fiberviews/session/redisstore) for logins and logouts that stay atomic across servers", ErrConfig)
 	}
-	return s
+	return nil
+}
+
+// update is the storage's Update where it implements Updater. On other storages it takes the same
+// steps one after the other — read key, call fn, the writes in also, then key's own write — which is
+// atomic only against callers holding the same lock inside this process (updateIndex holds the
+// user's), and on a failure leaves the writes done before it.
+func (m *Manager) update(key string, fn func(old []byte) ([]byte, time.Duration, error), also ...Write) error {
+	if m.updater != nil {
+		return m.updater.Update(key, fn, also...)
+	}
+	old, err := m.store.Get(key)
+	if err != nil {
+		return err
+	}
+	val, exp, err := fn(old)
+	if err != nil {
+		return err
+	}
+	for _, w := range also {
+		if err := m.write(w); err != nil {
+			return err
+		}
+	}
+	return m.write(Write{Key: key, Val: val, Exp: exp})
+}
+
+// write performs one Write: Set, or Delete when it has no value.
+func (m *Manager) write(w Write) error {
+	if w.Val == nil {
+		return m.store.Delete(w.Key)
+	}
+	return m.store.Set(w.Key, w.Val, w.Exp)
+}
+
+// deleteAll deletes storage keys, in one transaction on an Updater storage.
+func (m *Manager) deleteAll(keys []string) error {
+	also := make([]Write, 0, len(keys))
+	for _, k := range keys[1:] {
+		also = append(also, Write{Key: k})
+	}
+	return m.update(keys[0], func([]byte) ([]byte, time.Duration, error) { return nil, 0, nil }, also...)
+}
+
+// getMany returns the values of keys (nil for absent ones), in one round trip when the storage can.
+func (m *Manager) getMany(keys []string) ([][]byte, error) {
+	if g, ok := m.store.(ManyGetter); ok {
+		return g.GetMany(keys)
+	}
+	vals := make([][]byte, len(keys))
+	for i, k := range keys {
+		v, err := m.store.Get(k)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return vals, nil
+}
+
+// replace is the storage's Replace where it implements Replacer, else a Set that reports true.
+func (m *Manager) replace(key string, val []byte, exp time.Duration) (bool, error) {
+	if m.replacer != nil {
+		return m.replacer.Replace(key, val, exp)
+	}
+	return true, m.store.Set(key, val, exp)
 }
 
 // expirySeconds converts a relative expiry to the absolute Unix second the sqlite3 storage stores,

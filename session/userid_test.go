@@ -46,7 +46,7 @@ func TestLoginUserIDs(t *testing.T) {
 			if got := cl.must("GET", "/read"); got != "user="+id+" n=0" {
 				t.Fatalf("Login(%q) loads as %q", id, got)
 			}
-			infos, err := m.Sessions(id)
+			infos, err := m.UserSessions(id)
 			if err != nil || len(infos) != 1 {
 				t.Fatalf("Sessions(%q): %d sessions, %v", id, len(infos), err)
 			}
@@ -93,7 +93,7 @@ func TestLoginUserIDs(t *testing.T) {
 			if cl.cookie != before || cl.must("GET", "/read") != "user=alice n=0" {
 				t.Fatalf("the session changed: %q", cl.must("GET", "/read"))
 			}
-			if infos, err := m.Sessions("alice"); err != nil || len(infos) != 1 {
+			if infos, err := m.UserSessions("alice"); err != nil || len(infos) != 1 {
 				t.Fatalf("alice's sessions: %d, %v", len(infos), err)
 			}
 		})
@@ -105,14 +105,14 @@ func TestLoginUserIDs(t *testing.T) {
 			if tc.id == "" {
 				want = ErrEmptyUserID
 			}
-			if _, err := m.Sessions(tc.id); !errors.Is(err, want) {
+			if _, err := m.UserSessions(tc.id); !errors.Is(err, want) {
 				t.Errorf("Sessions(%s): %v, want %v", tc.name, err, want)
 			}
 			if err := m.LogoutAll(tc.id); !errors.Is(err, want) {
 				t.Errorf("LogoutAll(%s): %v, want %v", tc.name, err, want)
 			}
-			if err := m.LogoutSession(tc.id, "0123456789abcdef"); !errors.Is(err, want) {
-				t.Errorf("LogoutSession(%s): %v, want %v", tc.name, err, want)
+			if err := m.LogoutUserSession(tc.id, "0123456789abcdef"); !errors.Is(err, want) {
+				t.Errorf("LogoutUserSession(%s): %v, want %v", tc.name, err, want)
 			}
 		}
 	})

@@ -129,33 +129,26 @@ func (m *Manager) freshTagKey() *tagKey {
 func (m *Manager) loadTagSecret() ([]byte, error) {
 	key := m.cfg.KeyPrefix + tagSecretSuffix
 	stored, err := m.store.Get(key)
-	if err != nil {
-		return nil, storageErr("reading the user-tag secret", err)
-	}
-	if len(stored) == 0 {
+	if err == nil && len(stored) == 0 {
 		var fresh [tagSecretLen]byte
 		_, _ = rand.Read(fresh[:])
-		freshHex := []byte(hex.EncodeToString(fresh[:]))
-		if m.updater != nil {
-			err := m.updater.Update(key, func(old []byte) ([]byte, time.Duration, error) {
-				if len(old) > 0 {
-					stored = old
-					return nil, 0, errUnchanged
-				}
-				stored = freshHex
-				return freshHex, 0, nil
-			})
-			if err != nil && !errors.Is(err, errUnchanged) {
-				return nil, storageErr("creating the user-tag secret", err)
+		err = m.update(key, func(old []byte) ([]byte, time.Duration, error) {
+			if len(old) > 0 {
+				stored = old
+				return nil, 0, errUnchanged
 			}
-		} else {
-			if err := m.store.Set(key, freshHex, 0); err != nil {
-				return nil, storageErr("creating the user-tag secret", err)
-			}
-			if stored, err = m.store.Get(key); err != nil {
-				return nil, storageErr("reading the user-tag secret", err)
-			}
+			stored = []byte(hex.EncodeToString(fresh[:]))
+			return stored, 0, nil
+		})
+		if err == nil && m.updater == nil {
+			stored, err = m.store.Get(key)
 		}
+		if errors.Is(err, errUnchanged) {
+			err = nil
+		}
+	}
+	if err != nil {
+		return nil, storageErr("reading or creating the user-tag secret", err)
 	}
 	secret, err := hex.DecodeString(string(stored))
 	if err != nil || len(secret) != tagSecretLen {

@@ -162,7 +162,7 @@ func TestForeignKeysNotHonoured(t *testing.T) {
 			}
 		})
 	}
-	infos, err := m.Sessions("alice")
+	infos, err := m.UserSessions("alice")
 	if err != nil || len(infos) != 0 {
 		t.Errorf("alice has %d sessions (%v), want none", len(infos), err)
 	}
@@ -194,7 +194,7 @@ func TestTagSecretShared(t *testing.T) {
 	if got := newClient(t, appB).raw("GET", "/read", onA.cookie).body; got != "user=erin n=0" {
 		t.Fatalf("a session from A read on B: %q", got)
 	}
-	infos, err := mB.Sessions("erin")
+	infos, err := mB.UserSessions("erin")
 	if err != nil || len(infos) != 2 {
 		t.Fatalf("B lists %d of erin's sessions (%v), want 2", len(infos), err)
 	}
@@ -276,7 +276,7 @@ func TestRotationAfterLogout(t *testing.T) {
 				if ck, _, ok := r.sessionCookie(DefaultCookieName); !ok || ck.MaxAge >= 0 {
 					t.Errorf("the cookie was not removed: %q", r.setCookie)
 				}
-				if infos, err := m.Sessions("alice"); err != nil || len(infos) != 0 {
+				if infos, err := m.UserSessions("alice"); err != nil || len(infos) != 0 {
 					t.Errorf("alice has %d sessions after LogoutAll (%v)", len(infos), err)
 				}
 				if got := cl.raw("GET", "/read", old).body; got != "user= n=0" {

@@ -1,4 +1,4 @@
-package session
+package redisstore_test
 
 import (
 	"context"
@@ -9,12 +9,15 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/fiberviews/fiberviews/session"
+	"github.com/fiberviews/fiberviews/session/redisstore"
 	"github.com/gofiber/fiber/v2"
-	redisstorage "github.com/gofiber/storage/redis/v3"
+	fiberredis "github.com/gofiber/storage/redis/v3"
 )
 
 // redisAddr returns the address of a Redis server for the test: REDIS_URL or FIBERVIEWS_REDIS_ADDR
@@ -84,11 +87,11 @@ func uniquePrefix() string {
 	return "fvtest-" + hex.EncodeToString(b[:]) + ":"
 }
 
-func openTestRedis(t *testing.T, addr string) *RedisStorage {
+func openTestRedis(t *testing.T, addr string) *redisstore.Storage {
 	t.Helper()
-	st, err := OpenRedis(addr)
+	st, err := redisstore.Open(addr)
 	if err != nil {
-		t.Fatalf("OpenRedis(%q): %v", addr, err)
+		t.Fatalf("Open(%q): %v", addr, err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	return st
@@ -99,8 +102,8 @@ func openTestRedis(t *testing.T, addr string) *RedisStorage {
 func TestRedisTwoApps(t *testing.T) {
 	addr := redisAddr(t)
 	prefix := uniquePrefix()
-	mA := newManager(t, Config{Storage: openTestRedis(t, addr), KeyPrefix: prefix})
-	mB := newManager(t, Config{Storage: openTestRedis(t, addr), KeyPrefix: prefix})
+	mA := newManager(t, session.Config{Storage: openTestRedis(t, addr), KeyPrefix: prefix})
+	mB := newManager(t, session.Config{Storage: openTestRedis(t, addr), KeyPrefix: prefix})
 	appA, appB := newTestApp(mA), newTestApp(mB)
 
 	first := newClient(t, appA)
@@ -115,7 +118,7 @@ func TestRedisTwoApps(t *testing.T) {
 
 	second := newClient(t, appB)
 	second.must("POST", "/login?u=erin")
-	if n, err := mB.Sessions("erin"); err != nil || len(n) != 2 {
+	if n, err := mB.UserSessions("erin"); err != nil || len(n) != 2 {
 		t.Fatalf("%d sessions (%v), want 2", len(n), err)
 	}
 
@@ -139,22 +142,27 @@ func TestRedisTwoApps(t *testing.T) {
 				t.Fatalf("after LogoutAll: %q", got)
 			}
 		}
-		if n, _ := mA.Sessions("erin"); len(n) != 0 {
+		if n, _ := mA.UserSessions("erin"); len(n) != 0 {
 			t.Fatalf("%d sessions left", len(n))
 		}
 	})
 	t.Run("expiry is set on session keys, not on the index", func(t *testing.T) {
 		c := newClient(t, appA)
 		c.must("POST", "/login?u=frank")
-		st := mA.Storage().(*RedisStorage)
+		st := mA.Storage().(*redisstore.Storage)
 		ctx := context.Background()
 		ttl, err := st.Client().TTL(ctx, prefix+c.cookie).Result()
-		if err != nil || ttl <= 0 || ttl > DefaultMaxAge {
+		if err != nil || ttl <= 0 || ttl > session.DefaultMaxAge {
 			t.Fatalf("session TTL %v (%v)", ttl, err)
 		}
-		ttl, err = st.Client().TTL(ctx, mA.indexKey("frank")).Result()
-		if err != nil || ttl != -1 {
-			t.Fatalf("index TTL %v (%v), want none (-1)", ttl, err)
+		indexes, err := st.Client().Keys(ctx, prefix+"user:*").Result()
+		if err != nil || len(indexes) == 0 {
+			t.Fatalf("no per-user index under %q (%v)", prefix+"user:", err)
+		}
+		for _, k := range indexes {
+			if ttl, err := st.Client().TTL(ctx, k).Result(); err != nil || ttl != -1 {
+				t.Fatalf("index %q TTL %v (%v), want none (-1)", k, ttl, err)
+			}
 		}
 	})
 	t.Run("concurrent logins on both apps", func(t *testing.T) {
@@ -174,7 +182,7 @@ func TestRedisTwoApps(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		if n, err := mA.Sessions("gina"); err != nil || len(n) != logins {
+		if n, err := mA.UserSessions("gina"); err != nil || len(n) != logins {
 			t.Fatalf("%d sessions indexed (%v), want %d: lost index updates", len(n), err, logins)
 		}
 		if err := mA.LogoutAll("gina"); err != nil {
@@ -194,7 +202,7 @@ func TestRedisTwoApps(t *testing.T) {
 		loaded, proceed := make(chan struct{}), make(chan struct{})
 		var saveErr error
 		app.Post("/", func(c *fiber.Ctx) error {
-			s, err := Get(c)
+			s, err := session.Get(c)
 			if err != nil {
 				return err
 			}
@@ -213,7 +221,7 @@ func TestRedisTwoApps(t *testing.T) {
 		}
 		close(proceed)
 		<-done
-		if !errors.Is(saveErr, ErrSessionDeleted) {
+		if !errors.Is(saveErr, session.ErrSessionDeleted) {
 			t.Fatalf("Save: %v, want ErrSessionDeleted", saveErr)
 		}
 		if got := c.must("GET", "/read"); got != "user= n=0" {
@@ -222,24 +230,29 @@ func TestRedisTwoApps(t *testing.T) {
 	})
 }
 
-func TestRedisPlainStorageIsWrapped(t *testing.T) {
+// TestWrap: a plain *redis.Storage is refused by session.New (it would lose the atomic steps) and
+// works once wrapped.
+func TestWrap(t *testing.T) {
 	addr := redisAddr(t)
 	host, port, _ := net.SplitHostPort(addr)
 	p, _ := strconv.Atoi(port)
-	plain := redisstorage.New(redisstorage.Config{Host: host, Port: p})
+	plain := fiberredis.New(fiberredis.Config{Host: host, Port: p})
 	defer plain.Close()
-	m := newManager(t, Config{Storage: plain, KeyPrefix: uniquePrefix()})
-	if m.updater == nil || m.replacer == nil {
-		t.Fatal("a *redis.Storage was not given atomic operations")
+	if _, err := session.New(session.Config{Storage: plain}); !errors.Is(err, session.ErrConfig) || !strings.Contains(err.Error(), "redisstore.Wrap") {
+		t.Fatalf("New with a bare *redis.Storage: %v, want ErrConfig naming redisstore.Wrap", err)
 	}
+	m := newManager(t, session.Config{Storage: redisstore.Wrap(plain), KeyPrefix: uniquePrefix()})
 	cl := newClient(t, newTestApp(m))
 	cl.must("POST", "/login?u=ivy")
 	if got := cl.must("GET", "/read"); got != "user=ivy n=0" {
 		t.Fatalf("got %q", got)
 	}
+	if infos, err := m.UserSessions("ivy"); err != nil || len(infos) != 1 {
+		t.Fatalf("%d sessions (%v), want 1", len(infos), err)
+	}
 }
 
-func TestOpenRedisErrors(t *testing.T) {
+func TestOpenErrors(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -250,14 +263,14 @@ func TestOpenRedisErrors(t *testing.T) {
 		addr string
 		want error
 	}{
-		{"", ErrConfig},
-		{"redis://%zz", ErrConfig},
-		{"mysql://localhost", ErrConfig},
-		{closed, ErrStorage},
+		{"", session.ErrConfig},
+		{"redis://%zz", session.ErrConfig},
+		{"mysql://localhost", session.ErrConfig},
+		{closed, session.ErrStorage},
 	}
 	for _, tc := range cases {
 		t.Run(tc.addr, func(t *testing.T) {
-			st, err := OpenRedis(tc.addr)
+			st, err := redisstore.Open(tc.addr)
 			if err == nil {
 				_ = st.Close()
 				t.Fatal("no error")
