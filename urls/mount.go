@@ -68,8 +68,10 @@ type cachedMatch struct {
 // registered after it.
 //
 // Requests routed through the table can reach the resolver (ResolverFrom,
-// Reverse, Resolve, the typed accessors). The first Mount of a resolver also
-// sets the prefix that Resolver.Reverse puts in front of its URLs.
+// Reverse, Resolve, the typed accessors), and Reverse(c, ...) puts this
+// mount's prefix in front of its URLs. A table may be mounted on several
+// routers; mounting does not change the Resolver, whose own Reverse, Resolve
+// and WriteTable stay relative to the table's root.
 func (r *Resolver) Mount(router fiber.Router) {
 	if r == nil || router == nil {
 		panic("urls: Mount needs a compiled resolver and a *fiber.App or fiber group")
@@ -90,7 +92,6 @@ func (r *Resolver) Mount(router fiber.Router) {
 		router.All(p.fiberRoute, e.serve)
 	}
 	router.Use(fiber.Handler(m.fallback))
-	r.cur.CompareAndSwap(r.base, m.view)
 }
 
 // rawPath is the request path as the client sent it, valid during the request.
@@ -283,9 +284,10 @@ func Resolve(c *fiber.Ctx) (*Match, bool) {
 	return m, true
 }
 
-// Resolve matches a URL path as Reverse returns it (percent-encoded, with
-// the resolver's prefix; a query string is ignored) against the table, like
-// Django's resolve(). It is false if no pattern matches.
+// Resolve matches a URL path as Resolver.Reverse returns it (percent-
+// encoded, from the table's root "/", without any mount prefix; a query
+// string is ignored) against the table, like Django's resolve(). It is false
+// if no pattern matches.
 func (r *Resolver) Resolve(path string) (*Match, bool) {
 	if r == nil {
 		return nil, false
@@ -293,11 +295,10 @@ func (r *Resolver) Resolve(path string) (*Match, bool) {
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
 		path = path[:i]
 	}
-	v := r.cur.Load()
-	if len(path) <= len(v.prefix) || path[len(v.prefix)] != '/' || path[:len(v.prefix)] != v.prefix {
+	if path == "" || path[0] != '/' {
 		return nil, false
 	}
-	d := decodePath(path[len(v.prefix)+1:])
+	d := decodePath(path[1:])
 	var stack [8]span
 	p, vals := r.resolve(d, stack[:0])
 	if p == nil {

@@ -124,8 +124,11 @@ func (r *Resolver) HasName(name string) bool {
 // Kwargs. Namespaced names are written "namespace:name". When several
 // patterns share the name, the first whose parameters accept the arguments
 // wins. Values are formatted by the parameter's converter, must match its
-// pattern and are percent-escaped. The URL starts with the prefix of the
-// first Mount of r ("/" before any Mount).
+// pattern and are percent-escaped. The URL is from the table's root ("/"),
+// wherever r is mounted, as Django's reverse() is outside a request: use
+// Reverse(c, ...) for the URL under the prefix of the mount serving c, or
+// put the prefix in the table (urls.Include("blog/", patterns)) when every
+// URL should carry it.
 //
 // Reverse never panics and never returns "" without an error; on failure
 // the error is a *NoReverseMatch.
@@ -134,7 +137,7 @@ func (r *Resolver) Reverse(name string, args ...any) (string, error) {
 		a, kw := splitArgs(args)
 		return "", &NoReverseMatch{Name: name, Args: a, Kwargs: kw, Reason: "the resolver is nil; build one with urls.Compile"}
 	}
-	return r.reverse(r.cur.Load(), name, args)
+	return r.reverse(r.root, name, args)
 }
 
 // MustReverse is like Reverse but panics on error; for start-up code.

@@ -3,14 +3,12 @@ package urls
 import (
 	"errors"
 	"fmt"
-	"github.com/fiberviews/fiberviews/internal/handlername"
-	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"unicode/utf8"
 
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -26,6 +24,7 @@ type Pattern struct {
 	nameSet   bool
 	namespace string
 	nsSet     bool
+	viewName  string // ViewName: what WriteTable lists as the handler
 }
 
 type patternKind uint8
@@ -35,7 +34,8 @@ const (
 	kindInclude
 )
 
-// Option configures a Pattern: Name for a Path, Namespace for an Include.
+// Option configures a Pattern: Name and ViewName for a Path, Namespace for
+// an Include.
 type Option func(*Pattern)
 
 // Name names a Path so that it can be reversed, like path(..., name=...).
@@ -50,24 +50,29 @@ func Namespace(ns string) Option {
 	return func(p *Pattern) { p.namespace, p.nsSet = ns, true }
 }
 
+// ViewName is the name WriteTable lists for this route's handler, and
+// Match.ViewName of an unnamed pattern. Without it they list the handler's
+// function ("main.home"; "views.LoginRequired" for a handler a decorator
+// returns). views.Path sets it to the view's type ("*main.LogoutView").
+func ViewName(name string) Option {
+	return func(p *Pattern) { p.viewName = name }
+}
+
 // Path is a table entry that routes requests matching route to h. The route
 // uses Django's path() syntax: literal text, and parameters written
 // <converter:name>, or <name> for the str converter. It must not begin with
 // "/": the table is relative to where it is mounted or included.
 func Path(route string, h fiber.Handler, opts ...Option) Pattern {
-	p := Pattern{kind: kindPath, route: route, handler: h}
-	for _, o := range opts {
-		if o != nil {
-			o(&p)
-		}
-	}
-	return p
+	return Pattern{kind: kindPath, route: route, handler: h}.with(opts)
 }
 
 // Include nests a table under a route prefix, like Django's include(). The
 // prefix may hold parameters, which every nested handler then receives.
 func Include(prefix string, patterns []Pattern, opts ...Option) Pattern {
-	p := Pattern{kind: kindInclude, route: prefix, children: patterns}
+	return Pattern{kind: kindInclude, route: prefix, children: patterns}.with(opts)
+}
+
+func (p Pattern) with(opts []Option) Pattern {
 	for _, o := range opts {
 		if o != nil {
 			o(&p)
@@ -98,7 +103,7 @@ var (
 	ErrUnknownConverter = errors.New("unknown converter")
 	// ErrRepeatedParam: two parameters of one pattern have the same name.
 	ErrRepeatedParam = errors.New("repeated parameter name")
-	// ErrInvalidName: an empty name, one with ':' or spaces, or Name on an Include.
+	// ErrInvalidName: an empty name, one with ':' or spaces, or Name or ViewName on an Include.
 	ErrInvalidName = errors.New("invalid route name")
 	// ErrInvalidNamespace: an empty namespace, one with ':' or spaces, or Namespace on a Path.
 	ErrInvalidNamespace = errors.New("invalid namespace")
@@ -148,15 +153,16 @@ func (e *TableError) Error() string {
 func (e *TableError) Unwrap() error { return e.Err }
 
 // Resolver is a compiled table: it reverses names into URLs, resolves paths
-// into patterns, and mounts the table on a Fiber app or group. It is safe
+// into patterns, and mounts the table on Fiber apps or groups. It does not
+// change after Compile (mounting only attaches it to a router), so its
+// answers do not depend on where or whether it is mounted, and it is safe
 // for concurrent use.
 type Resolver struct {
 	patterns    []*pattern
 	names       map[string][]*pattern
 	namespaces  map[string]bool
 	appendSlash bool
-	base        *view
-	cur         atomic.Pointer[view] // base until the first Mount, then that mount's view
+	root        *view // URLs from the table's root, "/"
 }
 
 // view is what reversal needs for one URL prefix.
@@ -244,8 +250,7 @@ func Compile(patterns []Pattern, opts ...CompileOption) (*Resolver, error) {
 	if len(c.errs) > 1 {
 		return nil, errors.Join(c.errs...)
 	}
-	r.base = r.newView("")
-	r.cur.Store(r.base)
+	r.root = r.newView("")
 	return r, nil
 }
 
@@ -281,10 +286,13 @@ func (c *compiler) walk(pats []Pattern, levels []*level, ns []string, prefix str
 			if p.nameSet {
 				c.fail(full, p.name, ErrInvalidName, "urls.Name is given to an Include", "name the Path entries inside it, and give the Include a urls.Namespace instead")
 			}
+			if p.viewName != "" {
+				c.fail(full, p.viewName, ErrInvalidName, "urls.ViewName is given to an Include", "give it to the Path entries inside it")
+			}
 			childNS := ns
 			if p.nsSet {
-				if msg := checkName(p.namespace); msg != "" {
-					c.fail(full, p.namespace, ErrInvalidNamespace, "namespace "+msg, "use a non-empty namespace without ':' or spaces, like \"accounts\"")
+				if err := checkName(p.namespace); err != nil {
+					c.fail(full, p.namespace, ErrInvalidNamespace, "namespace "+err.Error(), "use a non-empty namespace without ':' or spaces, like \"accounts\"")
 				} else {
 					childNS = append(ns[:len(ns):len(ns)], p.namespace)
 					joined := strings.Join(childNS, ":")
@@ -309,8 +317,8 @@ func (c *compiler) walk(pats []Pattern, levels []*level, ns []string, prefix str
 			continue
 		}
 		if p.nameSet {
-			if msg := checkName(p.name); msg != "" {
-				c.fail(full, p.name, ErrInvalidName, "name "+msg, "use a non-empty name without ':' or spaces, like \"year-archive\"; ':' separates namespaces")
+			if err := checkName(p.name); err != nil {
+				c.fail(full, p.name, ErrInvalidName, "name "+err.Error(), "use a non-empty name without ':' or spaces, like \"year-archive\"; ':' separates namespaces")
 				continue
 			}
 		}
@@ -318,23 +326,23 @@ func (c *compiler) walk(pats []Pattern, levels []*level, ns []string, prefix str
 	}
 }
 
-// checkName returns why s is not a valid name or namespace, or "".
-func checkName(s string) string {
+// checkName says why s is not a valid name or namespace, nil if it is one.
+func checkName(s string) error {
 	if s == "" {
-		return "is empty"
+		return errors.New("is empty")
 	}
 	if !utf8.ValidString(s) {
-		return fmt.Sprintf("%q is not valid UTF-8", s)
+		return fmt.Errorf("%q is not valid UTF-8", s)
 	}
 	for _, r := range s {
 		if r == ':' {
-			return fmt.Sprintf("%q contains ':'", s)
+			return fmt.Errorf("%q contains ':'", s)
 		}
 		if r <= ' ' || r == 0x7f || r == 0x85 || r == 0xa0 || r == 0x2028 || r == 0x2029 {
-			return fmt.Sprintf("%q contains a space or control character", s)
+			return fmt.Errorf("%q contains a space or control character", s)
 		}
 	}
-	return ""
+	return nil
 }
 
 func (c *compiler) addPattern(p *Pattern, chain []*level, ns []string, full string) {
@@ -346,7 +354,10 @@ func (c *compiler) addPattern(p *Pattern, chain []*level, ns []string, full stri
 		route:       full,
 		levels:      chain,
 		handler:     p.handler,
-		handlerName: handlername.Of(p.handler),
+		handlerName: p.viewName,
+	}
+	if pt.handlerName == "" {
+		pt.handlerName = funcName(p.handler)
 	}
 	seen := map[string]bool{}
 	for _, lv := range chain {

@@ -2,7 +2,6 @@ package views
 
 import (
 	"fmt"
-	"github.com/fiberviews/fiberviews/internal/handlername"
 	"reflect"
 	"strings"
 
@@ -182,7 +181,6 @@ func AsView(v any, opts ...ViewOption) (fiber.Handler, error) {
 			f()
 		}
 	}
-	handlername.Set(h, s.name) // urls.Resolver.WriteTable lists the view's type
 	return h, nil
 }
 
