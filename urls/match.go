@@ -18,6 +18,14 @@ const (
 // span locates one parameter's text in the matched path.
 type span struct{ start, end int }
 
+// spans returns n spans: stack's first n when they fit.
+func spans(stack *[8]span, n int) []span {
+	if n > len(stack) {
+		return make([]span, n)
+	}
+	return stack[:n]
+}
+
 // match matches the whole table-relative path s (no leading '/') against p,
 // filling vals (len(p.params)) with the parameters' spans. In raw mode s is
 // the path as the client sent it: the answer is mUnsure as soon as a byte is

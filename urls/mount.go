@@ -135,11 +135,7 @@ func (e *entry) serve(c *fiber.Ctx) error {
 		}
 	} else {
 		var stack [8]span
-		vals := stack[:]
-		if len(p.params) > len(stack) {
-			vals = make([]span, len(p.params))
-		}
-		if p.match(rest, true, vals[:len(p.params)]) != mYes {
+		if p.match(rest, true, spans(&stack, len(p.params))) != mYes {
 			return c.Next()
 		}
 	}
@@ -362,11 +358,7 @@ func lookupParam(c *fiber.Ctx, name string) (string, *param, *pattern, error) {
 		return "", nil, e.p, fmt.Errorf("urls: route %q has no parameter %q: %w", e.p.route, name, ErrUnknownParam)
 	}
 	var stack [8]span
-	vals := stack[:]
-	if len(e.p.params) > len(stack) {
-		vals = make([]span, len(e.p.params))
-	}
-	path, vals, ok := e.values(rawPath(c), vals[:len(e.p.params)])
+	path, vals, ok := e.values(rawPath(c), spans(&stack, len(e.p.params)))
 	if !ok {
 		return "", nil, e.p, fmt.Errorf("urls: parameter %q: the request path no longer matches route %q: %w", name, e.p.route, ErrNoResolver)
 	}
@@ -400,43 +392,38 @@ func Value(c *fiber.Ctx, name string) (any, error) {
 // Int returns the request's <int:name> parameter (or a custom converter's
 // parameter whose Parse returns an int).
 func Int(c *fiber.Ctx, name string) (int, error) {
-	s, prm, p, err := lookupParam(c, name)
-	if err != nil {
-		return 0, err
-	}
-	switch prm.conv.kind {
-	case convInt:
-		if n, ok := parseDigits(s); ok {
-			return n, nil
-		}
-	case convCustom:
-		if v, err := prm.conv.convert(strings.Clone(s)); err == nil {
-			if n, ok := v.(int); ok {
-				return n, nil
-			}
-		}
-	}
-	return 0, fmt.Errorf("urls: parameter %q of route %q is a %s, not an int (declare it <int:%s>): %w", name, p.route, prm.conv.name, name, ErrParamType)
+	return typed(c, name, convInt, parseDigits, "an int")
 }
 
 // UUID returns the request's <uuid:name> parameter (or a custom converter's
 // parameter whose Parse returns a uuid.UUID).
 func UUID(c *fiber.Ctx, name string) (uuid.UUID, error) {
+	return typed(c, name, convUUID, func(s string) (uuid.UUID, bool) {
+		u, err := uuid.Parse(s)
+		return u, err == nil
+	}, "a uuid")
+}
+
+// typed returns the request's parameter name as a T: the text parsed by
+// parse for the built-in converter kind, or a custom converter's value.
+func typed[T any](c *fiber.Ctx, name string, kind convKind, parse func(string) (T, bool), want string) (T, error) {
+	var zero T
 	s, prm, p, err := lookupParam(c, name)
 	if err != nil {
-		return uuid.Nil, err
+		return zero, err
 	}
 	switch prm.conv.kind {
-	case convUUID:
-		if u, err := uuid.Parse(s); err == nil {
-			return u, nil
+	case kind:
+		if v, ok := parse(s); ok {
+			return v, nil
 		}
 	case convCustom:
 		if v, err := prm.conv.convert(strings.Clone(s)); err == nil {
-			if u, ok := v.(uuid.UUID); ok {
-				return u, nil
+			if t, ok := v.(T); ok {
+				return t, nil
 			}
 		}
 	}
-	return uuid.Nil, fmt.Errorf("urls: parameter %q of route %q is a %s, not a uuid (declare it <uuid:%s>): %w", name, p.route, prm.conv.name, name, ErrParamType)
+	conv := want[strings.IndexByte(want, ' ')+1:] // "an int": "int"
+	return zero, fmt.Errorf("urls: parameter %q of route %q is a %s, not %s (declare it <%s:%s>): %w", name, p.route, prm.conv.name, want, conv, name, ErrParamType)
 }

@@ -128,25 +128,18 @@ type TableError struct {
 
 // Error implements error.
 func (e *TableError) Error() string {
-	var b strings.Builder
-	b.WriteString("urls: route ")
-	b.WriteString(strconv.Quote(e.Route))
+	s := "urls: route " + strconv.Quote(e.Route)
 	if e.Name != "" {
-		b.WriteString(" (")
-		b.WriteString(strconv.Quote(e.Name))
-		b.WriteString(")")
+		s += " (" + strconv.Quote(e.Name) + ")"
 	}
-	b.WriteString(": ")
-	b.WriteString(e.Err.Error())
+	s += ": " + e.Err.Error()
 	if e.Detail != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Detail)
+		s += ": " + e.Detail
 	}
 	if e.Fix != "" {
-		b.WriteString("; ")
-		b.WriteString(e.Fix)
+		s += "; " + e.Fix
 	}
-	return b.String()
+	return s
 }
 
 // Unwrap returns the kind of mistake, for errors.Is.
@@ -217,10 +210,8 @@ type pattern struct {
 	verify      bool     // reversal re-matches its result (routes the fast rules cannot split unambiguously)
 	convCheck   bool     // some parameter's text must also pass its converter's conversion (int, custom Parse)
 	lits        []string // quoted literal text around the parameters: len(params)+1 chunks
-	litLen      int
-	lead        bool // the URL starts with a parameter (may need Django's leading-slash escape)
+	lead        bool     // the URL starts with a parameter (may need Django's leading-slash escape)
 	fiberRoute  string
-	exactShape  bool // fiberRoute has one Fiber parameter per parameter
 }
 
 // MustCompile is like Compile but panics on error; for package-level tables.
@@ -384,29 +375,27 @@ func (c *compiler) addPattern(p *Pattern, chain []*level, ns []string, full stri
 			flat = append(flat, x)
 		}
 	}
-	if seg := dotSegment(flat); seg != "" {
+	// Reversal: quoted literals around parameters. shape is the route with
+	// "<>" for each parameter, which no literal can hold.
+	var shape strings.Builder
+	lit := ""
+	for i, x := range flat {
+		if x.param == nil {
+			shape.WriteString(x.lit)
+			lit = urlquote.Quote(x.lit)
+			continue
+		}
+		shape.WriteString("<>")
+		pt.lead = pt.lead || i == 0
+		pt.lits, lit = append(pt.lits, lit), ""
+	}
+	pt.lits = append(pt.lits, lit)
+	if seg := dotSegment(shape.String()); seg != "" {
 		c.fail(full, p.name, ErrMalformedRoute, fmt.Sprintf("the path segment %q would be removed by browsers and proxies", seg), "rename that segment")
 		return
 	}
-	// Reversal: quoted literals around parameters.
-	var lit strings.Builder
-	for i, x := range flat {
-		if x.param != nil {
-			if i == 0 {
-				pt.lead = true
-			}
-			pt.lits = append(pt.lits, lit.String())
-			lit.Reset()
-			continue
-		}
-		lit.WriteString(urlquote.Quote(x.lit))
-	}
-	pt.lits = append(pt.lits, lit.String())
-	for _, l := range pt.lits {
-		pt.litLen += len(l)
-	}
 	pt.verify = needsVerify(chain)
-	pt.fiberRoute, pt.exactShape = fiberRoute(flat, len(pt.params))
+	pt.fiberRoute = fiberRoute(flat, len(pt.params))
 	if p.name != "" {
 		pt.viewName = p.name
 		if pt.namespace != "" {
@@ -613,38 +602,6 @@ func needsVerify(chain []*level) bool {
 	return false
 }
 
-// dotSegment returns "." or ".." if the flattened route has such a segment
-// made of literal text only.
-func dotSegment(flat []part) string {
-	seg, hasParam := "", false
-	check := func() string {
-		if !hasParam && (seg == "." || seg == "..") {
-			return seg
-		}
-		return ""
-	}
-	for _, x := range flat {
-		if x.param != nil {
-			hasParam = true
-			continue
-		}
-		s := x.lit
-		for {
-			i := strings.IndexByte(s, '/')
-			if i < 0 {
-				seg += s
-				break
-			}
-			seg += s[:i]
-			if d := check(); d != "" {
-				return d
-			}
-			seg, hasParam, s = "", false, s[i+1:]
-		}
-	}
-	return check()
-}
-
 // fiberSpecial are bytes with a meaning in Fiber route syntax.
 const fiberSpecial = ":*+?\\"
 
@@ -652,7 +609,7 @@ const fiberSpecial = ":*+?\\"
 // always matches at least every path the pattern matches (the handler
 // wrapper does the exact check). Simple routes get one Fiber parameter per
 // segment parameter; others a literal prefix and a wildcard.
-func fiberRoute(flat []part, nparams int) (string, bool) {
+func fiberRoute(flat []part, nparams int) string {
 	exact := nparams <= 30
 	for i, x := range flat {
 		if x.param == nil {
@@ -684,22 +641,22 @@ func fiberRoute(flat []part, nparams int) (string, bool) {
 				b.WriteString(urlquote.Quote(x.lit))
 			}
 		}
-		return b.String(), true
+		return b.String()
 	}
 	for _, x := range flat {
 		if x.param != nil {
 			b.WriteByte('*')
-			return b.String(), false
+			return b.String()
 		}
 		q := urlquote.Quote(x.lit)
 		if i := strings.IndexAny(q, fiberSpecial); i >= 0 {
 			b.WriteString(q[:i])
 			b.WriteByte('*')
-			return b.String(), false
+			return b.String()
 		}
 		b.WriteString(q)
 	}
-	return b.String(), false
+	return b.String()
 }
 
 func (r *Resolver) newView(prefix string) *view {
