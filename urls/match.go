@@ -1,9 +1,10 @@
 package urls
 
 import (
-	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 )
 
 // result of matching a path against a pattern.

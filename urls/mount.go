@@ -3,10 +3,10 @@ package urls
 import (
 	"errors"
 	"fmt"
-	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"strings"
 	"unsafe"
 
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 )
@@ -250,7 +250,7 @@ func Reverse(c *fiber.Ctx, name string, args ...any) (string, error) {
 type Match struct {
 	Name       string         // the pattern's name, "" if it has none
 	Namespace  string         // the namespaces joined by ':', "" if none
-	ViewName   string         // "namespace:name"; the handler's function name for an unnamed pattern
+	ViewName   string         // "namespace:name"; for an unnamed pattern its urls.ViewName, else the handler's function name
 	Route      string         // the full route, include prefixes first: "articles/<int:year>/"
 	Namespaces []string       // the namespaces, outermost first
 	Kwargs     map[string]any // the parameters, converted: int, uuid.UUID, string, or a custom converter's value
