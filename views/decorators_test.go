@@ -196,6 +196,7 @@ func TestWriteTableNamesViews(t *testing.T) {
 		urls.Path("e/", plain, urls.Name("e")),
 		urls.Path("f/", hello, urls.Name("f")),
 		urls.Path("g/", views.RequirePOST(hello), urls.Name("g")),
+		views.Path("h/", &getOnly{}, urls.Name("h"), urls.ViewName("pages.Only")),
 	})
 	var b strings.Builder
 	if err := table.WriteTable(&b); err != nil {
@@ -209,6 +210,7 @@ func TestWriteTableNamesViews(t *testing.T) {
 		"/e/ e views.TestWriteTableNamesViews",
 		"/f/ f views_test.hello",
 		"/g/ g views.RequireMethods",
+		"/h/ h pages.Only",
 	} {
 		if !strings.Contains(strings.Join(strings.Fields(b.String()), " "), want) {
 			t.Errorf("table lacks %q:\n%s", want, b.String())

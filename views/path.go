@@ -13,10 +13,11 @@ import (
 //
 // is urls.Path(route, MustAsView(view), opts...) with urls.ViewName set to
 // the view's type ("*main.CustomLogoutView"), which urls.Resolver.WriteTable
-// lists. Like MustAsView it panics on a registration error (the error
-// AsView returns), so that a broken view stops the program at start-up. For
-// view options (HTTPMethodNames, Decorate, ...) use urls.Path with
-// MustAsView(view, options...) and urls.ViewName.
+// lists (a urls.ViewName in opts replaces it). Like MustAsView it panics on
+// a registration error (the error AsView returns), so that a broken view
+// stops the program at start-up. For view options (HTTPMethodNames,
+// Decorate, ...) use urls.Path with MustAsView(view, options...) and
+// urls.ViewName.
 func Path(route string, view any, opts ...urls.Option) urls.Pattern {
 	h := MustAsView(view)
 	return urls.Path(route, h, append([]urls.Option{urls.ViewName(reflect.TypeOf(view).String())}, opts...)...)
