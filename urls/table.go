@@ -63,22 +63,23 @@ func ViewName(name string) Option {
 // <converter:name>, or <name> for the str converter. It must not begin with
 // "/": the table is relative to where it is mounted or included.
 func Path(route string, h fiber.Handler, opts ...Option) Pattern {
-	return Pattern{kind: kindPath, route: route, handler: h}.with(opts)
+	return apply(Pattern{kind: kindPath, route: route, handler: h}, opts)
 }
 
 // Include nests a table under a route prefix, like Django's include(). The
 // prefix may hold parameters, which every nested handler then receives.
 func Include(prefix string, patterns []Pattern, opts ...Option) Pattern {
-	return Pattern{kind: kindInclude, route: prefix, children: patterns}.with(opts)
+	return apply(Pattern{kind: kindInclude, route: prefix, children: patterns}, opts)
 }
 
-func (p Pattern) with(opts []Option) Pattern {
+// apply returns v with the options (nil ones skipped) applied.
+func apply[T any, O ~func(*T)](v T, opts []O) T {
 	for _, o := range opts {
 		if o != nil {
-			o(&p)
+			o(&v)
 		}
 	}
-	return p
+	return v
 }
 
 // CompileOption configures Compile.
@@ -227,12 +228,8 @@ func MustCompile(patterns []Pattern, opts ...CompileOption) *Resolver {
 // is reported, each as a *TableError naming the route and the fix. The
 // converters registered at the time of the call are used.
 func Compile(patterns []Pattern, opts ...CompileOption) (*Resolver, error) {
-	r := &Resolver{names: map[string][]*pattern{}, namespaces: map[string]bool{}, appendSlash: true}
-	for _, o := range opts {
-		if o != nil {
-			o(r)
-		}
-	}
+	r := new(Resolver)
+	*r = apply(Resolver{names: map[string][]*pattern{}, namespaces: map[string]bool{}, appendSlash: true}, opts)
 	c := &compiler{r: r, convs: converters(), levels: map[string]*level{}}
 	c.walk(patterns, nil, nil, "")
 	if len(c.errs) == 1 {
