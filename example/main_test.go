@@ -144,9 +144,9 @@ func TestURLsFlag(t *testing.T) {
 		if name == "" {
 			name = "-"
 		}
-		row := regexp.MustCompile(`^` + regexp.QuoteMeta(r.path) + `\s+` + regexp.QuoteMeta(name) + `\s+\S`)
+		row := regexp.MustCompile(`^` + regexp.QuoteMeta(r.path) + `\s+` + regexp.QuoteMeta(name) + `\s+` + regexp.QuoteMeta(r.handler) + `$`)
 		if !row.MatchString(lines[i+1]) {
-			t.Errorf("row %d is %q, want %s %s", i+1, lines[i+1], r.path, name)
+			t.Errorf("row %d is %q, want %s %s %s", i+1, lines[i+1], r.path, name, r.handler)
 		}
 	}
 	if stderr.Len() > 0 {

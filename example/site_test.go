@@ -13,18 +13,19 @@ import (
 	"github.com/fiberviews/fiberviews/views"
 )
 
-// theURLTable is issue 6's url table: every route of the example, by name.
-var theURLTable = []struct{ name, path string }{
-	{"home", "/home/"},
-	{"", "/"}, // redirects to home
-	{"logout", "/logout/"},
-	{"accounts:login", "/accounts/login/"},
-	{"accounts:logout", "/accounts/logout/"},
-	{"accounts:logout-then-login", "/accounts/logout/then-login/"},
-	{"accounts:logout-message", "/accounts/logout/message/"},
-	{"accounts:logout-goodbye", "/accounts/logout/goodbye/"},
-	{"accounts:profile", "/accounts/profile/"},
-	{"accounts:sessions", "/accounts/sessions/"},
+// theURLTable is the example's url table: every route, by name, with the
+// handler -urls lists for it.
+var theURLTable = []struct{ name, path, handler string }{
+	{"home", "/home/", "*main.homeView"},
+	{"", "/", "*views.RedirectView"}, // redirects to home
+	{"logout", "/logout/", "views.NeverCache"},
+	{"accounts:login", "/accounts/login/", "*views.LoginView"},
+	{"accounts:logout", "/accounts/logout/", "*main.CustomLogoutView"},
+	{"accounts:logout-then-login", "/accounts/logout/then-login/", "views.NeverCache"},
+	{"accounts:logout-message", "/accounts/logout/message/", "views.NeverCache"},
+	{"accounts:logout-goodbye", "/accounts/logout/goodbye/", "views.NeverCache"},
+	{"accounts:profile", "/accounts/profile/", "*main.profileView"},
+	{"accounts:sessions", "/accounts/sessions/", "*main.sessionsView"},
 }
 
 // theLogouts are the five logout routes and what a logout answers on each.

@@ -15,20 +15,21 @@ func (s *site) urlpatterns() []urls.Pattern {
 	// page and come back after it; nothing of them is cached.
 	private := views.Decorate(views.NeverCache, views.LoginRequired)
 	accounts := []urls.Pattern{
-		urls.Path("login/", views.MustAsView(&views.LoginView{NextPage: "home"}), urls.Name("login")),
-		urls.Path("logout/", views.MustAsView(&CustomLogoutView{LogoutView: views.LogoutView{NextPage: "home"}}), urls.Name("logout")),
+		views.Path("login/", &views.LoginView{NextPage: "home"}, urls.Name("login")),
+		views.Path("logout/", &CustomLogoutView{LogoutView: views.LogoutView{NextPage: "home"}}, urls.Name("logout")),
 		urls.Path("logout/then-login/", logoutPOST(logoutThenLogin), urls.Name("logout-then-login")),
 		urls.Path("logout/message/", logoutPOST(logoutMessage), urls.Name("logout-message")),
 		urls.Path("logout/goodbye/", logoutPOST(logoutGoodbye), urls.Name("logout-goodbye")),
+		// A view with view options: urls.Path, with the name -urls lists.
 		urls.Path("profile/", views.MustAsView(&profileView{TemplateView: views.TemplateView{TemplateName: "accounts/profile.html"}}, private),
-			urls.Name("profile")),
+			urls.Name("profile"), urls.ViewName("*main.profileView")),
 		urls.Path("sessions/", views.MustAsView(&sessionsView{TemplateView: views.TemplateView{TemplateName: "accounts/sessions.html"}}, private),
-			urls.Name("sessions")),
+			urls.Name("sessions"), urls.ViewName("*main.sessionsView")),
 	}
 	return []urls.Pattern{
 		urls.Path("home/", views.MustAsView(&homeView{TemplateView: views.TemplateView{TemplateName: "home.html"}},
-			views.Decorate(views.NeverCache)), urls.Name("home")),
-		urls.Path("", views.MustAsView(&views.RedirectView{PatternName: "home"})),
+			views.Decorate(views.NeverCache)), urls.Name("home"), urls.ViewName("*main.homeView")),
+		views.Path("", &views.RedirectView{PatternName: "home"}),
 		urls.Path("logout/", logoutPOST(logoutThenHome), urls.Name("logout")),
 		urls.Include("accounts/", accounts, urls.Namespace("accounts")),
 	}

@@ -52,7 +52,7 @@ func mustRender(t testing.TB, e *templates.Engine, name string, data any, layout
 
 func TestDefaults(t *testing.T) {
 	e := templates.Default()
-	for _, n := range []string{"fiberviews/base", "registration/login", "registration/logged_out", "csrf_failure"} {
+	for _, n := range []string{"fiberviews/base", "fiberviews/error", "registration/login", "registration/logged_out", "csrf_failure"} {
 		if !e.Has(n) || !e.Has(n+".html") {
 			t.Errorf("Default() lacks %s (has %v)", n, e.Names())
 		}
@@ -137,7 +137,7 @@ func TestNames(t *testing.T) {
 	if err != nil || got != "a/b.html" {
 		t.Errorf("Select = %q, %v", got, err)
 	}
-	want := []string{"500", "a/b", "csrf_failure", "fiberviews/base", "registration/logged_out", "registration/login"}
+	want := []string{"500", "a/b", "csrf_failure", "fiberviews/base", "fiberviews/error", "registration/logged_out", "registration/login"}
 	if fmt.Sprint(e.Names()) != fmt.Sprint(want) {
 		t.Errorf("Names() = %v, want %v", e.Names(), want)
 	}

@@ -3,8 +3,10 @@ package urls
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sync"
 
 	"github.com/google/uuid"
@@ -123,11 +125,7 @@ func RegisterConverter(name string, c Converter) error {
 func converters() map[string]*converter {
 	registry.RLock()
 	defer registry.RUnlock()
-	m := make(map[string]*converter, len(registry.m))
-	for k, v := range registry.m {
-		m[k] = v
-	}
-	return m
+	return maps.Clone(registry.m)
 }
 
 // regexCanMatchSlash reports whether some text matched by re contains '/'.
@@ -143,10 +141,8 @@ func regexCanMatchSlash(re string) (bool, error) {
 		case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
 			return true
 		case syntax.OpLiteral:
-			for _, r := range n.Rune {
-				if r == '/' {
-					return true
-				}
+			if slices.Contains(n.Rune, '/') {
+				return true
 			}
 		case syntax.OpCharClass:
 			for i := 0; i+1 < len(n.Rune); i += 2 {

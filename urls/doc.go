@@ -10,7 +10,7 @@
 //	}
 //
 //	r, err := urls.Compile(table) // every mistake in the table is an error here
-//	r.Mount(app)                  // or r.Mount(app.Group("/blog"))
+//	r.Mount(app)                  // or r.Mount(app.Group("/blog")), or both
 //
 //	func yearArchive(c *fiber.Ctx) error {
 //		year, _ := urls.Int(c, "year") // /articles/abc/ never gets here: 404
@@ -41,27 +41,34 @@
 //
 // Compile checks the table before any app exists, so the resolver can be
 // handed to templates first; each mistake (bad syntax, unknown converter,
-// repeated parameter, invalid name or namespace, a namespace used twice) is a
-// *TableError naming the route and the fix. Mount registers one Fiber route
-// per pattern on an app or a group; its handler checks the exact Django
-// match and otherwise passes the request on with c.Next(), as Django tries
-// the next pattern, so a handler only ever sees values its converters accept.
-// Read them with Int, UUID, String and Value (c.Params is not reliable:
-// parameters that Fiber cannot express exactly are matched behind a
-// wildcard), and ask which pattern matched with Resolve.
+// repeated parameter, invalid name or namespace, a namespace used twice) is
+// a *TableError naming the route and the fix. The Resolver never changes
+// afterwards: its Reverse, Resolve and WriteTable answer from the table's
+// root ("/") however it is mounted. Mount attaches it to an app or a group,
+// as often as needed: one Fiber route per pattern, whose handler checks the
+// exact Django match and otherwise passes the request on with c.Next(), as
+// Django tries the next pattern, so a handler only ever sees values its
+// converters accept. Read them with Int, UUID, String and Value (c.Params is
+// not reliable: parameters that Fiber cannot express exactly are matched
+// behind a wildcard), and ask which pattern matched with Resolve.
+//
+// WriteTable lists the table like django-extensions' show_urls, each
+// handler by its ViewName (views.Path sets the view's type) or else its
+// function's name.
 //
 // # Reversing
 //
-// Resolver.Reverse and Reverse (from a request, under the prefix of the
-// mount it went through) take positional arguments or one Kwargs, and names
-// with namespaces ("accounts:logout", "a:b:c"). Patterns sharing a name are
-// tried in order. Values are formatted by the converter, must match its
-// pattern and are percent-escaped; the result resolves back to the same
-// pattern and values. A failure is a *NoReverseMatch saying which name,
-// which arguments and which patterns were tried; Reverse never panics and
-// never returns "" without an error. Reversal is the hot path of every page
-// that renders links: everything is precomputed at Compile, no regular
-// expression runs for built-in converters, a name without parameters costs
-// a map lookup and no allocation, and one with parameters allocates only the
-// result.
+// Resolver.Reverse (from the table's root, as Django's reverse() outside a
+// request) and Reverse (from a request, under the prefix of the mount it
+// went through, as Django's inside one under SCRIPT_NAME) take positional
+// arguments or one Kwargs, and names with namespaces ("accounts:logout",
+// "a:b:c"). Patterns sharing a name are tried in order. Values are formatted
+// by the converter, must match its pattern and are percent-escaped; the
+// result resolves back to the same pattern and values. A failure is a
+// *NoReverseMatch saying which name, which arguments and which patterns were
+// tried; Reverse never panics and never returns "" without an error.
+// Reversal is the hot path of every page that renders links: everything is
+// precomputed at Compile, no regular expression runs for built-in
+// converters, a name without parameters costs a map lookup and no
+// allocation, and one with parameters allocates only the result.
 package urls

@@ -157,16 +157,34 @@ func ExampleCompile_errors() {
 	// urls: route "articles/<integer:year>/": unknown converter: <integer:year> uses converter "integer", which is not registered; use str, int, slug, uuid or path, or register it first with urls.RegisterConverter
 }
 
+// noStore is a decorator: the handler it returns is a closure.
+func noStore(h fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return h(c)
+	}
+}
+
+// WriteTable lists a handler under its ViewName if it has one, else under
+// its function's name; a closure under the function it is written in,
+// after its source directory.
 func ExampleResolver_WriteTable() {
-	r := urls.MustCompile(table)
+	r := urls.MustCompile([]urls.Pattern{
+		urls.Path("", home, urls.Name("home")),
+		urls.Path("articles/<int:year>/", yearArchive, urls.Name("year-archive")),
+		urls.Path("private/", noStore(home), urls.Name("private")),
+		urls.Path("about/", home, urls.ViewName("pages.About")),
+		urls.Include("accounts/", accountPatterns, urls.Namespace("accounts")),
+	})
 	r.WriteTable(os.Stdout)
 	// Output:
-	// ROUTE                              NAME              HANDLER
-	// /                                  home              urls_test.home
-	// /articles/<int:year>/              year-archive      urls_test.yearArchive
-	// /articles/<int:year>/<slug:slug>/  article           urls_test.home
-	// /accounts/logout/                  accounts:logout   urls_test.logout
-	// /accounts/<int:id>/                accounts:profile  urls_test.home
+	// ROUTE                  NAME              HANDLER
+	// /                      home              urls_test.home
+	// /articles/<int:year>/  year-archive      urls_test.yearArchive
+	// /private/              private           urls.noStore
+	// /about/                -                 pages.About
+	// /accounts/logout/      accounts:logout   urls_test.logout
+	// /accounts/<int:id>/    accounts:profile  urls_test.home
 }
 
 func ExampleResolver_HasName() {
@@ -212,35 +230,64 @@ func ExampleResolver_Reverse_nestedNamespace() {
 			}, urls.Namespace("v1")),
 		}, urls.Namespace("api")),
 	})
-	app := fiber.New()
-	r.Mount(app.Group("/site"))
 
 	fmt.Println(r.Reverse("api:v1:user", 7))
 	_, err := r.Reverse("v1:user", 7) // the outer namespace is required
 	fmt.Println(err != nil)
-	m, _ := r.Resolve("/site/api/v1/users/7/")
+	m, _ := r.Resolve("/api/v1/users/7/")
 	fmt.Println(m.ViewName, m.Namespaces)
 	// Output:
-	// /site/api/v1/users/7/ <nil>
+	// /api/v1/users/7/ <nil>
 	// true
 	// api:v1:user [api v1]
 }
 
 // Resolver.Resolve matches a path outside a request, like Django's
-// resolve(): the path is one Reverse returns, mount prefix included.
+// resolve(): the path is one Resolver.Reverse returns, from the table's root.
 func ExampleResolver_Resolve() {
 	r := urls.MustCompile(table)
-	app := fiber.New()
-	r.Mount(app.Group("/blog"))
 
-	m, ok := r.Resolve("/blog/articles/2024/hello-world/?page=2")
+	m, ok := r.Resolve("/articles/2024/hello-world/?page=2")
 	fmt.Println(ok, m.ViewName, m.Route, m.Kwargs)
-	m, ok = r.Resolve("/blog/accounts/7/")
+	m, ok = r.Resolve("/accounts/7/")
 	fmt.Println(ok, m.ViewName, m.Namespace, m.Name, m.Kwargs)
-	_, ok = r.Resolve("/blog/articles/abc/")
+	_, ok = r.Resolve("/articles/abc/")
 	fmt.Println(ok)
 	// Output:
 	// true article articles/<int:year>/<slug:slug>/ map[slug:hello-world year:2024]
 	// true accounts:profile accounts profile map[id:7]
 	// false
+}
+
+// Mounting a table on a group does not change the table: its own Reverse is
+// from the table's root, as Django's reverse() is outside a request, while
+// Reverse(c, ...) puts in front the prefix of the mount serving the request.
+// A table whose every URL should carry the prefix has it in the table.
+func ExampleResolver_Mount() {
+	where := func(c *fiber.Ctx) error {
+		u, err := urls.Reverse(c, "where")
+		if err != nil {
+			return err
+		}
+		return c.SendString(u)
+	}
+	r := urls.MustCompile([]urls.Pattern{urls.Path("where/", where, urls.Name("where"))})
+	app := fiber.New()
+	r.Mount(app.Group("/blog"))
+	r.Mount(app.Group("/news"))
+
+	fmt.Println(r.Reverse("where"))
+	get(app, "/blog/where/")
+	get(app, "/news/where/")
+
+	prefixed := urls.MustCompile([]urls.Pattern{
+		urls.Include("blog/", []urls.Pattern{urls.Path("where/", where, urls.Name("where"))}),
+	})
+	prefixed.Mount(app)
+	fmt.Println(prefixed.Reverse("where"))
+	// Output:
+	// /where/ <nil>
+	// 200  /blog/where/
+	// 200  /news/where/
+	// /blog/where/ <nil>
 }

@@ -344,12 +344,12 @@ func FuzzRoundTrip(f *testing.F) {
 		target := u
 		if cfg&16 != 0 {
 			r.Mount(app.Group("/g"))
-			target = r.MustReverse("x", args...)
-			if !strings.HasPrefix(target, "/g/") || decodePath(target[3:]) != decodePath(urlquote.EscapeLeadingSlashes("/" + u[1:])[1:]) && decodePath(target[3:]) != decodePath(u[1:]) {
-				t.Fatalf("after Mount on /g: %q (before: %q)", target, u)
-			}
+			target = "/g" + u
 		} else {
 			r.Mount(app)
+		}
+		if after := r.MustReverse("x", args...); after != u {
+			t.Fatalf("Reverse after Mount: %q, before: %q", after, u)
 		}
 		resp := do(t, app, "GET", target)
 		if resp.status != 200 || ran != 1 || got == nil {

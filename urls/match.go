@@ -1,9 +1,10 @@
 package urls
 
 import (
-	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 )
 
 // result of matching a path against a pattern.
@@ -17,6 +18,14 @@ const (
 
 // span locates one parameter's text in the matched path.
 type span struct{ start, end int }
+
+// spans returns n spans: stack's first n when they fit.
+func spans(stack *[8]span, n int) []span {
+	if n > len(stack) {
+		return make([]span, n)
+	}
+	return stack[:n]
+}
 
 // match matches the whole table-relative path s (no leading '/') against p,
 // filling vals (len(p.params)) with the parameters' spans. In raw mode s is

@@ -3,10 +3,10 @@ package urls
 import (
 	"errors"
 	"fmt"
-	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"strings"
 	"unsafe"
 
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 )
@@ -68,8 +68,10 @@ type cachedMatch struct {
 // registered after it.
 //
 // Requests routed through the table can reach the resolver (ResolverFrom,
-// Reverse, Resolve, the typed accessors). The first Mount of a resolver also
-// sets the prefix that Resolver.Reverse puts in front of its URLs.
+// Reverse, Resolve, the typed accessors), and Reverse(c, ...) puts this
+// mount's prefix in front of its URLs. A table may be mounted on several
+// routers; mounting does not change the Resolver, whose own Reverse, Resolve
+// and WriteTable stay relative to the table's root.
 func (r *Resolver) Mount(router fiber.Router) {
 	if r == nil || router == nil {
 		panic("urls: Mount needs a compiled resolver and a *fiber.App or fiber group")
@@ -90,7 +92,6 @@ func (r *Resolver) Mount(router fiber.Router) {
 		router.All(p.fiberRoute, e.serve)
 	}
 	router.Use(fiber.Handler(m.fallback))
-	r.cur.CompareAndSwap(r.base, m.view)
 }
 
 // rawPath is the request path as the client sent it, valid during the request.
@@ -134,11 +135,7 @@ func (e *entry) serve(c *fiber.Ctx) error {
 		}
 	} else {
 		var stack [8]span
-		vals := stack[:]
-		if len(p.params) > len(stack) {
-			vals = make([]span, len(p.params))
-		}
-		if p.match(rest, true, vals[:len(p.params)]) != mYes {
+		if p.match(rest, true, spans(&stack, len(p.params))) != mYes {
 			return c.Next()
 		}
 	}
@@ -253,7 +250,7 @@ func Reverse(c *fiber.Ctx, name string, args ...any) (string, error) {
 type Match struct {
 	Name       string         // the pattern's name, "" if it has none
 	Namespace  string         // the namespaces joined by ':', "" if none
-	ViewName   string         // "namespace:name"; the handler's function name for an unnamed pattern
+	ViewName   string         // "namespace:name"; for an unnamed pattern its urls.ViewName, else the handler's function name
 	Route      string         // the full route, include prefixes first: "articles/<int:year>/"
 	Namespaces []string       // the namespaces, outermost first
 	Kwargs     map[string]any // the parameters, converted: int, uuid.UUID, string, or a custom converter's value
@@ -283,9 +280,10 @@ func Resolve(c *fiber.Ctx) (*Match, bool) {
 	return m, true
 }
 
-// Resolve matches a URL path as Reverse returns it (percent-encoded, with
-// the resolver's prefix; a query string is ignored) against the table, like
-// Django's resolve(). It is false if no pattern matches.
+// Resolve matches a URL path as Resolver.Reverse returns it (percent-
+// encoded, from the table's root "/", without any mount prefix; a query
+// string is ignored) against the table, like Django's resolve(). It is false
+// if no pattern matches.
 func (r *Resolver) Resolve(path string) (*Match, bool) {
 	if r == nil {
 		return nil, false
@@ -293,11 +291,10 @@ func (r *Resolver) Resolve(path string) (*Match, bool) {
 	if i := strings.IndexAny(path, "?#"); i >= 0 {
 		path = path[:i]
 	}
-	v := r.cur.Load()
-	if len(path) <= len(v.prefix) || path[len(v.prefix)] != '/' || path[:len(v.prefix)] != v.prefix {
+	if path == "" || path[0] != '/' {
 		return nil, false
 	}
-	d := decodePath(path[len(v.prefix)+1:])
+	d := decodePath(path[1:])
 	var stack [8]span
 	p, vals := r.resolve(d, stack[:0])
 	if p == nil {
@@ -361,11 +358,7 @@ func lookupParam(c *fiber.Ctx, name string) (string, *param, *pattern, error) {
 		return "", nil, e.p, fmt.Errorf("urls: route %q has no parameter %q: %w", e.p.route, name, ErrUnknownParam)
 	}
 	var stack [8]span
-	vals := stack[:]
-	if len(e.p.params) > len(stack) {
-		vals = make([]span, len(e.p.params))
-	}
-	path, vals, ok := e.values(rawPath(c), vals[:len(e.p.params)])
+	path, vals, ok := e.values(rawPath(c), spans(&stack, len(e.p.params)))
 	if !ok {
 		return "", nil, e.p, fmt.Errorf("urls: parameter %q: the request path no longer matches route %q: %w", name, e.p.route, ErrNoResolver)
 	}
@@ -399,43 +392,38 @@ func Value(c *fiber.Ctx, name string) (any, error) {
 // Int returns the request's <int:name> parameter (or a custom converter's
 // parameter whose Parse returns an int).
 func Int(c *fiber.Ctx, name string) (int, error) {
-	s, prm, p, err := lookupParam(c, name)
-	if err != nil {
-		return 0, err
-	}
-	switch prm.conv.kind {
-	case convInt:
-		if n, ok := parseDigits(s); ok {
-			return n, nil
-		}
-	case convCustom:
-		if v, err := prm.conv.convert(strings.Clone(s)); err == nil {
-			if n, ok := v.(int); ok {
-				return n, nil
-			}
-		}
-	}
-	return 0, fmt.Errorf("urls: parameter %q of route %q is a %s, not an int (declare it <int:%s>): %w", name, p.route, prm.conv.name, name, ErrParamType)
+	return typed(c, name, convInt, parseDigits, "an int")
 }
 
 // UUID returns the request's <uuid:name> parameter (or a custom converter's
 // parameter whose Parse returns a uuid.UUID).
 func UUID(c *fiber.Ctx, name string) (uuid.UUID, error) {
+	return typed(c, name, convUUID, func(s string) (uuid.UUID, bool) {
+		u, err := uuid.Parse(s)
+		return u, err == nil
+	}, "a uuid")
+}
+
+// typed returns the request's parameter name as a T: the text parsed by
+// parse for the built-in converter kind, or a custom converter's value.
+func typed[T any](c *fiber.Ctx, name string, kind convKind, parse func(string) (T, bool), want string) (T, error) {
+	var zero T
 	s, prm, p, err := lookupParam(c, name)
 	if err != nil {
-		return uuid.Nil, err
+		return zero, err
 	}
 	switch prm.conv.kind {
-	case convUUID:
-		if u, err := uuid.Parse(s); err == nil {
-			return u, nil
+	case kind:
+		if v, ok := parse(s); ok {
+			return v, nil
 		}
 	case convCustom:
 		if v, err := prm.conv.convert(strings.Clone(s)); err == nil {
-			if u, ok := v.(uuid.UUID); ok {
-				return u, nil
+			if t, ok := v.(T); ok {
+				return t, nil
 			}
 		}
 	}
-	return uuid.Nil, fmt.Errorf("urls: parameter %q of route %q is a %s, not a uuid (declare it <uuid:%s>): %w", name, p.route, prm.conv.name, name, ErrParamType)
+	conv := want[strings.IndexByte(want, ' ')+1:] // "an int": "int"
+	return zero, fmt.Errorf("urls: parameter %q of route %q is a %s, not %s (declare it <%s:%s>): %w", name, p.route, prm.conv.name, want, conv, name, ErrParamType)
 }

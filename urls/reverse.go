@@ -2,12 +2,13 @@ package urls
 
 import (
 	"fmt"
-	"github.com/fiberviews/fiberviews/internal/urlquote"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"github.com/google/uuid"
 )
 
@@ -38,57 +39,32 @@ func (e *NoReverseMatch) Unwrap() error { return e.err }
 // Error implements error, in the spirit of Django's message: which name,
 // which arguments, which patterns were tried and why they did not fit.
 func (e *NoReverseMatch) Error() string {
-	var b strings.Builder
-	b.WriteString("urls: reverse for ")
-	b.WriteString(strconv.Quote(e.Name))
+	var args []string
+	with := " with no arguments"
 	switch {
 	case len(e.Kwargs) > 0:
-		b.WriteString(" with keyword arguments {")
-		keys := make([]string, 0, len(e.Kwargs))
-		for k := range e.Kwargs {
-			keys = append(keys, k)
+		for _, k := range slices.Sorted(maps.Keys(e.Kwargs)) {
+			args = append(args, strconv.Quote(k)+": "+showArg(e.Kwargs[k]))
 		}
-		sort.Strings(keys)
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(strconv.Quote(k))
-			b.WriteString(": ")
-			b.WriteString(showArg(e.Kwargs[k]))
-		}
-		b.WriteString("}")
+		with = " with keyword arguments {" + strings.Join(args, ", ") + "}"
 	case len(e.Args) > 0:
-		b.WriteString(" with arguments (")
-		for i, a := range e.Args {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(showArg(a))
+		for _, a := range e.Args {
+			args = append(args, showArg(a))
 		}
-		b.WriteString(")")
-	default:
-		b.WriteString(" with no arguments")
+		with = " with arguments (" + strings.Join(args, ", ") + ")"
 	}
-	b.WriteString(" not found")
+	msg := "urls: reverse for " + strconv.Quote(e.Name) + with + " not found"
 	if e.Reason != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Reason)
-		return b.String()
+		return msg + ": " + e.Reason
 	}
-	fmt.Fprintf(&b, ". %d pattern(s) tried: ", len(e.Tried))
+	tried := make([]string, len(e.Tried))
 	for i, t := range e.Tried {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.Quote(t))
+		tried[i] = strconv.Quote(t)
 		if i < len(e.Why) && e.Why[i] != "" {
-			b.WriteString(" (")
-			b.WriteString(e.Why[i])
-			b.WriteString(")")
+			tried[i] += " (" + e.Why[i] + ")"
 		}
 	}
-	return b.String()
+	return fmt.Sprintf("%s. %d pattern(s) tried: %s", msg, len(e.Tried), strings.Join(tried, ", "))
 }
 
 func showArg(a any) (s string) {
@@ -124,8 +100,11 @@ func (r *Resolver) HasName(name string) bool {
 // Kwargs. Namespaced names are written "namespace:name". When several
 // patterns share the name, the first whose parameters accept the arguments
 // wins. Values are formatted by the parameter's converter, must match its
-// pattern and are percent-escaped. The URL starts with the prefix of the
-// first Mount of r ("/" before any Mount).
+// pattern and are percent-escaped. The URL is from the table's root ("/"),
+// wherever r is mounted, as Django's reverse() is outside a request: use
+// Reverse(c, ...) for the URL under the prefix of the mount serving c, or
+// put the prefix in the table (urls.Include("blog/", patterns)) when every
+// URL should carry it.
 //
 // Reverse never panics and never returns "" without an error; on failure
 // the error is a *NoReverseMatch.
@@ -134,7 +113,7 @@ func (r *Resolver) Reverse(name string, args ...any) (string, error) {
 		a, kw := splitArgs(args)
 		return "", &NoReverseMatch{Name: name, Args: a, Kwargs: kw, Reason: "the resolver is nil; build one with urls.Compile"}
 	}
-	return r.reverse(r.cur.Load(), name, args)
+	return r.reverse(r.root, name, args)
 }
 
 // MustReverse is like Reverse but panics on error; for start-up code.
@@ -169,21 +148,12 @@ func (r *Resolver) reverse(v *view, name string, args []any) (string, error) {
 	if len(ps) == 0 {
 		return "", r.notFound(name, args)
 	}
-	var kw map[string]any
-	isKw := false
-	if len(args) > 0 {
-		switch k := args[0].(type) {
-		case Kwargs:
-			kw, isKw = k, true
-		case map[string]any:
-			kw, isKw = k, true
+	kw, isKw := kwargsOf(args)
+	if isKw {
+		if len(args) > 1 {
+			return "", &NoReverseMatch{Name: name, Args: slices.Clone(args), Reason: "a Kwargs must be the only argument; do not mix positional and keyword arguments"}
 		}
-		if isKw {
-			if len(args) > 1 {
-				return "", &NoReverseMatch{Name: name, Args: append([]any(nil), args...), Reason: "a Kwargs must be the only argument; do not mix positional and keyword arguments"}
-			}
-			args = nil // a nil or empty Kwargs is no arguments
-		}
+		args = nil // a nil or empty Kwargs is no arguments
 	}
 	n := len(args)
 	if kw != nil {
@@ -242,7 +212,7 @@ func (p *pattern) write(buf []byte, prefix string, args []any, kw map[string]any
 		}
 	}
 	buf = append(buf, p.lits[len(p.params)]...)
-	if dots && hasDotSegment(buf[base:]) {
+	if dots && dotSegment(buf[base:]) != "" {
 		return buf, fitDots
 	}
 	if p.verify && !p.comesBack(string(buf[base:]), spans) {
@@ -477,23 +447,20 @@ func stringer(a any) (s string, ok bool) {
 	return st.String(), true
 }
 
-func hasDotSegment(b []byte) bool {
+// dotSegment returns "." or ".." if a segment of the path b is just that,
+// which browsers and proxies would remove, else "".
+func dotSegment[S ~string | ~[]byte](b S) string {
 	for len(b) > 0 {
-		if b[0] == '/' {
-			b = b[1:]
-			continue
-		}
 		i := 0
 		for i < len(b) && b[i] != '/' {
 			i++
 		}
-		seg := b[:i]
-		if len(seg) == 1 && seg[0] == '.' || len(seg) == 2 && seg[0] == '.' && seg[1] == '.' {
-			return true
+		if seg := b[:i]; len(seg) == 1 && seg[0] == '.' || len(seg) == 2 && seg[0] == '.' && seg[1] == '.' {
+			return string(seg)
 		}
-		b = b[i:]
+		b = b[min(i+1, len(b)):]
 	}
-	return false
+	return ""
 }
 
 const lowerhex = "0123456789abcdef"
@@ -537,24 +504,30 @@ func (r *Resolver) notFound(name string, args []any) error {
 	return e
 }
 
-func splitArgs(args []any) ([]any, Kwargs) {
-	if len(args) == 1 {
+// kwargsOf returns args[0] as keyword arguments if it is a Kwargs or a
+// map[string]any.
+func kwargsOf(args []any) (map[string]any, bool) {
+	if len(args) > 0 {
 		switch k := args[0].(type) {
 		case Kwargs:
-			return nil, k
+			return k, true
 		case map[string]any:
-			return nil, Kwargs(k)
+			return k, true
 		}
 	}
-	return append([]any(nil), args...), nil
+	return nil, false
+}
+
+func splitArgs(args []any) ([]any, Kwargs) {
+	if kw, ok := kwargsOf(args); ok && len(args) == 1 {
+		return nil, kw
+	}
+	return slices.Clone(args), nil
 }
 
 // mismatch explains why no pattern of the name accepted the arguments.
 func (r *Resolver) mismatch(v *view, name string, args []any, kw map[string]any, ps []*pattern) error {
-	e := &NoReverseMatch{Name: name, Args: append([]any(nil), args...)}
-	if kw != nil {
-		e.Args, e.Kwargs = nil, Kwargs(kw)
-	}
+	e := &NoReverseMatch{Name: name, Args: slices.Clone(args), Kwargs: kw}
 	for _, p := range ps {
 		e.Tried = append(e.Tried, p.route)
 		e.Why = append(e.Why, p.explain(v, args, kw))
@@ -572,31 +545,25 @@ func (p *pattern) explain(v *view, args []any, kw map[string]any) string {
 		return fmt.Sprintf("takes %d argument(s) (%s), got %d", len(p.params), strings.Join(want, ", "), len(args))
 	}
 	if kw != nil {
-		var missing, extra []string
+		var missing, extra, problems []string
 		for _, w := range want {
 			if _, ok := kw[w]; !ok {
 				missing = append(missing, w)
 			}
 		}
-		for k := range kw {
-			found := false
-			for _, w := range want {
-				found = found || w == k
-			}
-			if !found {
+		for _, k := range slices.Sorted(maps.Keys(kw)) {
+			if !slices.Contains(want, k) {
 				extra = append(extra, k)
 			}
 		}
-		sort.Strings(extra)
-		if len(missing)+len(extra) > 0 {
-			var parts []string
-			if len(missing) > 0 {
-				parts = append(parts, "missing "+strings.Join(missing, ", "))
-			}
-			if len(extra) > 0 {
-				parts = append(parts, "unexpected "+strings.Join(extra, ", "))
-			}
-			return fmt.Sprintf("takes %s; %s", strings.Join(want, ", "), strings.Join(parts, "; "))
+		if len(missing) > 0 {
+			problems = append(problems, "missing "+strings.Join(missing, ", "))
+		}
+		if len(extra) > 0 {
+			problems = append(problems, "unexpected "+strings.Join(extra, ", "))
+		}
+		if len(problems) > 0 {
+			return fmt.Sprintf("takes %s; %s", strings.Join(want, ", "), strings.Join(problems, "; "))
 		}
 	}
 	dots := false

@@ -2,6 +2,7 @@ package urls
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -242,6 +243,52 @@ func TestHasName(t *testing.T) {
 	}
 }
 
+// TestMountLeavesTableAlone: whatever is mounted where, and in which order,
+// the Resolver's own Reverse, Resolve and WriteTable answer as right after
+// Compile; only Reverse(c, ...) carries the prefix of the mount serving c.
+func TestMountLeavesTableAlone(t *testing.T) {
+	answers := func(r *Resolver) string {
+		var b strings.Builder
+		r.WriteTable(&b)
+		m, ok := r.Resolve("/a/1/")
+		_, blog := r.Resolve("/blog/a/1/")
+		fmt.Fprintf(&b, "%s %s %v %v %v", r.MustReverse("a", 1), r.MustReverse("home"), ok && m.Name == "a", blog, r.HasName("a"))
+		return b.String()
+	}
+	for _, order := range [][]string{{""}, {"/blog"}, {"/blog", ""}, {"", "/blog"}, {"/other", "/blog"}} {
+		t.Run(strings.Join(order, ","), func(t *testing.T) {
+			var fromReq []string
+			h := func(c *fiber.Ctx) error {
+				u, err := Reverse(c, "a", 1)
+				fromReq = append(fromReq, u)
+				return err
+			}
+			r := mustCompile(t, []Pattern{Path("", h, Name("home")), Path("a/<int:n>/", h, Name("a"))})
+			before := answers(r)
+			if !strings.Contains(before, "/a/<int:n>/") || !strings.HasSuffix(before, "/a/1/ / true false true") {
+				t.Fatalf("before Mount: %q", before)
+			}
+			app := fiber.New()
+			for _, prefix := range order {
+				if prefix == "" {
+					r.Mount(app)
+				} else {
+					r.Mount(app.Group(prefix))
+				}
+				if got := answers(r); got != before {
+					t.Fatalf("after Mount(%q): %q, before: %q", prefix, got, before)
+				}
+			}
+			for _, prefix := range order {
+				do(t, app, "GET", prefix+"/a/5/")
+			}
+			if want := strings.Join(order, "/a/1/ ") + "/a/1/"; strings.Join(fromReq, " ") != want {
+				t.Fatalf("Reverse(c) = %q, want %q (each mount's own prefix)", fromReq, want)
+			}
+		})
+	}
+}
+
 func TestReversePrefix(t *testing.T) {
 	table := func(h fiber.Handler) []Pattern {
 		return []Pattern{
@@ -287,11 +334,8 @@ func TestReversePrefix(t *testing.T) {
 			}
 		})
 	}
-	if got := r.MustReverse("a", 1); got != "/blog/a/1/" {
-		t.Fatalf("after Mount: Resolver.Reverse uses the first mount's prefix; got %q", got)
-	}
-	if m, ok := r.Resolve("/blog/a/1/"); !ok || m.Name != "a" {
-		t.Fatalf("Resolve under the prefix: %+v", m)
+	if got := r.MustReverse("a", 1); got != "/a/1/" {
+		t.Fatalf("after Mount: %q, want the table's own URL /a/1/", got)
 	}
 	t.Run("outside a table", func(t *testing.T) {
 		var err error

@@ -3,14 +3,12 @@ package urls
 import (
 	"errors"
 	"fmt"
-	"github.com/fiberviews/fiberviews/internal/handlername"
-	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"unicode/utf8"
 
+	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -26,6 +24,7 @@ type Pattern struct {
 	nameSet   bool
 	namespace string
 	nsSet     bool
+	viewName  string // ViewName: what WriteTable lists as the handler
 }
 
 type patternKind uint8
@@ -35,7 +34,8 @@ const (
 	kindInclude
 )
 
-// Option configures a Pattern: Name for a Path, Namespace for an Include.
+// Option configures a Pattern: Name and ViewName for a Path, Namespace for
+// an Include.
 type Option func(*Pattern)
 
 // Name names a Path so that it can be reversed, like path(..., name=...).
@@ -50,30 +50,36 @@ func Namespace(ns string) Option {
 	return func(p *Pattern) { p.namespace, p.nsSet = ns, true }
 }
 
+// ViewName is the name WriteTable lists for this route's handler, and
+// Match.ViewName of an unnamed pattern. Without it they list the handler's
+// function ("main.home"; "views.LoginRequired" for a handler a decorator
+// returns). views.Path sets it to the view's type ("*main.LogoutView").
+func ViewName(name string) Option {
+	return func(p *Pattern) { p.viewName = name }
+}
+
 // Path is a table entry that routes requests matching route to h. The route
 // uses Django's path() syntax: literal text, and parameters written
 // <converter:name>, or <name> for the str converter. It must not begin with
 // "/": the table is relative to where it is mounted or included.
 func Path(route string, h fiber.Handler, opts ...Option) Pattern {
-	p := Pattern{kind: kindPath, route: route, handler: h}
-	for _, o := range opts {
-		if o != nil {
-			o(&p)
-		}
-	}
-	return p
+	return apply(Pattern{kind: kindPath, route: route, handler: h}, opts)
 }
 
 // Include nests a table under a route prefix, like Django's include(). The
 // prefix may hold parameters, which every nested handler then receives.
 func Include(prefix string, patterns []Pattern, opts ...Option) Pattern {
-	p := Pattern{kind: kindInclude, route: prefix, children: patterns}
+	return apply(Pattern{kind: kindInclude, route: prefix, children: patterns}, opts)
+}
+
+// apply returns v with the options (nil ones skipped) applied.
+func apply[T any, O ~func(*T)](v T, opts []O) T {
 	for _, o := range opts {
 		if o != nil {
-			o(&p)
+			o(&v)
 		}
 	}
-	return p
+	return v
 }
 
 // CompileOption configures Compile.
@@ -98,7 +104,7 @@ var (
 	ErrUnknownConverter = errors.New("unknown converter")
 	// ErrRepeatedParam: two parameters of one pattern have the same name.
 	ErrRepeatedParam = errors.New("repeated parameter name")
-	// ErrInvalidName: an empty name, one with ':' or spaces, or Name on an Include.
+	// ErrInvalidName: an empty name, one with ':' or spaces, or Name or ViewName on an Include.
 	ErrInvalidName = errors.New("invalid route name")
 	// ErrInvalidNamespace: an empty namespace, one with ':' or spaces, or Namespace on a Path.
 	ErrInvalidNamespace = errors.New("invalid namespace")
@@ -123,40 +129,34 @@ type TableError struct {
 
 // Error implements error.
 func (e *TableError) Error() string {
-	var b strings.Builder
-	b.WriteString("urls: route ")
-	b.WriteString(strconv.Quote(e.Route))
+	s := "urls: route " + strconv.Quote(e.Route)
 	if e.Name != "" {
-		b.WriteString(" (")
-		b.WriteString(strconv.Quote(e.Name))
-		b.WriteString(")")
+		s += " (" + strconv.Quote(e.Name) + ")"
 	}
-	b.WriteString(": ")
-	b.WriteString(e.Err.Error())
+	s += ": " + e.Err.Error()
 	if e.Detail != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Detail)
+		s += ": " + e.Detail
 	}
 	if e.Fix != "" {
-		b.WriteString("; ")
-		b.WriteString(e.Fix)
+		s += "; " + e.Fix
 	}
-	return b.String()
+	return s
 }
 
 // Unwrap returns the kind of mistake, for errors.Is.
 func (e *TableError) Unwrap() error { return e.Err }
 
 // Resolver is a compiled table: it reverses names into URLs, resolves paths
-// into patterns, and mounts the table on a Fiber app or group. It is safe
+// into patterns, and mounts the table on Fiber apps or groups. It does not
+// change after Compile (mounting only attaches it to a router), so its
+// answers do not depend on where or whether it is mounted, and it is safe
 // for concurrent use.
 type Resolver struct {
 	patterns    []*pattern
 	names       map[string][]*pattern
 	namespaces  map[string]bool
 	appendSlash bool
-	base        *view
-	cur         atomic.Pointer[view] // base until the first Mount, then that mount's view
+	root        *view // URLs from the table's root, "/"
 }
 
 // view is what reversal needs for one URL prefix.
@@ -211,10 +211,8 @@ type pattern struct {
 	verify      bool     // reversal re-matches its result (routes the fast rules cannot split unambiguously)
 	convCheck   bool     // some parameter's text must also pass its converter's conversion (int, custom Parse)
 	lits        []string // quoted literal text around the parameters: len(params)+1 chunks
-	litLen      int
-	lead        bool // the URL starts with a parameter (may need Django's leading-slash escape)
+	lead        bool     // the URL starts with a parameter (may need Django's leading-slash escape)
 	fiberRoute  string
-	exactShape  bool // fiberRoute has one Fiber parameter per parameter
 }
 
 // MustCompile is like Compile but panics on error; for package-level tables.
@@ -230,12 +228,8 @@ func MustCompile(patterns []Pattern, opts ...CompileOption) *Resolver {
 // is reported, each as a *TableError naming the route and the fix. The
 // converters registered at the time of the call are used.
 func Compile(patterns []Pattern, opts ...CompileOption) (*Resolver, error) {
-	r := &Resolver{names: map[string][]*pattern{}, namespaces: map[string]bool{}, appendSlash: true}
-	for _, o := range opts {
-		if o != nil {
-			o(r)
-		}
-	}
+	r := new(Resolver)
+	*r = apply(Resolver{names: map[string][]*pattern{}, namespaces: map[string]bool{}, appendSlash: true}, opts)
 	c := &compiler{r: r, convs: converters(), levels: map[string]*level{}}
 	c.walk(patterns, nil, nil, "")
 	if len(c.errs) == 1 {
@@ -244,8 +238,7 @@ func Compile(patterns []Pattern, opts ...CompileOption) (*Resolver, error) {
 	if len(c.errs) > 1 {
 		return nil, errors.Join(c.errs...)
 	}
-	r.base = r.newView("")
-	r.cur.Store(r.base)
+	r.root = r.newView("")
 	return r, nil
 }
 
@@ -281,10 +274,13 @@ func (c *compiler) walk(pats []Pattern, levels []*level, ns []string, prefix str
 			if p.nameSet {
 				c.fail(full, p.name, ErrInvalidName, "urls.Name is given to an Include", "name the Path entries inside it, and give the Include a urls.Namespace instead")
 			}
+			if p.viewName != "" {
+				c.fail(full, p.viewName, ErrInvalidName, "urls.ViewName is given to an Include", "give it to the Path entries inside it")
+			}
 			childNS := ns
 			if p.nsSet {
-				if msg := checkName(p.namespace); msg != "" {
-					c.fail(full, p.namespace, ErrInvalidNamespace, "namespace "+msg, "use a non-empty namespace without ':' or spaces, like \"accounts\"")
+				if err := checkName(p.namespace); err != nil {
+					c.fail(full, p.namespace, ErrInvalidNamespace, "namespace "+err.Error(), "use a non-empty namespace without ':' or spaces, like \"accounts\"")
 				} else {
 					childNS = append(ns[:len(ns):len(ns)], p.namespace)
 					joined := strings.Join(childNS, ":")
@@ -309,8 +305,8 @@ func (c *compiler) walk(pats []Pattern, levels []*level, ns []string, prefix str
 			continue
 		}
 		if p.nameSet {
-			if msg := checkName(p.name); msg != "" {
-				c.fail(full, p.name, ErrInvalidName, "name "+msg, "use a non-empty name without ':' or spaces, like \"year-archive\"; ':' separates namespaces")
+			if err := checkName(p.name); err != nil {
+				c.fail(full, p.name, ErrInvalidName, "name "+err.Error(), "use a non-empty name without ':' or spaces, like \"year-archive\"; ':' separates namespaces")
 				continue
 			}
 		}
@@ -318,23 +314,23 @@ func (c *compiler) walk(pats []Pattern, levels []*level, ns []string, prefix str
 	}
 }
 
-// checkName returns why s is not a valid name or namespace, or "".
-func checkName(s string) string {
+// checkName says why s is not a valid name or namespace, nil if it is one.
+func checkName(s string) error {
 	if s == "" {
-		return "is empty"
+		return errors.New("is empty")
 	}
 	if !utf8.ValidString(s) {
-		return fmt.Sprintf("%q is not valid UTF-8", s)
+		return fmt.Errorf("%q is not valid UTF-8", s)
 	}
 	for _, r := range s {
 		if r == ':' {
-			return fmt.Sprintf("%q contains ':'", s)
+			return fmt.Errorf("%q contains ':'", s)
 		}
 		if r <= ' ' || r == 0x7f || r == 0x85 || r == 0xa0 || r == 0x2028 || r == 0x2029 {
-			return fmt.Sprintf("%q contains a space or control character", s)
+			return fmt.Errorf("%q contains a space or control character", s)
 		}
 	}
-	return ""
+	return nil
 }
 
 func (c *compiler) addPattern(p *Pattern, chain []*level, ns []string, full string) {
@@ -346,7 +342,10 @@ func (c *compiler) addPattern(p *Pattern, chain []*level, ns []string, full stri
 		route:       full,
 		levels:      chain,
 		handler:     p.handler,
-		handlerName: handlername.Of(p.handler),
+		handlerName: p.viewName,
+	}
+	if pt.handlerName == "" {
+		pt.handlerName = funcName(p.handler)
 	}
 	seen := map[string]bool{}
 	for _, lv := range chain {
@@ -373,29 +372,27 @@ func (c *compiler) addPattern(p *Pattern, chain []*level, ns []string, full stri
 			flat = append(flat, x)
 		}
 	}
-	if seg := dotSegment(flat); seg != "" {
+	// Reversal: quoted literals around parameters. shape is the route with
+	// "<>" for each parameter, which no literal can hold.
+	var shape strings.Builder
+	lit := ""
+	for i, x := range flat {
+		if x.param == nil {
+			shape.WriteString(x.lit)
+			lit = urlquote.Quote(x.lit)
+			continue
+		}
+		shape.WriteString("<>")
+		pt.lead = pt.lead || i == 0
+		pt.lits, lit = append(pt.lits, lit), ""
+	}
+	pt.lits = append(pt.lits, lit)
+	if seg := dotSegment(shape.String()); seg != "" {
 		c.fail(full, p.name, ErrMalformedRoute, fmt.Sprintf("the path segment %q would be removed by browsers and proxies", seg), "rename that segment")
 		return
 	}
-	// Reversal: quoted literals around parameters.
-	var lit strings.Builder
-	for i, x := range flat {
-		if x.param != nil {
-			if i == 0 {
-				pt.lead = true
-			}
-			pt.lits = append(pt.lits, lit.String())
-			lit.Reset()
-			continue
-		}
-		lit.WriteString(urlquote.Quote(x.lit))
-	}
-	pt.lits = append(pt.lits, lit.String())
-	for _, l := range pt.lits {
-		pt.litLen += len(l)
-	}
 	pt.verify = needsVerify(chain)
-	pt.fiberRoute, pt.exactShape = fiberRoute(flat, len(pt.params))
+	pt.fiberRoute = fiberRoute(flat, len(pt.params))
 	if p.name != "" {
 		pt.viewName = p.name
 		if pt.namespace != "" {
@@ -602,38 +599,6 @@ func needsVerify(chain []*level) bool {
 	return false
 }
 
-// dotSegment returns "." or ".." if the flattened route has such a segment
-// made of literal text only.
-func dotSegment(flat []part) string {
-	seg, hasParam := "", false
-	check := func() string {
-		if !hasParam && (seg == "." || seg == "..") {
-			return seg
-		}
-		return ""
-	}
-	for _, x := range flat {
-		if x.param != nil {
-			hasParam = true
-			continue
-		}
-		s := x.lit
-		for {
-			i := strings.IndexByte(s, '/')
-			if i < 0 {
-				seg += s
-				break
-			}
-			seg += s[:i]
-			if d := check(); d != "" {
-				return d
-			}
-			seg, hasParam, s = "", false, s[i+1:]
-		}
-	}
-	return check()
-}
-
 // fiberSpecial are bytes with a meaning in Fiber route syntax.
 const fiberSpecial = ":*+?\\"
 
@@ -641,7 +606,7 @@ const fiberSpecial = ":*+?\\"
 // always matches at least every path the pattern matches (the handler
 // wrapper does the exact check). Simple routes get one Fiber parameter per
 // segment parameter; others a literal prefix and a wildcard.
-func fiberRoute(flat []part, nparams int) (string, bool) {
+func fiberRoute(flat []part, nparams int) string {
 	exact := nparams <= 30
 	for i, x := range flat {
 		if x.param == nil {
@@ -673,22 +638,22 @@ func fiberRoute(flat []part, nparams int) (string, bool) {
 				b.WriteString(urlquote.Quote(x.lit))
 			}
 		}
-		return b.String(), true
+		return b.String()
 	}
 	for _, x := range flat {
 		if x.param != nil {
 			b.WriteByte('*')
-			return b.String(), false
+			return b.String()
 		}
 		q := urlquote.Quote(x.lit)
 		if i := strings.IndexAny(q, fiberSpecial); i >= 0 {
 			b.WriteString(q[:i])
 			b.WriteByte('*')
-			return b.String(), false
+			return b.String()
 		}
 		b.WriteString(q)
 	}
-	return b.String(), false
+	return b.String()
 }
 
 func (r *Resolver) newView(prefix string) *view {

@@ -42,6 +42,7 @@ func TestCompileErrors(t *testing.T) {
 		{"name with colon", []Pattern{Path("a/", noop, Name("a:b"))}, ErrInvalidName, "a/", "':' separates namespaces"},
 		{"name with space", []Pattern{Path("a/", noop, Name("a b"))}, ErrInvalidName, "a/", "without ':' or spaces"},
 		{"name on include", []Pattern{Include("a/", []Pattern{Path("", noop)}, Name("x"))}, ErrInvalidName, "a/", "urls.Namespace instead"},
+		{"view name on include", []Pattern{Include("a/", []Pattern{Path("", noop)}, ViewName("x"))}, ErrInvalidName, "a/", "give it to the Path entries inside it"},
 		{"empty namespace", []Pattern{Include("a/", []Pattern{Path("", noop)}, Namespace(""))}, ErrInvalidNamespace, "a/", "non-empty namespace"},
 		{"namespace with colon", []Pattern{Include("a/", []Pattern{Path("", noop)}, Namespace("x:y"))}, ErrInvalidNamespace, "a/", "without ':'"},
 		{"namespace on path", []Pattern{Path("a/", noop, Namespace("x"))}, ErrInvalidNamespace, "a/", "urls.Include"},

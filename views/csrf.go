@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"fmt"
-	"github.com/fiberviews/fiberviews/internal/handlername"
 	"html/template"
 	"net/url"
 	"strings"
@@ -306,7 +305,7 @@ func crossOrigin(c *fiber.Ctx, s *site) string {
 // request gets the 403 page (Config.CSRF.FailureTemplate, by default the
 // embedded csrf_failure.html) and h does not run.
 func CSRFProtect(h fiber.Handler) fiber.Handler {
-	return handlername.Wrap(func(c *fiber.Ctx) error {
+	return func(c *fiber.Ctx) error {
 		if isSafeMethod(c.Method()) {
 			return h(c)
 		}
@@ -314,7 +313,7 @@ func CSRFProtect(h fiber.Handler) fiber.Handler {
 			return csrfFailure(c, reason)
 		}
 		return h(c)
-	}, h)
+	}
 }
 
 // csrfFailure answers a rejected request (Django's csrf_failure view): logs

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"github.com/fiberviews/fiberviews/internal/handlername"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,7 +19,7 @@ import (
 // A view: views.LoginRequired(views.MustAsView(&v)), or
 // views.MustAsView(&v, views.Decorate(views.LoginRequired)).
 func LoginRequired(h fiber.Handler) fiber.Handler {
-	return handlername.Wrap(func(c *fiber.Ctx) error {
+	return func(c *fiber.Ctx) error {
 		ok, err := IsAuthenticated(c)
 		if err != nil {
 			return err
@@ -29,7 +28,7 @@ func LoginRequired(h fiber.Handler) fiber.Handler {
 			return h(c)
 		}
 		return RedirectToLogin(c, "")
-	}, h)
+	}
 }
 
 // RedirectToLogin redirects (302) to Config.LoginURL (a URL or a route name)
@@ -86,7 +85,7 @@ func RequireMethods(h fiber.Handler, methods ...string) fiber.Handler {
 		allowed[i] = strings.ToUpper(m)
 	}
 	allow := strings.Join(allowed, ", ")
-	return handlername.Wrap(func(c *fiber.Ctx) error {
+	return func(c *fiber.Ctx) error {
 		m := c.Method()
 		for _, a := range allowed {
 			if a == m {
@@ -94,17 +93,17 @@ func RequireMethods(h fiber.Handler, methods ...string) fiber.Handler {
 			}
 		}
 		return methodNotAllowed(c, allow)
-	}, h)
+	}
 }
 
 // NeverCache adds headers that keep browsers and proxies from caching the
 // response of h (Django's never_cache), even when h fails.
 func NeverCache(h fiber.Handler) fiber.Handler {
-	return handlername.Wrap(func(c *fiber.Ctx) error {
+	return func(c *fiber.Ctx) error {
 		err := h(c)
 		AddNeverCacheHeaders(c)
 		return err
-	}, h)
+	}
 }
 
 // NeverCacheControl is the Cache-Control value NeverCache sets, Django's.

@@ -183,17 +183,20 @@ func TestNeverCache(t *testing.T) {
 	}
 }
 
-// TestWriteTableNamesViews checks that urls.Resolver.WriteTable (Django's
-// show_urls) lists a view's type and a decorated function's own name, not
-// the closures AsView and the decorators return.
+// TestWriteTableNamesViews checks what urls.Resolver.WriteTable (Django's
+// show_urls) lists for views: the view's type for views.Path, else the
+// function that wrote the handler: the outermost decorator, or AsView's.
 func TestWriteTableNamesViews(t *testing.T) {
 	plain := func(c *fiber.Ctx) error { return nil }
 	table := urls.MustCompile([]urls.Pattern{
-		urls.Path("a/", views.MustAsView(&getOnly{}), urls.Name("a")),
+		views.Path("a/", &getOnly{}, urls.Name("a")),
 		urls.Path("b/", views.MustAsView(&getOnly{}, views.Decorate(views.NeverCache, views.LoginRequired)), urls.Name("b")),
 		urls.Path("c/", views.NeverCache(views.RequirePOST(views.CSRFProtect(views.LoginRequired(hello)))), urls.Name("c")),
-		urls.Path("d/", views.MustAsView(&views.LogoutView{}), urls.Name("d")),
+		views.Path("d/", &views.LogoutView{}, urls.Name("d")),
 		urls.Path("e/", plain, urls.Name("e")),
+		urls.Path("f/", hello, urls.Name("f")),
+		urls.Path("g/", views.RequirePOST(hello), urls.Name("g")),
+		views.Path("h/", &getOnly{}, urls.Name("h"), urls.ViewName("pages.Only")),
 	})
 	var b strings.Builder
 	if err := table.WriteTable(&b); err != nil {
@@ -201,13 +204,37 @@ func TestWriteTableNamesViews(t *testing.T) {
 	}
 	for _, want := range []string{
 		"/a/ a *views_test.getOnly",
-		"/b/ b *views_test.getOnly",
-		"/c/ c views_test.hello",
+		"/b/ b views.NeverCache",
+		"/c/ c views.NeverCache",
 		"/d/ d *views.LogoutView",
-		"/e/ e views_test.TestWriteTableNamesViews.func1",
+		"/e/ e views.TestWriteTableNamesViews",
+		"/f/ f views_test.hello",
+		"/g/ g views.RequireMethods",
+		"/h/ h pages.Only",
 	} {
 		if !strings.Contains(strings.Join(strings.Fields(b.String()), " "), want) {
 			t.Errorf("table lacks %q:\n%s", want, b.String())
 		}
+	}
+}
+
+// TestPathPanics: views.Path panics with AsView's error, as MustAsView does.
+func TestPathPanics(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		view any
+	}{
+		{"nil", nil},
+		{"not a pointer", getOnly{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, want := views.AsView(tc.view)
+			defer func() {
+				if err, ok := recover().(error); !ok || want == nil || err.Error() != want.Error() {
+					t.Fatalf("recover() = %v, want AsView's error %v", err, want)
+				}
+			}()
+			views.Path("x/", tc.view)
+		})
 	}
 }

@@ -11,9 +11,10 @@
 //	func (v *Hello) Get(c *fiber.Ctx) error  { return c.SendString("hello") }
 //	func (v *Hello) Post(c *fiber.Ctx) error { return c.SendString("posted") }
 //
-//	urls.Path("hello/", views.MustAsView(&Hello{}), urls.Name("hello"))
+//	views.Path("hello/", &Hello{}, urls.Name("hello"))
 //
-// AsView inspects the view once, at registration. Its handler dispatches on
+// views.Path is urls.Path with MustAsView(&Hello{}), listed by the view's
+// type in urls.Resolver.WriteTable. AsView inspects the view once, at registration. Its handler dispatches on
 // the method with a switch (no reflection per request): Get, Head, Post,
 // Put, Patch, Delete and Options methods (func(*fiber.Ctx) error) answer
 // their method; HEAD falls back to Get without a body; OPTIONS answers 200
@@ -117,9 +118,9 @@
 //
 //	func (v *CustomLogoutView) GetNextPage(c *fiber.Ctx) (string, error) { … } // optional override
 //
-//	urls.Path("logout/", views.MustAsView(&CustomLogoutView{
+//	views.Path("logout/", &CustomLogoutView{
 //		LogoutView: views.LogoutView{NextPage: "home"},
-//	}), urls.Name("logout"))
+//	}, urls.Name("logout"))
 //
 // LogoutView answers POST and OPTIONS only (405 otherwise, and the user stays
 // logged in), checks CSRF, calls session.Logout, then goes to a safe next

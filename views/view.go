@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/fiberviews/fiberviews/internal/handlername"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -115,7 +114,6 @@ func AsView(v any, opts ...ViewOption) (fiber.Handler, error) {
 	if base != nil {
 		base.outer = v // last: a failed AsView binds nothing
 	}
-	handlername.Set(h, s.name) // urls.Resolver.WriteTable lists the view's type
 	return h, nil
 }
 

@@ -76,13 +76,11 @@ type CustomLogoutView struct{ views.LogoutView }
 
 func main() {
 	accounts := []urls.Pattern{
-		urls.Path("login/", views.MustAsView(&views.LoginView{NextPage: "home"}), urls.Name("login")),
-		urls.Path("logout/", views.MustAsView(&CustomLogoutView{
-			LogoutView: views.LogoutView{NextPage: "home"},
-		}), urls.Name("logout")),
+		views.Path("login/", &views.LoginView{NextPage: "home"}, urls.Name("login")),
+		views.Path("logout/", &CustomLogoutView{LogoutView: views.LogoutView{NextPage: "home"}}, urls.Name("logout")),
 	}
 	table, err := urls.Compile([]urls.Pattern{
-		urls.Path("", views.MustAsView(&views.RedirectView{PatternName: "home"})),
+		views.Path("", &views.RedirectView{PatternName: "home"}),
 		urls.Path("home/", home, urls.Name("home")),
 		// A function view is a plain handler: make it POST-only, CSRF-checked and never cached.
 		urls.Path("logout/", views.NeverCache(views.RequirePOST(views.CSRFProtect(logout))), urls.Name("logout")),

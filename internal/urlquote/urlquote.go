@@ -28,17 +28,6 @@ func AllSafe(s string) bool {
 	return true
 }
 
-// QuotedLen is len(Quote(s)).
-func QuotedLen(s string) int {
-	n := len(s)
-	for i := 0; i < len(s); i++ {
-		if !safe[s[i]] {
-			n += 2
-		}
-	}
-	return n
-}
-
 // AppendQuoted appends Quote(s) to b.
 func AppendQuoted(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
@@ -60,7 +49,7 @@ func Quote(s string) string {
 	if AllSafe(s) {
 		return s
 	}
-	return string(AppendQuoted(make([]byte, 0, QuotedLen(s)), s))
+	return string(AppendQuoted(make([]byte, 0, 3*len(s)), s))
 }
 
 // EscapeLeadingSlashes keeps a path from reading as a scheme-relative URL:

@@ -20,9 +20,6 @@ func TestQuote(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("Quote(%q) = %q, want %q", tc.in, got, tc.want)
 			}
-			if QuotedLen(tc.in) != len(got) {
-				t.Errorf("QuotedLen(%q) = %d, want %d", tc.in, QuotedLen(tc.in), len(got))
-			}
 			if AllSafe(tc.in) != (got == tc.in) {
 				t.Errorf("AllSafe(%q) = %v", tc.in, AllSafe(tc.in))
 			}
