@@ -12,11 +12,10 @@ import (
 // The CSRF mechanism is security.CSRF, built by Setup from Config.CSRF;
 // this file is its request-level API and the 403 page.
 
-// CSRFToken returns a token for forms and scripts to send back with unsafe
-// requests (Django's get_token): a fresh mask of the request's secret each
-// call. If the request had no valid secret cookie, one is created and set
-// on the response. views.Render puts it in every context as "csrf_token"
-// and "csrf_input".
+// CSRFToken returns a freshly masked token for forms and scripts to send
+// back with unsafe requests (Django's get_token; see security.CSRF.Token),
+// setting the secret cookie if the request had none. views.Render puts it in
+// every context as "csrf_token" and "csrf_input".
 func CSRFToken(c *fiber.Ctx) string { return settings(c).csrf.Token(c) }
 
 // CSRFInput returns the hidden form field carrying a CSRF token, ready for
@@ -28,10 +27,8 @@ func csrfInput(token string) template.HTML {
 	return template.HTML(`<input type="hidden" name="` + CSRFFieldName + `" value="` + token + `">`)
 }
 
-// RotateCSRFToken replaces the request's CSRF secret with a new one and sets
-// it as a cookie (Django's rotate_token): tokens handed out before stop
-// working, tokens handed out later in this request carry the new secret.
-// LoginView calls it when a user logs in.
+// RotateCSRFToken replaces the request's CSRF secret (Django's rotate_token;
+// see security.CSRF.Rotate). LoginView calls it when a user logs in.
 func RotateCSRFToken(c *fiber.Ctx) { settings(c).csrf.Rotate(c) }
 
 // CheckCSRF applies the site's CSRF checks (security.CSRF.Check) to c: nil

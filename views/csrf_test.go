@@ -87,14 +87,14 @@ func TestCSRFAccepts(t *testing.T) {
 func TestCSRFRejects(t *testing.T) {
 	wrong := strings.Repeat("a", 32) // well formed, not the secret
 	cases := []struct {
-		name      string
-		method    string
-		cookie    string // "" keeps the client's, "-" drops it, else this value
-		body      func(tok string) any
-		headers   func(tok string) []string
-		query     bool // the token in the query string
-		reason    string
-		noCookie  bool
+		name     string
+		method   string
+		cookie   string // "" keeps the client's, "-" drops it, else this value
+		body     func(tok string) any
+		headers  func(tok string) []string
+		query    bool // the token in the query string
+		reason   string
+		noCookie bool
 	}{
 		{name: "no token", method: "POST", reason: "CSRF token missing."},
 		{name: "no cookie", method: "POST", cookie: "-",

@@ -47,14 +47,12 @@ type Config struct {
 	// it with its own Authenticate hook.
 	Authenticate func(c *fiber.Ctx, username, password string) (userID string, err error)
 	// AllowedHosts are the host names this site answers to (Django's
-	// ALLOWED_HOSTS): Setup answers 400 to a request whose Host (or
-	// absolute-form request target) is not one of them, so that nothing a
-	// request says about its own host — the base of a safe next, a link in
-	// an email — can point elsewhere. "example.com" matches that host,
-	// ".example.com" it and its subdomains, "*" any host; ports are ignored
-	// and case does not matter. Empty: no check (Django requires the
-	// setting in production; set it when the site runs behind a proxy that
-	// passes Host through).
+	// ALLOWED_HOSTS), written as security.NewHosts takes them: "example.com",
+	// ".example.com" (with subdomains), "*" (any). Setup answers 400 to a
+	// request whose Host (or absolute-form request target) is not one of
+	// them, so that nothing a request says about its own host can point
+	// elsewhere. Empty: no check (Django requires the setting in production;
+	// set it when the site runs behind a proxy that passes Host through).
 	AllowedHosts []string
 	// CSRF configures the CSRF protection.
 	CSRF CSRFConfig
@@ -119,14 +117,9 @@ func newSite(cfg Config) (*site, error) {
 	return s, nil
 }
 
-// defaultSite is what views use when Setup is not installed.
-var defaultSite = func() *site {
-	s, err := newSite(Config{})
-	if err != nil {
-		panic(err) // the zero Config is valid
-	}
-	return s
-}()
+// defaultSite is what views use when Setup is not installed (the zero
+// Config is valid).
+var defaultSite, _ = newSite(Config{})
 
 type siteKey struct{}
 

@@ -1,6 +1,7 @@
 package security
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/subtle"
 	"errors"
@@ -55,26 +56,17 @@ const (
 	CSRFFieldName = "csrfmiddlewaretoken"
 )
 
-// The errors of CSRF.Check, one per Django rejection reason. The error Check
-// returns wraps one of them; its own text is Django's reason.
+// The errors of CSRF.Check, one per Django rejection reason (the origin
+// checks are net/http's). The error Check returns wraps one of them; its own
+// text is Django's reason.
 var (
-	// ErrCSRFCrossOrigin: Sec-Fetch-Site said same-site or cross-site and the
-	// Origin is not trusted.
-	ErrCSRFCrossOrigin = errors.New("security: cross-origin unsafe request (Sec-Fetch-Site is neither same-origin nor none): if the sending site may post here, add its origin to CSRFConfig.TrustedOrigins")
-	// ErrCSRFOriginMismatch: no Sec-Fetch-Site, and an Origin that is neither
-	// the Host nor trusted.
-	ErrCSRFOriginMismatch = errors.New("security: the Origin header is neither the request's Host nor a trusted origin: add it to CSRFConfig.TrustedOrigins if it may post here; behind a proxy, pass the original Host")
-	// ErrCSRFCookieMissing: the request carries no secret cookie.
-	ErrCSRFCookieMissing = errors.New("security: no CSRF cookie: the client must first load a page that renders a token (which sets the cookie) and keep cookies for the site")
-	// ErrCSRFCookieMalformed: the cookie is not 32 letters and digits (nor a
-	// 64-character token, as Django before 4.1 set).
-	ErrCSRFCookieMalformed = errors.New("security: the CSRF cookie is not one this site set: loading a page that renders a token replaces it")
-	// ErrCSRFTokenMissing: no token in the form field nor in the header.
-	ErrCSRFTokenMissing = errors.New("security: no CSRF token: send the token in the csrfmiddlewaretoken field of a POST form or in the CSRFConfig.HeaderName header (X-CSRFToken)")
-	// ErrCSRFTokenMalformed: the token is not 32 or 64 letters and digits.
-	ErrCSRFTokenMalformed = errors.New("security: the CSRF token is not 32 or 64 letters and digits: send it exactly as CSRF.Token rendered it")
-	// ErrCSRFTokenIncorrect: the token does not carry the cookie's secret.
-	ErrCSRFTokenIncorrect = errors.New("security: the CSRF token does not match the cookie's secret: the page was rendered before the secret changed (a login rotates it) or for another client; reload it")
+	ErrCSRFCrossOrigin     = errors.New("security: cross-origin unsafe request (Sec-Fetch-Site is neither same-origin nor none): if the sending site may post here, add its origin to CSRFConfig.TrustedOrigins")
+	ErrCSRFOriginMismatch  = errors.New("security: the Origin header is neither the request's Host nor a trusted origin: add it to CSRFConfig.TrustedOrigins if it may post here; behind a proxy, pass the original Host")
+	ErrCSRFCookieMissing   = errors.New("security: no CSRF cookie: the client must first load a page that renders a token (which sets the cookie) and keep cookies for the site")
+	ErrCSRFCookieMalformed = errors.New("security: the CSRF cookie is not 32 letters and digits, so not one this site set: loading a page that renders a token replaces it")
+	ErrCSRFTokenMissing    = errors.New("security: no CSRF token: send the token in the csrfmiddlewaretoken field of a POST form or in the CSRFConfig.HeaderName header (X-CSRFToken)")
+	ErrCSRFTokenMalformed  = errors.New("security: the CSRF token is not 32 or 64 letters and digits: send it exactly as CSRF.Token rendered it")
+	ErrCSRFTokenIncorrect  = errors.New("security: the CSRF token does not match the cookie's secret: the page was rendered before the secret changed (a login rotates it) or for another client; reload it")
 )
 
 // refusal is an error of Check: Django's reason, wrapping a sentinel.
@@ -133,45 +125,39 @@ type trustedWildcard struct{ scheme, suffix string }
 func NewCSRF(cfg CSRFConfig) (*CSRF, error) {
 	p := &CSRF{cfg: cfg, trusted: map[string]bool{}}
 	x := &p.cfg
-	if x.CookieName == "" {
-		x.CookieName = DefaultCSRFCookieName
-	}
-	if x.CookieAge == 0 {
-		x.CookieAge = DefaultCSRFCookieAge
-	}
+	x.CookieName = cmp.Or(x.CookieName, DefaultCSRFCookieName)
+	x.CookieAge = cmp.Or(x.CookieAge, DefaultCSRFCookieAge)
+	x.CookiePath = cmp.Or(x.CookiePath, "/")
+	x.CookieSameSite = cmp.Or(x.CookieSameSite, fiber.CookieSameSiteLaxMode)
+	x.HeaderName = cmp.Or(x.HeaderName, DefaultCSRFHeaderName)
+	p.headerSource = fmt.Sprintf("the %q HTTP header", x.HeaderName)
 	if x.CookieAge < 0 {
-		return nil, errors.New("security: CSRFConfig.CookieAge is negative: give a lifetime, or 0 for the default")
-	}
-	if x.CookiePath == "" {
-		x.CookiePath = "/"
-	}
-	if x.CookieSameSite == "" {
-		x.CookieSameSite = fiber.CookieSameSiteLaxMode
+		return nil, errors.New("CSRFConfig.CookieAge is negative: give a lifetime, or 0 for the default")
 	}
 	switch strings.ToLower(x.CookieSameSite) {
 	case "lax", "strict":
 	case "none":
 		if !x.CookieSecure {
-			return nil, errors.New("security: CSRFConfig.CookieSameSite None needs CookieSecure: browsers drop such cookies otherwise")
+			return nil, errors.New("CSRFConfig.CookieSameSite None needs CookieSecure: browsers drop such cookies otherwise")
 		}
 	default:
-		return nil, fmt.Errorf("security: CSRFConfig.CookieSameSite %q: want Lax, Strict or None", x.CookieSameSite)
+		return nil, fmt.Errorf("CSRFConfig.CookieSameSite %q: want Lax, Strict or None", x.CookieSameSite)
 	}
-	if x.HeaderName == "" {
-		x.HeaderName = DefaultCSRFHeaderName
-	}
-	p.headerSource = fmt.Sprintf("the %q HTTP header", x.HeaderName)
 	for _, o := range x.TrustedOrigins {
 		u, err := url.Parse(o)
+		why := ""
 		switch {
 		case err != nil:
-			return nil, fmt.Errorf("security: CSRFConfig.TrustedOrigins: invalid origin %q: %w", o, err)
+			why = err.Error()
 		case u.Scheme == "":
-			return nil, fmt.Errorf("security: CSRFConfig.TrustedOrigins: invalid origin %q: the scheme is required (https://%s)", o, o)
+			why = "the scheme is required (https://" + o + ")"
 		case u.Host == "":
-			return nil, fmt.Errorf("security: CSRFConfig.TrustedOrigins: invalid origin %q: the host is required", o)
+			why = "the host is required"
 		case u.Path != "" || u.RawQuery != "" || u.Fragment != "":
-			return nil, fmt.Errorf("security: CSRFConfig.TrustedOrigins: invalid origin %q: path, query and fragment are not allowed", o)
+			why = "path, query and fragment are not allowed"
+		}
+		if why != "" {
+			return nil, fmt.Errorf("CSRFConfig.TrustedOrigins: invalid origin %q: %s", o, why)
 		}
 		scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Host)
 		if rest, ok := strings.CutPrefix(host, "*."); ok {
@@ -256,8 +242,9 @@ func (p *CSRF) cookieSecret(c *fiber.Ctx) (string, error) {
 //     the query string) or else the HeaderName header, must be present, well
 //     formed (32 or 64 letters and digits), and match the secret.
 func (p *CSRF) Check(c *fiber.Ctx) error {
-	if safeMethod(c.Method()) {
-		return nil
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
+		return nil // RFC 9110 safe methods, as in Django
 	}
 	if err := p.crossOrigin(c); err != nil {
 		return err
@@ -286,16 +273,6 @@ func (p *CSRF) Check(c *fiber.Ctx) error {
 		return &refusal{"CSRF token from " + source + " incorrect.", ErrCSRFTokenIncorrect}
 	}
 	return nil
-}
-
-// safeMethod reports whether the method is exempt from CSRF checks (RFC
-// 9110 safe methods, as in Django).
-func safeMethod(m string) bool {
-	switch m {
-	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
-		return true
-	}
-	return false
 }
 
 // crossOrigin is the check of net/http's CrossOriginProtection, with the

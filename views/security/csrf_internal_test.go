@@ -80,7 +80,7 @@ func FuzzCheckCSRF(f *testing.F) {
 			}
 			t.Fatalf("%s: %v wraps none of the ErrCSRF* errors", method, err)
 		}
-		if safeMethod(method) {
+		if method == "GET" || method == "HEAD" || method == "OPTIONS" {
 			return
 		}
 		switch fetchSite {

@@ -252,4 +252,3 @@ func TestNewCSRF(t *testing.T) {
 		})
 	}
 }
-

@@ -44,7 +44,7 @@ func ExampleCSRF() {
 		fmt.Println(resp.StatusCode, string(b))
 	}
 	post("csrfmiddlewaretoken="+string(token), "Cookie", cookie)
-	post("csrfmiddlewaretoken="+string(token))
+	post("csrfmiddlewaretoken=" + string(token))
 	post("", "Cookie", cookie)
 	post("csrfmiddlewaretoken="+string(token), "Cookie", cookie, "Origin", "https://evil.example")
 	// Output:

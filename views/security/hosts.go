@@ -24,14 +24,14 @@ type Hosts struct{ patterns []string } // lower case, validated
 // scheme, port, path or user-info.
 func NewHosts(patterns ...string) (*Hosts, error) {
 	if len(patterns) == 0 {
-		return nil, errors.New(`security: NewHosts: no host names: list those the site answers to, or "*" for any`)
+		return nil, errors.New(`no host names: list those the site answers to, or "*" for any`)
 	}
 	h := &Hosts{}
 	for _, p := range patterns {
 		p = strings.ToLower(strings.TrimSpace(p))
 		ipv6 := strings.HasPrefix(p, "[") && strings.HasSuffix(p, "]")
 		if p == "" || (!ipv6 && strings.ContainsAny(p, "/:@ ")) {
-			return nil, fmt.Errorf(`security: %q is not a host name: write "example.com", ".example.com" (with subdomains), "[::1]" or "*", without scheme, port or path`, p)
+			return nil, fmt.Errorf(`%q is not a host name: write "example.com", ".example.com" (with subdomains), "[::1]" or "*", without scheme, port or path`, p)
 		}
 		h.patterns = append(h.patterns, p)
 	}
