@@ -116,27 +116,3 @@ func TestBaseViewRecipe(t *testing.T) {
 		t.Errorf("wrong hook signature: %v", err)
 	}
 }
-
-func TestCSRFMasking(t *testing.T) {
-	for range 200 {
-		secret := randomCSRFString(csrfSecretLen)
-		a, b := maskSecret(secret), maskSecret(secret)
-		if a == b || len(a) != csrfTokenLen || tokenFormat(a, csrfTokenLen) != "" {
-			t.Fatalf("tokens %q %q for %q", a, b, secret)
-		}
-		if unmaskToken(a) != secret || unmaskToken(b) != secret {
-			t.Fatalf("unmask(%q) = %q, want %q", a, unmaskToken(a), secret)
-		}
-		if !tokenMatches(a, secret) || !tokenMatches(secret, secret) || tokenMatches(a, randomCSRFString(csrfSecretLen)) {
-			t.Fatal("tokenMatches")
-		}
-	}
-	// Every character of the alphabet shows up: the draw is not biased out of some.
-	seen := map[rune]bool{}
-	for _, r := range randomCSRFString(5000) {
-		seen[r] = true
-	}
-	if len(seen) != len(csrfChars) {
-		t.Fatalf("%d distinct characters, want %d", len(seen), len(csrfChars))
-	}
-}

@@ -167,7 +167,9 @@
 // carries a working token. RotateCSRFToken replaces the secret (call it on
 // login). A second layer refuses cross-origin unsafe requests by their
 // Sec-Fetch-Site or Origin header, as Go's net/http.CrossOriginProtection
-// does, except from Config.CSRF.TrustedOrigins.
+// does, except from Config.CSRF.TrustedOrigins. The mechanism, and the
+// check of Config.AllowedHosts, are package views/security; views builds
+// them in Setup and renders their refusals.
 //
 // # Settings
 //

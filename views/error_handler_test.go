@@ -6,8 +6,8 @@ import (
 	"net"
 	"strings"
 	"testing"
-	"time"
 	"testing/fstest"
+	"time"
 
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/fiberviews/fiberviews/views"

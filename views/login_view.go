@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"github.com/fiberviews/fiberviews/internal/formvalue"
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/gofiber/fiber/v2"
 )
@@ -123,7 +124,7 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 	if done, err := v.redirectAuthenticated(c); done || err != nil {
 		return err
 	}
-	username, password := postValue(c, "username"), postValue(c, "password")
+	username, password := formvalue.Post(c, "username"), formvalue.Post(c, "password")
 	id, err := v.check(c, username, password)
 	if errors.Is(err, ErrInvalidCredentials) {
 		if !utf8.ValidString(username) || len(username) > MaxUsernameLength {

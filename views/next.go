@@ -1,6 +1,7 @@
 package views
 
 import (
+	"github.com/fiberviews/fiberviews/internal/formvalue"
 	"github.com/fiberviews/fiberviews/internal/safeurl"
 	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"github.com/gofiber/fiber/v2"
@@ -47,7 +48,7 @@ func redirect(c *fiber.Ctx, url string, status int) error {
 // from a form body first, then from the query string.
 func redirectParam(c *fiber.Ctx, field string) string {
 	if c.Method() == fiber.MethodPost {
-		if v := postValue(c, field); v != "" {
+		if v := formvalue.Post(c, field); v != "" {
 			return v
 		}
 	}

@@ -1,0 +1,20 @@
+// Package security protects a site's requests the way Django's security
+// middleware does. Each protection is a small type built once from its
+// settings, safe for concurrent use, whose Check method returns nil or an
+// error value, in the manner of net/http's CrossOriginProtection:
+//
+//   - CSRF is Django's CSRF protection (django.middleware.csrf): a secret in
+//     a cookie, a freshly masked token per render (Token), a check of unsafe
+//     requests (Check) that also refuses cross-origin requests by their
+//     Sec-Fetch-Site or Origin header, and Rotate for logins;
+//   - Hosts is Django's ALLOWED_HOSTS: the host names the site answers to.
+//
+// Check's errors wrap the package's sentinel errors (ErrCSRFTokenMissing,
+// ErrDisallowedHost, ...) for errors.Is. A CSRF error's text is Django's
+// reason, which a 403 page may show; the sentinel it wraps says how to fix
+// it. A Hosts error names the host and the fix.
+//
+// Package views builds these from views.Config in views.Setup, runs them for
+// every view and renders the 403 and 400 pages; use this package directly
+// for handlers outside views, or to answer a refusal yourself.
+package security
