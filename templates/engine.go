@@ -262,7 +262,7 @@ func (e *Engine) Has(name string) bool {
 // or a *TemplateDoesNotExist listing every place searched.
 func (e *Engine) Select(names ...string) (string, error) {
 	if len(names) == 0 {
-		return "", errors.New("templates: Select needs at least one template name")
+		return "", errNoNames
 	}
 	st, err := e.current()
 	if err != nil {
@@ -275,6 +275,8 @@ func (e *Engine) Select(names ...string) (string, error) {
 	}
 	return "", e.notFound(names...)
 }
+
+var errNoNames = errors.New("templates: Select needs at least one template name")
 
 // notFound builds the error for templates that do not exist.
 func (e *Engine) notFound(names ...string) error {
