@@ -44,9 +44,11 @@
 // empty link. A url call whose arguments are all constants (strings,
 // integers, kwargs of them) is reversed once, when the templates load: the
 // compiled table never changes, so the page renders the same link without
-// the call (one that does not reverse is left to fail the render). Config.Funcs
-// adds more functions; one named url replaces the built-in one and turns this
-// off.
+// the call (one that does not reverse is left to fail the render). Where
+// html/template's escaping leaves such a link unchanged (an href of letters,
+// digits and -._~/), it becomes plain text of the page, escaped once rather
+// than on every render. Config.Funcs adds more functions; one named url
+// replaces the built-in one and turns this off.
 //
 // # Responses
 //
@@ -81,6 +83,6 @@
 // function to the page being rendered. Engine renders instead from one
 // template set per page and chain of layouts, built on first use by cloning
 // the parsed set and rewriting each layout's {{ embed }} into
-// {{ template "<page>" $ }}: renders then share nothing mutable and run in
-// parallel.
+// {{ template "<page>" $ }}. The set is escaped as it is built (no action
+// runs then): renders share nothing mutable and run in parallel.
 package templates

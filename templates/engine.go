@@ -25,14 +25,8 @@ import (
 var embedded embed.FS
 
 // defaultsFS holds the default templates, rooted so that names read
-// "registration/login.html".
-var defaultsFS = func() fs.FS {
-	sub, err := fs.Sub(embedded, "defaults")
-	if err != nil {
-		panic(err) // the directory is embedded above: cannot happen
-	}
-	return sub
-}()
+// "registration/login.html" (fs.Sub fails only on an invalid path).
+var defaultsFS, _ = fs.Sub(embedded, "defaults")
 
 // DefaultLayout is the embedded layout that wraps the embedded default pages
 // (registration/login.html, csrf_failure.html, ...) when Config.Layout is
@@ -132,15 +126,15 @@ func New(cfg Config) (*Engine, error) {
 		return nil, errors.New("templates: both Config.Dir and Config.FS are set: set one of them")
 	case cfg.Dir != "":
 		abs, err := filepath.Abs(cfg.Dir)
-		if err != nil {
-			return nil, fmt.Errorf("templates: Config.Dir %q: %w", cfg.Dir, err)
+		var info fs.FileInfo
+		if err == nil {
+			info, err = os.Stat(abs)
 		}
-		info, err := os.Stat(abs)
-		if err != nil {
-			return nil, fmt.Errorf("templates: Config.Dir %q: %w (it must be an existing directory)", cfg.Dir, err)
+		if err == nil && !info.IsDir() {
+			err = errors.New("it is not a directory")
 		}
-		if !info.IsDir() {
-			return nil, fmt.Errorf("templates: Config.Dir %q is not a directory", cfg.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("templates: Config.Dir %q: %w: set it to an existing directory of templates", cfg.Dir, err)
 		}
 		e.user, e.userAt = os.DirFS(abs), abs
 	case cfg.FS != nil:
@@ -368,7 +362,9 @@ func (e *Engine) build(st *state, page, chain string) (*template.Template, error
 		}
 		child = tree.Name
 	}
-	return set.Lookup(child), nil
+	t := set.Lookup(child)
+	escapeAndFold(set, t)
+	return t, nil
 }
 
 // url is the url template function.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
@@ -209,6 +210,29 @@ func TestLayouts(t *testing.T) {
 	t.Run("a layout rendered as a page fails clearly", func(t *testing.T) {
 		if _, err := render(t, plain, "layouts/a", nil); err == nil || !strings.Contains(err.Error(), "{{ embed }} outside a layout") {
 			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("an escaping error fails every render", func(t *testing.T) {
+		e := templates.Must(templates.New(templates.Config{FS: fstest.MapFS{
+			"p.html": {Data: []byte(`<a {{ if .v }}href="{{ end }}">`)},
+		}}))
+		for range 2 {
+			if _, err := render(t, e, "p", map[string]any{"v": true}); err == nil || !strings.Contains(err.Error(), "html/template") {
+				t.Fatalf("err = %v", err)
+			}
+		}
+	})
+	t.Run("each render runs the page's functions once", func(t *testing.T) {
+		var calls atomic.Int32
+		e := templates.Must(templates.New(templates.Config{
+			FS:    fstest.MapFS{"p.html": {Data: []byte(`{{ count }}`)}, "l.html": {Data: []byte(`{{ count }}[{{ embed }}]`)}},
+			Funcs: map[string]any{"count": func() int32 { return calls.Add(1) }},
+		}))
+		for i, layout := range [][]string{{""}, {"l"}, {""}, {"l"}} {
+			want := []string{"1", "2[3]", "4", "5[6]"}[i]
+			if got := mustRender(t, e, "p", nil, layout...); got != want {
+				t.Fatalf("render %d: %q, want %q", i, got, want)
+			}
 		}
 	})
 	t.Run("escaping follows the layout's context", func(t *testing.T) {

@@ -1,6 +1,9 @@
 package templates
 
 import (
+	"errors"
+	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template/parse"
@@ -132,6 +135,71 @@ func (e *Engine) constants(nodes []parse.Node) ([]any, bool) {
 		}
 	}
 	return vals, true
+}
+
+// escapeAndFold escapes t now, without running any action, and turns every
+// action of t's set that prints a constant html/template would leave as it
+// is (a resolved url, say) into plain text, so that rendering t calls
+// neither the escapers nor anything else for it.
+//
+// t gets an empty text node in front, so that executing it with stopWriter
+// ends at its first write: html/template escapes the whole set reachable
+// from t before executing, and no action is evaluated. If escaping fails,
+// nothing is folded and every render of t returns the escaping error, as it
+// would have anyway.
+func escapeAndFold(set, t *template.Template) {
+	t.Tree.Root.Nodes = slices.Insert(t.Tree.Root.Nodes, 0, parse.Node(&parse.TextNode{NodeType: parse.NodeText}))
+	if t.Execute(stopWriter{}, nil) != errStop {
+		return
+	}
+	for _, x := range set.Templates() {
+		if x.Tree != nil {
+			walk(x.Tree.Root, foldText)
+		}
+	}
+}
+
+var errStop = errors.New("stop")
+
+type stopWriter struct{}
+
+func (stopWriter) Write([]byte) (int, error) { return 0, errStop }
+
+// identityEscapers are the html/template escapers that leave a string of
+// letters, digits and -._~/ unchanged.
+var identityEscapers = map[string]bool{
+	"_html_template_attrescaper": true, "_html_template_htmlescaper": true, "_html_template_nospaceescaper": true,
+	"_html_template_rcdataescaper": true, "_html_template_urlfilter": true, "_html_template_urlnormalizer": true,
+}
+
+// foldText is the walk function of escapeAndFold: {{ "/accounts/login/" |
+// _html_template_attrescaper ... }} becomes the text /accounts/login/.
+func foldText(n parse.Node) {
+	list, ok := n.(*parse.ListNode)
+	if !ok || list == nil {
+		return
+	}
+	for i, node := range list.Nodes {
+		a, ok := node.(*parse.ActionNode)
+		if !ok || len(a.Pipe.Decl) != 0 || len(a.Pipe.Cmds) < 2 || len(a.Pipe.Cmds[0].Args) != 1 {
+			continue
+		}
+		str, ok := a.Pipe.Cmds[0].Args[0].(*parse.StringNode)
+		if !ok || strings.ContainsFunc(str.Text, func(r rune) bool {
+			return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("-._~/", r))
+		}) {
+			continue
+		}
+		if !slices.ContainsFunc(a.Pipe.Cmds[1:], func(c *parse.CommandNode) bool {
+			if len(c.Args) != 1 {
+				return true
+			}
+			id, ok := c.Args[0].(*parse.IdentifierNode)
+			return !ok || !identityEscapers[id.Ident]
+		}) {
+			list.Nodes[i] = &parse.TextNode{NodeType: parse.NodeText, Pos: a.Pos, Text: []byte(str.Text)}
+		}
+	}
 }
 
 func isIdent(n parse.Node, name string) bool {
