@@ -41,14 +41,14 @@
 // {{ url "name" arg... }} reverses a route with positional arguments, and
 // {{ url "name" (kwargs "year" 2024 "slug" .Slug) }} with named ones. A
 // failed reversal fails the render with an error naming the route: never an
-// empty link. A url call whose arguments are all constants (strings,
-// integers, kwargs of them) is reversed once, when the templates load: the
-// compiled table never changes, so the page renders the same link without
-// the call (one that does not reverse is left to fail the render). Where
-// html/template's escaping leaves such a link unchanged (an href of letters,
-// digits and -._~/), it becomes plain text of the page, escaped once rather
-// than on every render. Config.Funcs adds more functions; one named url
-// replaces the built-in one and turns this off.
+// empty link. A url call whose arguments are constants (strings, integers)
+// and whose link html/template's escaping leaves unchanged (an href of
+// letters, digits and -._~/, as most are) is reversed once, when the page's
+// template set is built, and becomes plain text of the page: the compiled
+// table never changes, so the page renders the same link without calling
+// url or the escapers. One that does not reverse is left to fail the render.
+// Config.Funcs adds more functions; one named url replaces the built-in one
+// and turns this off.
 //
 // # Responses
 //
@@ -63,10 +63,11 @@
 //
 // # Request context
 //
-// Respond (and so views.Render) builds the context of every page: request_path and resolver_match (the *urls.Match of the route),
-// then the keys of extra processors (views adds user, user_id,
-// is_authenticated, csrf_token, csrf_input, site_name), then those of
-// Config.Processors, then the page's own data, which wins.
+// Respond (and so views.Render) builds the context of every page:
+// request_path and resolver_match (the *urls.Match of the route), then the
+// keys of extra processors (views adds user, user_id, is_authenticated,
+// csrf_token, csrf_input, site_name), then those of Config.Processors, then
+// the page's own data, which wins.
 //
 // # Errors
 //

@@ -63,13 +63,13 @@ type Config struct {
 	// (url, kwargs), which they may replace.
 	Funcs map[string]any
 	// Processors add keys to the context of every render done through
-	// Render, after the built-in keys (Django's context processors).
+	// Respond, after the built-in keys (Django's context processors).
 	Processors []Processor
 	// Reload re-reads the templates on every render: for development only
 	// (renders then serialise on the reload).
 	Reload bool
-	// Logger receives render failures logged by Render; slog.Default() when
-	// nil.
+	// Logger receives render failures logged by Respond; slog.Default()
+	// when nil.
 	Logger *slog.Logger
 }
 
@@ -175,7 +175,7 @@ func (e *Engine) Load() error {
 
 // load parses the site's templates with html/v2 (or the embedded defaults
 // when there is no site layer), then adds each embedded default the site
-// does not shadow, and resolves the constant url calls.
+// does not shadow.
 func (e *Engine) load() error {
 	e.loadMu.Lock()
 	defer e.loadMu.Unlock()
@@ -216,13 +216,6 @@ func (e *Engine) load() error {
 	})
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
-	}
-	if _, custom := e.cfg.Funcs["url"]; e.cfg.Resolver != nil && !custom {
-		for _, t := range h.Templates.Templates() {
-			if t.Tree != nil {
-				walk(t.Tree.Root, e.foldURL)
-			}
-		}
 	}
 	e.state.Store(st)
 	return nil
@@ -356,14 +349,14 @@ func (e *Engine) build(st *state, page, chain string) (*template.Template, error
 		tree := src.Tree.Copy()
 		tree.Name = fmt.Sprintf("fiberviews-layout-%d:%s", i, l)
 		tree.ParseName = tree.Name
-		walk(tree.Root, embedAs(child))
+		replaceActions(tree.Root, embedAs(child))
 		if _, err := set.AddParseTree(tree.Name, tree); err != nil {
 			return nil, fmt.Errorf("templates: layout %q: %w", l, err)
 		}
 		child = tree.Name
 	}
 	t := set.Lookup(child)
-	escapeAndFold(set, t)
+	e.escapeAndFold(set, t)
 	return t, nil
 }
 
