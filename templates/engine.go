@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"cmp"
 	"embed"
 	"errors"
 	"fmt"
@@ -111,15 +112,9 @@ type chainKey struct{ page, layouts string }
 // New builds an Engine and loads its templates, so that every syntax error is
 // reported here rather than on the first request.
 func New(cfg Config) (*Engine, error) {
-	e := &Engine{cfg: cfg, ext: cfg.Extension, logger: cfg.Logger}
-	if e.ext == "" {
-		e.ext = ".html"
-	}
+	e := &Engine{cfg: cfg, ext: cmp.Or(cfg.Extension, ".html"), logger: cmp.Or(cfg.Logger, slog.Default())}
 	if !strings.HasPrefix(e.ext, ".") {
 		e.ext = "." + e.ext
-	}
-	if e.logger == nil {
-		e.logger = slog.Default()
 	}
 	switch {
 	case cfg.Dir != "" && cfg.FS != nil:
