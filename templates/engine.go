@@ -325,8 +325,9 @@ func (e *Engine) Render(w io.Writer, name string, binding any, layout ...string)
 
 // build clones the parsed set and adds each layout of chain under a private
 // name, with its {{ embed }} calls rewritten to {{ template "<child>" $ }}, and
-// returns the outermost. The page then runs inside its layouts with no shared
-// mutable function, which is what forces html/v2 to lock.
+// returns the outermost, escaped and folded by escapeAndFold. The page then
+// runs inside its layouts with no shared mutable function, which is what
+// forces html/v2 to lock.
 func (e *Engine) build(st *state, page, chain string) (*template.Template, error) {
 	set, err := st.master.Clone()
 	if err != nil {
