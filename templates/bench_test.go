@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/fiberviews/fiberviews/templates"
+	"github.com/fiberviews/fiberviews/urls"
+	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
 )
 
@@ -86,5 +88,41 @@ func BenchmarkLayout(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkNavLinks renders a page whose layout links to routes through
+// {{ url }} with constant arguments, as a site's navigation does, and one
+// link whose argument comes from the data.
+func BenchmarkNavLinks(b *testing.B) {
+	noop := func(*fiber.Ctx) error { return nil }
+	table := urls.MustCompile([]urls.Pattern{
+		urls.Path("", noop, urls.Name("home")),
+		urls.Path("posts/<int:year>/<slug:slug>/", noop, urls.Name("post")),
+		urls.Include("accounts/", []urls.Pattern{
+			urls.Path("login/", noop, urls.Name("login")),
+			urls.Path("logout/", noop, urls.Name("logout")),
+			urls.Path("profile/", noop, urls.Name("profile")),
+		}, urls.Namespace("accounts")),
+	})
+	dir := writeFiles(b, map[string]string{
+		"layout.html": `<nav><a href="{{ url "home" }}">Home</a> <a href="{{ url "accounts:profile" }}">Profile</a>
+<a href="{{ url "accounts:login" }}">Log in</a> <form action="{{ url "accounts:logout" }}"></form>
+<a href="{{ url "post" 2024 "hello" }}">Latest</a> <a href="{{ url "post" (kwargs "year" 2023 "slug" "go") }}">Older</a></nav>
+<main>{{ embed }}</main>`,
+		"page.html": `<h1>{{ .title }}</h1><a href="{{ url "post" .year .slug }}">this post</a>`,
+	})
+	e := templates.Must(templates.New(templates.Config{Dir: dir, Resolver: table, Layout: "layout"}))
+	data := map[string]any{"title": "Hello", "year": 2025, "slug": "news"}
+	var buf bytes.Buffer
+	if err := e.Render(&buf, "page", data); err != nil || !bytes.Contains(buf.Bytes(), []byte(`href="/posts/2023/go/"`)) {
+		b.Fatalf("%v %s", err, buf.Bytes())
+	}
+	b.ReportAllocs()
+	for range b.N {
+		buf.Reset()
+		if err := e.Render(&buf, "page", data); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -41,29 +41,49 @@
 // {{ url "name" arg... }} reverses a route with positional arguments, and
 // {{ url "name" (kwargs "year" 2024 "slug" .Slug) }} with named ones. A
 // failed reversal fails the render with an error naming the route: never an
-// empty link. Config.Funcs adds more.
+// empty link. A url call whose arguments are constants (strings, integers)
+// and whose link html/template's escaping leaves unchanged (an href of
+// letters, digits and -._~/, as most are) is reversed once, when the page's
+// template set is built, and becomes plain text of the page: the compiled
+// table never changes, so the page renders the same link without calling
+// url or the escapers. One that does not reverse is left to fail the render.
+// Config.Funcs adds more functions; one named url replaces the built-in one
+// and turns this off.
+//
+// # Responses
+//
+// Three functions render a page, from the bottom up:
+//
+//   - (*Engine).Render writes a template to an io.Writer: the fiber.Views
+//     method, which c.Render calls;
+//   - Respond renders a template as the response, with the request context
+//     below; RespondContext does it with exactly the context given;
+//   - views.Render is Respond plus views' user and CSRF keys: what the pages
+//     of a site built with views call.
 //
 // # Request context
 //
-// Render (and views.Render, which most code calls) builds the context of
-// every page: request_path and resolver_match (the *urls.Match of the route),
-// then the keys of extra processors (views adds user, user_id,
-// is_authenticated, csrf_token, csrf_input, site_name), then those of
-// Config.Processors, then the page's own data, which wins.
+// Respond (and so views.Render) builds the context of every page:
+// request_path and resolver_match (the *urls.Match of the route), then the
+// keys of extra processors (views adds user, user_id, is_authenticated,
+// csrf_token, csrf_input, site_name), then those of Config.Processors, then
+// the page's own data, which wins.
 //
 // # Errors
 //
 // A missing template is a *TemplateDoesNotExist naming the template and every
-// place searched (errors.Is(err, fs.ErrNotExist) holds). Render logs failures
+// place searched (errors.Is(err, fs.ErrNotExist) holds). Respond logs failures
 // and returns them, leaving the body empty, so the app's error handler
 // answers 500: never a blank 200.
 //
 // # Layouts without a global lock
 //
-// html/v2 takes an exclusive lock for every render with a layout, because it
-// rebinds the shared embed function to the page being rendered. Engine
-// renders instead from one template set per page/layout combination, built
-// on first use by cloning the parsed set and rewriting the layout's
-// {{ embed }} into {{ template "<page>" $ }}: renders then share nothing
-// mutable and run in parallel.
+// html/v2 parses the site's templates; the embedded defaults the site does
+// not shadow are parsed into the same set. html/v2 takes an exclusive lock
+// for every render with a layout, because it rebinds the shared embed
+// function to the page being rendered. Engine renders instead from one
+// template set per page and chain of layouts, built on first use by cloning
+// the parsed set and rewriting each layout's {{ embed }} into
+// {{ template "<page>" $ }}. The set is escaped as it is built (no action
+// runs then): renders share nothing mutable and run in parallel.
 package templates

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"cmp"
 	"embed"
 	"errors"
 	"fmt"
@@ -8,10 +9,11 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,14 +26,8 @@ import (
 var embedded embed.FS
 
 // defaultsFS holds the default templates, rooted so that names read
-// "registration/login.html".
-var defaultsFS = func() fs.FS {
-	sub, err := fs.Sub(embedded, "defaults")
-	if err != nil {
-		panic(err) // the directory is embedded above: cannot happen
-	}
-	return sub
-}()
+// "registration/login.html" (fs.Sub fails only on an invalid path).
+var defaultsFS, _ = fs.Sub(embedded, "defaults")
 
 // DefaultLayout is the embedded layout that wraps the embedded default pages
 // (registration/login.html, csrf_failure.html, ...) when Config.Layout is
@@ -68,13 +64,13 @@ type Config struct {
 	// (url, kwargs), which they may replace.
 	Funcs map[string]any
 	// Processors add keys to the context of every render done through
-	// Render, after the built-in keys (Django's context processors).
+	// Respond, after the built-in keys (Django's context processors).
 	Processors []Processor
 	// Reload re-reads the templates on every render: for development only
 	// (renders then serialise on the reload).
 	Reload bool
-	// Logger receives render failures logged by Render; slog.Default() when
-	// nil.
+	// Logger receives render failures logged by Respond; slog.Default()
+	// when nil.
 	Logger *slog.Logger
 }
 
@@ -96,64 +92,51 @@ type Engine struct {
 	state  atomic.Pointer[state]
 }
 
-// state is one load of the templates. It is immutable once published,
-// except for the cache of layout sets, which is copy-on-write.
+// state is one load of the templates.
 type state struct {
 	// master is the parsed set. It is never executed, so it can be cloned:
 	// html/template refuses to clone a set after it has run.
 	master *template.Template
-	// pages are the templates of an executable clone of master, by name.
-	pages map[string]*template.Template
-	// builtin holds the names served from the embedded defaults.
-	builtin map[string]bool
-
-	mu      sync.Mutex // serialises building layout sets
-	layouts atomic.Pointer[map[chainKey]*template.Template]
+	// pages holds every template name; true for those served from the
+	// embedded defaults.
+	pages map[string]bool
+	// sets caches, by chainKey, the executable clone of master that renders
+	// a page inside a chain of layouts (none included).
+	sets sync.Map
 }
 
-// chainKey names a page rendered in a chain of layouts.
+// chainKey names a page rendered in a chain of layouts (names separated by
+// NUL, innermost first; "" for none).
 type chainKey struct{ page, layouts string }
 
 // New builds an Engine and loads its templates, so that every syntax error is
 // reported here rather than on the first request.
 func New(cfg Config) (*Engine, error) {
-	e := &Engine{cfg: cfg, ext: cfg.Extension, logger: cfg.Logger}
-	if e.ext == "" {
-		e.ext = ".html"
-	}
+	e := &Engine{cfg: cfg, ext: cmp.Or(cfg.Extension, ".html"), logger: cmp.Or(cfg.Logger, slog.Default())}
 	if !strings.HasPrefix(e.ext, ".") {
 		e.ext = "." + e.ext
-	}
-	if e.logger == nil {
-		e.logger = slog.Default()
 	}
 	switch {
 	case cfg.Dir != "" && cfg.FS != nil:
 		return nil, errors.New("templates: both Config.Dir and Config.FS are set: set one of them")
 	case cfg.Dir != "":
 		abs, err := filepath.Abs(cfg.Dir)
-		if err != nil {
-			return nil, fmt.Errorf("templates: Config.Dir %q: %w", cfg.Dir, err)
+		var info fs.FileInfo
+		if err == nil {
+			info, err = os.Stat(abs)
 		}
-		info, err := os.Stat(abs)
-		if err != nil {
-			return nil, fmt.Errorf("templates: Config.Dir %q: %w (it must be an existing directory)", cfg.Dir, err)
+		if err == nil && !info.IsDir() {
+			err = errors.New("it is not a directory")
 		}
-		if !info.IsDir() {
-			return nil, fmt.Errorf("templates: Config.Dir %q is not a directory", cfg.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("templates: Config.Dir %q: %w: set it to an existing directory of templates", cfg.Dir, err)
 		}
 		e.user, e.userAt = os.DirFS(abs), abs
 	case cfg.FS != nil:
 		e.user, e.userAt = cfg.FS, "Config.FS"
 	}
-	e.funcs = map[string]any{
-		"url":     e.url,
-		"kwargs":  kwargs,
-		embedFunc: embedOutsideLayout,
-	}
-	for name, fn := range cfg.Funcs {
-		e.funcs[name] = fn
-	}
+	e.funcs = map[string]any{"url": e.url, "kwargs": kwargs, embedFunc: embedOutsideLayout}
+	maps.Copy(e.funcs, cfg.Funcs)
 	if err := e.load(); err != nil {
 		return nil, err
 	}
@@ -185,42 +168,45 @@ func (e *Engine) Load() error {
 	return e.load()
 }
 
+// load parses the site's templates with html/v2 (or the embedded defaults
+// when there is no site layer), then adds each embedded default the site
+// does not shadow.
 func (e *Engine) load() error {
 	e.loadMu.Lock()
 	defer e.loadMu.Unlock()
-	layers := unionFS{defaultsFS}
-	if e.user != nil {
-		layers = unionFS{e.user, defaultsFS}
+	first := e.user
+	if first == nil {
+		first = defaultsFS
 	}
-	h := html.NewFileSystem(http.FS(layers), e.ext)
+	h := html.NewFileSystem(http.FS(first), e.ext)
 	h.AddFuncMap(e.funcs)
 	if err := h.Load(); err != nil {
 		return fmt.Errorf("templates: loading templates: %w", err)
 	}
-	exec, err := h.Templates.Clone()
-	if err != nil {
-		return fmt.Errorf("templates: %w", err)
-	}
-	st := &state{
-		master:  h.Templates,
-		pages:   make(map[string]*template.Template),
-		builtin: make(map[string]bool),
-	}
-	for _, t := range exec.Templates() {
+	st := &state{master: h.Templates, pages: make(map[string]bool)}
+	for _, t := range h.Templates.Templates() {
 		if t.Tree != nil {
-			st.pages[t.Name()] = t
+			st.pages[t.Name()] = false
 		}
 	}
-	err = fs.WalkDir(defaultsFS, ".", func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(defaultsFS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, e.ext) {
 			return err
 		}
+		name := strings.TrimSuffix(p, e.ext)
 		if e.user != nil {
 			if _, err := fs.Stat(e.user, p); err == nil {
 				return nil // shadowed by the site's template
 			}
+			src, err := fs.ReadFile(defaultsFS, p)
+			if err != nil {
+				return err
+			}
+			if _, err := h.Templates.New(name).Parse(string(src)); err != nil {
+				return err
+			}
 		}
-		st.builtin[strings.TrimSuffix(p, e.ext)] = true
+		st.pages[name] = true
 		return nil
 	})
 	if err != nil {
@@ -250,42 +236,40 @@ func (e *Engine) name(name string) string {
 
 // Has reports whether a template of that name exists.
 func (e *Engine) Has(name string) bool {
-	st, err := e.current()
-	if err != nil {
-		return false
-	}
-	return st.pages[e.name(name)] != nil
+	_, err := e.Select(name)
+	return err == nil
 }
 
 // Select returns the first of names that exists (Django's select_template),
 // or a *TemplateDoesNotExist listing every place searched.
 func (e *Engine) Select(names ...string) (string, error) {
 	if len(names) == 0 {
-		return "", errors.New("templates: Select needs at least one template name")
+		return "", errNoNames
 	}
 	st, err := e.current()
 	if err != nil {
 		return "", err
 	}
 	for _, n := range names {
-		if st.pages[e.name(n)] != nil {
+		if _, ok := st.pages[e.name(n)]; ok {
 			return n, nil
 		}
 	}
 	return "", e.notFound(names...)
 }
 
+var errNoNames = errors.New("templates: Select needs at least one template name")
+
 // notFound builds the error for templates that do not exist.
 func (e *Engine) notFound(names ...string) error {
 	err := &TemplateDoesNotExist{Name: strings.Join(names, ", ")}
 	for _, n := range names {
 		file := e.name(n) + e.ext
-		if e.user != nil {
-			if e.userAt == "Config.FS" {
-				err.Tried = append(err.Tried, "Config.FS:"+file)
-			} else {
-				err.Tried = append(err.Tried, filepath.Join(e.userAt, filepath.FromSlash(file)))
-			}
+		switch {
+		case e.userAt == "Config.FS":
+			err.Tried = append(err.Tried, "Config.FS:"+file)
+		case e.user != nil:
+			err.Tried = append(err.Tried, filepath.Join(e.userAt, filepath.FromSlash(file)))
 		}
 		err.Tried = append(err.Tried, "embedded defaults:"+file)
 	}
@@ -306,96 +290,69 @@ func (e *Engine) Render(w io.Writer, name string, binding any, layout ...string)
 		return err
 	}
 	page := e.name(name)
-	t := st.pages[page]
-	if t == nil {
+	builtin, ok := st.pages[page]
+	if !ok {
 		return e.notFound(name)
 	}
-	var layouts string
+	var chain string
 	switch {
-	case len(layout) == 1:
-		layouts = e.name(layout[0])
-	case len(layout) > 1:
-		names := make([]string, 0, len(layout))
-		for _, l := range layout {
+	case len(layout) > 0:
+		for i, l := range layout {
 			if l == "" {
 				break
 			}
-			names = append(names, e.name(l))
+			if i > 0 {
+				chain += "\x00"
+			}
+			chain += e.name(l)
 		}
-		layouts = strings.Join(names, "\x00")
 	case e.cfg.Layout != "":
-		layouts = e.name(e.cfg.Layout)
-	case st.builtin[page]:
-		layouts = DefaultLayout
+		chain = e.name(e.cfg.Layout)
+	case builtin:
+		chain = DefaultLayout
 	}
-	if layouts != "" {
-		if t, err = e.withLayouts(st, page, layouts); err != nil {
+	key := chainKey{page, chain}
+	t, ok := st.sets.Load(key)
+	if !ok {
+		set, err := e.build(st, page, chain)
+		if err != nil {
 			return err
 		}
+		t, _ = st.sets.LoadOrStore(key, set)
 	}
-	return t.Execute(w, binding)
+	return t.(*template.Template).Execute(w, binding)
 }
 
-// withLayouts returns the template set rendering page inside layouts (names
-// separated by NUL, innermost first), building it on first use.
-func (e *Engine) withLayouts(st *state, page, layouts string) (*template.Template, error) {
-	key := chainKey{page, layouts}
-	if m := st.layouts.Load(); m != nil {
-		if t := (*m)[key]; t != nil {
-			return t, nil
-		}
-	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	old := st.layouts.Load()
-	if old != nil {
-		if t := (*old)[key]; t != nil {
-			return t, nil
-		}
-	}
-	t, err := e.buildLayouts(st, page, strings.Split(layouts, "\x00"))
-	if err != nil {
-		return nil, err
-	}
-	m := make(map[chainKey]*template.Template, 1)
-	if old != nil {
-		for k, v := range *old {
-			m[k] = v
-		}
-	}
-	m[key] = t
-	st.layouts.Store(&m)
-	return t, nil
-}
-
-// buildLayouts clones the parsed set and adds each layout under a private
-// name, with its {{ embed }} calls rewritten to {{ template "<child>" $ }}.
-// The page then runs inside its layouts with no shared mutable function, which
-// is what forces html/v2 to lock.
-func (e *Engine) buildLayouts(st *state, page string, layouts []string) (*template.Template, error) {
+// build clones the parsed set and adds each layout of chain under a private
+// name, with its {{ embed }} calls rewritten to {{ template "<child>" $ }}, and
+// returns the outermost, escaped and folded by escapeAndFold. The page then
+// runs inside its layouts with no shared mutable function, which is what
+// forces html/v2 to lock.
+func (e *Engine) build(st *state, page, chain string) (*template.Template, error) {
 	set, err := st.master.Clone()
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
 	child := page
-	for i, l := range layouts {
+	for i, l := range strings.Split(chain, "\x00") {
+		if l == "" {
+			break
+		}
 		src := st.master.Lookup(l)
 		if src == nil || src.Tree == nil {
 			return nil, e.notFound(l)
 		}
 		tree := src.Tree.Copy()
-		name := fmt.Sprintf("fiberviews-layout-%d:%s", i, l)
-		tree.Name, tree.ParseName = name, name
-		rewriteEmbed(tree.Root, child)
-		if _, err := set.AddParseTree(name, tree); err != nil {
+		tree.Name = fmt.Sprintf("fiberviews-layout-%d:%s", i, l)
+		tree.ParseName = tree.Name
+		replaceActions(tree.Root, embedAs(child))
+		if _, err := set.AddParseTree(tree.Name, tree); err != nil {
 			return nil, fmt.Errorf("templates: layout %q: %w", l, err)
 		}
-		child = name
+		child = tree.Name
 	}
 	t := set.Lookup(child)
-	if t == nil {
-		return nil, e.notFound(layouts[len(layouts)-1])
-	}
+	e.escapeAndFold(set, t)
 	return t, nil
 }
 
@@ -440,12 +397,7 @@ func (e *Engine) Names() []string {
 	if err != nil {
 		return nil
 	}
-	names := make([]string, 0, len(st.pages))
-	for n := range st.pages {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(st.pages))
 }
 
 // TemplateDoesNotExist is the error for a template that is not found (Django's

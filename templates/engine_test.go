@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
@@ -211,6 +212,29 @@ func TestLayouts(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	})
+	t.Run("an escaping error fails every render", func(t *testing.T) {
+		e := templates.Must(templates.New(templates.Config{FS: fstest.MapFS{
+			"p.html": {Data: []byte(`<a {{ if .v }}href="{{ end }}">`)},
+		}}))
+		for range 2 {
+			if _, err := render(t, e, "p", map[string]any{"v": true}); err == nil || !strings.Contains(err.Error(), "html/template") {
+				t.Fatalf("err = %v", err)
+			}
+		}
+	})
+	t.Run("each render runs the page's functions once", func(t *testing.T) {
+		var calls atomic.Int32
+		e := templates.Must(templates.New(templates.Config{
+			FS:    fstest.MapFS{"p.html": {Data: []byte(`{{ count }}`)}, "l.html": {Data: []byte(`{{ count }}[{{ embed }}]`)}},
+			Funcs: map[string]any{"count": func() int32 { return calls.Add(1) }},
+		}))
+		for i, layout := range [][]string{{""}, {"l"}, {""}, {"l"}} {
+			want := []string{"1", "2[3]", "4", "5[6]"}[i]
+			if got := mustRender(t, e, "p", nil, layout...); got != want {
+				t.Fatalf("render %d: %q, want %q", i, got, want)
+			}
+		}
+	})
 	t.Run("escaping follows the layout's context", func(t *testing.T) {
 		e := templates.Must(templates.New(templates.Config{FS: fstest.MapFS{
 			"p.html": {Data: []byte(`<p>{{ .v }}</p>`)},
@@ -345,13 +369,87 @@ func TestURLFunc(t *testing.T) {
 	})
 }
 
+// TestURLConstants checks that a url call with constant arguments, resolved
+// when the templates load, renders exactly as the same call with the
+// arguments taken from the data, in every escaping context.
+func TestURLConstants(t *testing.T) {
+	noop := func(c *fiber.Ctx) error { return nil }
+	table := urls.MustCompile([]urls.Pattern{
+		urls.Path("", noop, urls.Name("home")),
+		urls.Path("u/<str:name>/<int:n>/", noop, urls.Name("user")),
+	})
+	contexts := map[string]string{
+		"text":          `<p>%s</p>`,
+		"quoted attr":   `<a href="%s">`,
+		"unquoted attr": `<a href=%s>`,
+		"query":         `<a href="/login/?next=%s">`,
+		"script":        `<script>var u = %s;</script>`,
+		"script string": `<script>var u = '%s';</script>`,
+		"style":         `<p style="background: url(%s)">`,
+		"pipeline":      `<p>%s</p>`,
+		"condition":     `{{ if eq %s .home_url .user_url }}equal{{ end }}`,
+	}
+	calls := map[string][2]string{ // constant call, the same call on data
+		"home":   {`url "home"`, `url .home`},
+		"args":   {`url "user" "Zoë & <b>" 7`, `url "user" .name .n`},
+		"kwargs": {`url "user" (kwargs "name" "Zoë & <b>" "n" 7)`, `url "user" (kwargs "name" .name "n" .n)`},
+	}
+	files := fstest.MapFS{}
+	for ctx, format := range contexts {
+		for call, pair := range calls {
+			for i, c := range pair {
+				action := "{{ " + c + " }}"
+				switch ctx {
+				case "pipeline":
+					action = "{{ " + c + " | printf \"<%s>\" }}"
+				case "condition":
+					action = "(" + c + ")"
+				}
+				files[fmt.Sprintf("%s/%s/%d.html", ctx, call, i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf(format, action))}
+			}
+		}
+	}
+	e := templates.Must(templates.New(templates.Config{FS: files, Resolver: table}))
+	data := map[string]any{"home": "home", "name": "Zoë & <b>", "n": 7,
+		"home_url": table.MustReverse("home"), "user_url": table.MustReverse("user", "Zoë & <b>", 7)}
+	for ctx := range contexts {
+		for call := range calls {
+			t.Run(ctx+"/"+call, func(t *testing.T) {
+				folded := mustRender(t, e, ctx+"/"+call+"/0", data)
+				runtime := mustRender(t, e, ctx+"/"+call+"/1", data)
+				if folded != runtime || ctx == "condition" && folded != "equal" {
+					t.Fatalf("constant arguments: %q, from the data: %q", folded, runtime)
+				}
+			})
+		}
+	}
+}
+
 func TestFuncs(t *testing.T) {
-	e := templates.Must(templates.New(templates.Config{
-		FS:    fstest.MapFS{"f.html": {Data: []byte(`{{ shout "hi" }} {{ url "x" }}`)}},
-		Funcs: map[string]any{"shout": strings.ToUpper, "url": func(name string) string { return "custom:" + name }},
-	}))
-	if got := mustRender(t, e, "f", nil); got != "HI custom:x" {
-		t.Fatalf("%q", got)
+	table := urls.MustCompile([]urls.Pattern{
+		urls.Path("x/", func(c *fiber.Ctx) error { return nil }, urls.Name("x")),
+		urls.Path("<str:a>/", func(c *fiber.Ctx) error { return nil }, urls.Name("kw")),
+	})
+	cases := []struct {
+		name  string
+		funcs map[string]any
+		want  string
+	}{
+		{"url replaced", map[string]any{"url": func(name string, _ ...any) string { return "custom:" + name }}, "HI custom:x custom:kw"},
+		{"kwargs replaced", map[string]any{"kwargs": func(...any) urls.Kwargs { return urls.Kwargs{"a": "custom"} }}, "HI /x/ /custom/"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.funcs["shout"] = strings.ToUpper
+			e := templates.Must(templates.New(templates.Config{
+				FS:       fstest.MapFS{"f.html": {Data: []byte(`{{ shout "hi" }} {{ url "x" }} {{ url "kw" (kwargs "a" "b") }}`)}},
+				Resolver: table,
+				Funcs:    tc.funcs,
+			}))
+			if got := mustRender(t, e, "f", nil); got != tc.want {
+				t.Fatalf("%q, want %q", got, tc.want)
+			}
+		})
 	}
 }
 

@@ -20,7 +20,7 @@ func ExampleNew() {
 		"home.html":         {Data: []byte(`<a href="{{ url "blog:post" 2024 "hello" }}">{{ .title }}</a> on {{ .request_path }}`)},
 	}
 	home := func(c *fiber.Ctx) error {
-		return templates.Render(c, fiber.StatusOK, "home.html", map[string]any{"title": "Hello"})
+		return templates.Respond(c, fiber.StatusOK, "home.html", map[string]any{"title": "Hello"})
 	}
 	table := urls.MustCompile([]urls.Pattern{
 		urls.Path("", home, urls.Name("home")),
@@ -65,7 +65,7 @@ func ExampleConfig_processors() {
 	engine := templates.Must(templates.New(templates.Config{FS: site, Resolver: table, Processors: []templates.Processor{brand}}))
 	app := fiber.New(fiber.Config{Views: engine})
 	app.Get("/latest", func(c *fiber.Ctx) error {
-		return templates.Render(c, fiber.StatusOK, "post.html", map[string]any{"slug": "hello-world"})
+		return templates.Respond(c, fiber.StatusOK, "post.html", map[string]any{"slug": "hello-world"})
 	})
 	resp, _ := app.Test(httptest.NewRequest("GET", "/latest", nil))
 	body, _ := io.ReadAll(resp.Body)

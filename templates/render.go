@@ -1,9 +1,9 @@
 package templates
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 
 	"github.com/fiberviews/fiberviews/urls"
@@ -11,10 +11,10 @@ import (
 )
 
 // Processor adds keys to the context of a render (Django's context
-// processors). It runs once per render done through Render.
+// processors). It runs once per render done through Respond.
 type Processor func(c *fiber.Ctx) (map[string]any, error)
 
-// Context keys set for every render done through Render.
+// Context keys set for every render done through Respond.
 const (
 	// KeyRequestPath is the request's path, e.g. "/accounts/logout/".
 	KeyRequestPath = "request_path"
@@ -24,18 +24,16 @@ const (
 	KeyResolverMatch = "resolver_match"
 )
 
-// engineFor returns the engine Render uses for c: the app's Views when it is
-// an *Engine, Default() when the app has none, else nil (another engine:
-// rendering then goes through c.Render).
-func engineFor(c *fiber.Ctx) (*Engine, fiber.Views) {
+// engineFor returns the engine Respond uses for c: the app's Views when it
+// is an *Engine (app true), Default() when the app has none, else nil
+// (another engine: rendering then goes through c.Render).
+func engineFor(c *fiber.Ctx) (e *Engine, app bool) {
 	views := c.App().Config().Views
 	if views == nil {
-		return Default(), nil
+		return Default(), false
 	}
-	if e, ok := views.(*Engine); ok {
-		return e, views
-	}
-	return nil, views
+	e, _ = views.(*Engine)
+	return e, true
 }
 
 // Context builds the context of a render: request_path, resolver_match, then
@@ -45,64 +43,60 @@ func engineFor(c *fiber.Ctx) (*Engine, fiber.Views) {
 func Context(c *fiber.Ctx, extra ...Processor) (map[string]any, error) {
 	ctx := make(map[string]any, 16)
 	ctx[KeyRequestPath] = strings.Clone(c.Path())
+	ctx[KeyResolverMatch] = nil
 	if m, ok := urls.Resolve(c); ok {
 		ctx[KeyResolverMatch] = m
-	} else {
-		ctx[KeyResolverMatch] = nil
 	}
-	for i, p := range extra {
-		if err := merge(ctx, c, p); err != nil {
-			return nil, fmt.Errorf("templates: context processor %d: %w", i, err)
-		}
+	if err := merge(ctx, c, extra, "context processor %d: %w"); err != nil {
+		return nil, err
 	}
 	if e, _ := engineFor(c); e != nil {
-		for i, p := range e.cfg.Processors {
-			if err := merge(ctx, c, p); err != nil {
-				return nil, fmt.Errorf("templates: Config.Processors[%d]: %w", i, err)
-			}
-		}
+		return ctx, merge(ctx, c, e.cfg.Processors, "Config.Processors[%d]: %w")
 	}
 	return ctx, nil
 }
 
-func merge(ctx map[string]any, c *fiber.Ctx, p Processor) error {
-	if p == nil {
-		return nil
-	}
-	kv, err := p(c)
-	if err != nil {
-		return err
-	}
-	for k, v := range kv {
-		ctx[k] = v
+// merge runs the processors ps in order and lays their keys over ctx.
+func merge(ctx map[string]any, c *fiber.Ctx, ps []Processor, failed string) error {
+	for i, p := range ps {
+		if p == nil {
+			continue
+		}
+		kv, err := p(c)
+		if err != nil {
+			return fmt.Errorf("templates: "+failed, i, err)
+		}
+		maps.Copy(ctx, kv)
 	}
 	return nil
 }
 
-// Render renders the template name as the response, with the given status and
-// Content-Type text/html. The context is Context(c, extra...) with data laid
-// over it (data wins). It renders with the app's Views (fiber.Config.Views),
-// or the embedded defaults (Default) when the app has none; the app's
-// ViewsLayout applies as with c.Render.
+// Respond renders the template name as the response, with the given status
+// and Content-Type text/html. The context is Context(c, extra...) with data
+// laid over it (data wins). It renders with the app's Views
+// (fiber.Config.Views), or the embedded defaults (Default) when the app has
+// none; the app's ViewsLayout applies as with c.Render.
+//
+// Sites built with views call views.Render, which is Respond with views'
+// RequestContext (user, CSRF token, site name) as extra.
 //
 // A failure (a missing template, a failed url reversal, ...) is logged and
 // returned, and the response body is left empty, so the app's error handler
 // answers (500 by default): never a blank 200.
-func Render(c *fiber.Ctx, status int, name string, data map[string]any, extra ...Processor) error {
+func Respond(c *fiber.Ctx, status int, name string, data map[string]any, extra ...Processor) error {
 	ctx, err := Context(c, extra...)
 	if err != nil {
 		return logFailure(c, name, err)
 	}
-	for k, v := range data {
-		ctx[k] = v
-	}
-	return RenderContext(c, status, name, ctx)
+	maps.Copy(ctx, data)
+	return RespondContext(c, status, name, ctx)
 }
 
-// RenderContext renders name with exactly ctx (no processors run): the last
-// step of Render, for callers that built the context themselves.
-func RenderContext(c *fiber.Ctx, status int, name string, ctx map[string]any) error {
-	e, views := engineFor(c)
+// RespondContext is Respond with exactly ctx, a context built by the caller
+// (no processors run): for pages that must render when a processor fails,
+// such as views.ErrorHandler's 500 page.
+func RespondContext(c *fiber.Ctx, status int, name string, ctx map[string]any) error {
+	e, app := engineFor(c)
 	if e == nil {
 		// Another engine: let Fiber drive it (layouts, Bind, PassLocalsToViews).
 		if err := c.Render(name, ctx); err != nil {
@@ -112,10 +106,8 @@ func RenderContext(c *fiber.Ctx, status int, name string, ctx map[string]any) er
 		return nil
 	}
 	var layouts []string
-	if views != nil {
-		if l := c.App().Config().ViewsLayout; l != "" {
-			layouts = []string{l}
-		}
+	if l := c.App().Config().ViewsLayout; app && l != "" {
+		layouts = []string{l}
 	}
 	resp := c.Response()
 	resp.ResetBody()
@@ -128,13 +120,13 @@ func RenderContext(c *fiber.Ctx, status int, name string, ctx map[string]any) er
 	return nil
 }
 
-// Select returns the first of names that exists in the engine Render would
+// Select returns the first of names that exists in the engine Respond would
 // use. With an engine other than *Engine it cannot tell and returns names[0].
 func Select(c *fiber.Ctx, names ...string) (string, error) {
 	e, _ := engineFor(c)
 	if e == nil {
 		if len(names) == 0 {
-			return "", errors.New("templates: Select needs at least one template name")
+			return "", errNoNames
 		}
 		return names[0], nil
 	}

@@ -60,7 +60,7 @@ func TestRender(t *testing.T) {
 		return map[string]any{"a": "extra", "b": "extra", "c": "extra", "request_path": "overridden"}, nil
 	}
 	handler := func(name string, status int, data map[string]any, ps ...templates.Processor) fiber.Handler {
-		return func(c *fiber.Ctx) error { return templates.Render(c, status, name, data, ps...) }
+		return func(c *fiber.Ctx) error { return templates.Respond(c, status, name, data, ps...) }
 	}
 	table := urls.MustCompile([]urls.Pattern{
 		urls.Path("things/<int:id>/", handler("ctx.html", 200, map[string]any{"b": "data"}), urls.Name("thing")),
@@ -103,7 +103,7 @@ func TestRender(t *testing.T) {
 
 func TestRenderEngines(t *testing.T) {
 	page := func(c *fiber.Ctx) error {
-		return templates.Render(c, 200, "registration/logged_out.html", map[string]any{"site_name": "S"})
+		return templates.Respond(c, 200, "registration/logged_out.html", map[string]any{"site_name": "S"})
 	}
 	t.Run("no Views: the embedded defaults", func(t *testing.T) {
 		app := fiber.New()
@@ -118,7 +118,7 @@ func TestRenderEngines(t *testing.T) {
 			"p.html": {Data: []byte("p")}, "l.html": {Data: []byte("<l>{{ embed }}</l>")},
 		}}))
 		app := fiber.New(fiber.Config{Views: e, ViewsLayout: "l"})
-		app.Get("/", func(c *fiber.Ctx) error { return templates.Render(c, 200, "p", nil) })
+		app.Get("/", func(c *fiber.Ctx) error { return templates.Respond(c, 200, "p", nil) })
 		if _, _, body := get(t, app, "/"); body != "<l>p</l>" {
 			t.Fatalf("%q", body)
 		}
@@ -141,7 +141,7 @@ func TestRenderEngines(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			return templates.Render(c, 202, name, nil)
+			return templates.Respond(c, 202, name, nil)
 		})
 		if status, _, body := get(t, app, "/x"); status != 202 || body != "other engine /x" {
 			t.Fatalf("%d %q", status, body)

@@ -57,7 +57,7 @@ func ErrorHandler(c *fiber.Ctx, err error) error {
 	}
 	settings(c).logger.Error("Internal Server Error", "method", c.Method(), "path", c.Path(), "err", err)
 	c.Response().ResetBody()
-	if rerr := templates.RenderContext(c, fiber.StatusInternalServerError, DefaultServerErrorTemplate,
+	if rerr := templates.RespondContext(c, fiber.StatusInternalServerError, DefaultServerErrorTemplate,
 		map[string]any{"title": "Server Error (500)", KeySiteName: settings(c).SiteName}); rerr == nil {
 		return nil
 	}

@@ -20,7 +20,7 @@ const (
 )
 
 // Render renders the template name as the response with the given status,
-// like templates.Render, with the request context every page needs (Django's
+// like templates.Respond, with the request context every page needs (Django's
 // context processors): request_path, resolver_match, user, user_id,
 // is_authenticated, csrf_token, csrf_input, site_name, then the keys of the
 // engine's processors, then data (data wins).
@@ -29,11 +29,11 @@ const (
 // (a *templates.TemplateDoesNotExist names the places searched); Fiber's
 // error handler then answers 500.
 func Render(c *fiber.Ctx, status int, name string, data map[string]any) error {
-	return templates.Render(c, status, name, data, RequestContext)
+	return templates.Respond(c, status, name, data, RequestContext)
 }
 
 // RequestContext is the context processor of views: the user and CSRF keys
-// of Render, for templates.Render or templates.Config.Processors users.
+// of Render, for templates.Respond or templates.Config.Processors users.
 func RequestContext(c *fiber.Ctx) (map[string]any, error) {
 	user, err := CurrentUser(c)
 	if err != nil {

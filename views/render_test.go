@@ -110,7 +110,7 @@ func TestRenderStatusAndData(t *testing.T) {
 }
 
 func TestRequestContextAsProcessor(t *testing.T) {
-	// A site using templates.Render directly can add views' keys as a processor.
+	// A site using templates.Respond directly can add views' keys as a processor.
 	e, err := templates.New(templates.Config{
 		FS:         fstest.MapFS{"p.html": {Data: []byte(`{{ .is_authenticated }} {{ len .csrf_token }}`)}},
 		Processors: []templates.Processor{views.RequestContext},
@@ -119,7 +119,7 @@ func TestRequestContextAsProcessor(t *testing.T) {
 		t.Fatal(err)
 	}
 	app := newApp(t, appOptions{engine: e})
-	app.Get("/p", func(c *fiber.Ctx) error { return templates.Render(c, 200, "p", nil) })
+	app.Get("/p", func(c *fiber.Ctx) error { return templates.Respond(c, 200, "p", nil) })
 	if got := newClient(t, app).do("GET", "/p", nil); got.body != "false 64" {
 		t.Fatalf("%q", got.body)
 	}
