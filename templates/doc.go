@@ -32,7 +32,10 @@
 //   - csrf_failure.html: the 403 page of a failed CSRF check (reason,
 //     no_cookie);
 //   - 500.html: the page of views.ErrorHandler for a server error (title,
-//     site_name).
+//     site_name);
+//   - fiberviews/error.html: the page of a client error (400, 403, 404,
+//     405, ...) when the site has no "<status>.html" (title, status,
+//     message).
 //
 // A file of the same name in Config.Dir replaces a default.
 //

@@ -141,9 +141,11 @@
 // # Errors
 //
 // ErrorHandler (for fiber.Config.ErrorHandler) renders the site's
-// "<status>.html" for Fiber's 4xx errors (404.html, ...), and answers any
-// other failure with a generic 500 page while logging the details, where
-// Fiber's default handler sends the error's text to the client.
+// "<status>.html" for Fiber's 4xx errors (404.html, ...), else the embedded
+// fiberviews/error.html, and answers any other failure with a generic 500
+// page while logging the details, where Fiber's default handler sends the
+// error's text to the client. A view's 405 renders the same page. No error
+// page shows an error's text: it may quote the request.
 //
 // # Rendering and context
 //
