@@ -148,6 +148,19 @@ func TestQuickstartRuns(t *testing.T) {
 			t.Errorf("GET /home/: %d\n%s", status, page)
 		}
 	})
+	t.Run("a page that does not exist", func(t *testing.T) {
+		status, h, page := do("GET", "/favicon.ico", nil)
+		if status != 404 || !strings.Contains(h.Get("Content-Type"), "text/html") ||
+			!strings.Contains(page, "404 Not Found") || strings.Contains(page, "Cannot GET") {
+			t.Errorf("GET /favicon.ico: %d %q, want the library's 404 page\n%s", status, h.Get("Content-Type"), page)
+		}
+	})
+	t.Run("typing the logout address", func(t *testing.T) {
+		status, _, page := do("GET", "/accounts/logout/", nil)
+		if status != 405 || !strings.Contains(page, "To log out, use a Log out button.") {
+			t.Errorf("GET /accounts/logout/: %d, want the 405 page\n%s", status, page)
+		}
+	})
 	t.Run("wrong password", func(t *testing.T) {
 		_, _, page := do("GET", "/accounts/login/", nil)
 		status, _, page := do("POST", "/accounts/login/", url.Values{
