@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -409,4 +411,83 @@ func TestBrowser(t *testing.T) {
 		b.do(chromedp.Navigate(base + "/home/"))
 		b.wantPage(base+"/home/", anonymous, loggedIn...)
 	})
+}
+
+// startQuickstart builds the quick start program (example/quickstart, the
+// README's) and runs it in an empty folder on a free loopback port, as a
+// newcomer does, and returns its base URL.
+func startQuickstart(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "quickstart")
+	if out, err := exec.Command("go", "build", "-o", bin, "./quickstart").CombinedOutput(); err != nil {
+		t.Fatalf("go build ./quickstart: %v\n%s", err, out)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "ADDR="+addr)
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("the quick start's log:\n%s", logs.String())
+		}
+	})
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return "http://" + addr
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the quick start did not listen on $ADDR within 20 s")
+		}
+	}
+}
+
+// TestBrowserQuickstart logs in to the quick start program and out through
+// both of its logouts (the LogoutView and the function view), then presses
+// Back twice: neither page may show demo logged in.
+func TestBrowserQuickstart(t *testing.T) {
+	base := startQuickstart(t)
+	browser := newBrowser(t)
+	dir := artifactDir(t)
+	anonymousHome := []string{"Welcome to the homepage!", "Log in"}
+	quickLoggedIn := []string{"Hello, demo.", "Log out"}
+	for i, c := range []struct{ name, action string }{
+		{"LogoutView", "/accounts/logout/"},
+		{"function-based logout", "/logout/"},
+	} {
+		t.Run(c.name+", then Back twice", func(t *testing.T) {
+			ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+			defer cancel()
+			b := &tab{t: t, ctx: ctx, name: fmt.Sprintf("%02d-quickstart-%d", 30+i, i+1), dir: dir}
+			b.do(chromedp.Navigate(base + "/accounts/login/"))
+			b.do(chromedp.SendKeys(chromedp.CSS("#id_username"), "demo"), chromedp.SendKeys(chromedp.CSS("#id_password"), "demo"))
+			b.clickAndWait("#login-form button")
+			b.wantPage(base+"/home/", quickLoggedIn)
+			// The home page has one Log out button; it posts to the
+			// pattern under test (the function view has no button of its
+			// own).
+			b.do(chromedp.SetAttributeValue(chromedp.CSS("form[method=post]"), "action", c.action))
+			b.clickAndWait("form[method=post] button")
+			b.wantPage(base+"/home/", anonymousHome, quickLoggedIn...)
+			for n, url := range []string{"/home/", "/accounts/login/"} {
+				t.Logf("Back %d to %s: %s", n+1, url, b.back())
+				b.wantPage(base+url, []string{"Log in"}, quickLoggedIn...)
+				b.screenshot(fmt.Sprintf("back-%d", n+1))
+			}
+		})
+	}
 }

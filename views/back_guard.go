@@ -12,12 +12,12 @@ import (
 // transferred nothing), it hides the page and reloads it from the server,
 // which answers for whoever is logged in now.
 const BackGuardScript = `addEventListener("pageshow",function(e){var n=performance.getEntriesByType("navigation")[0];` +
-	`if(e.persisted||n&&n.type==="back_forward"&&n.transferSize===0){document.documentElement.style.display="none";location.reload()}})`
+	`if(e.persisted||n&&n.type==="back_forward"&&n.transferSize===0){document.documentElement.style.display="none";location.replace(location.href)}})`
 
 // BackGuardCSP is the Content-Security-Policy source that allows
 // BackGuardScript as an inline script, for a site that sends a policy:
 // script-src 'self' plus this value.
-const BackGuardCSP = "'sha256-o74FojoLnwvvd58KD+C197WVgWMqMzN4pxbYRDlPNyI='"
+const BackGuardCSP = "'sha256-zMKHpY6+J1Lto5fKUmSfyMWqMGR22dABJp5AbEZxV2o='"
 
 // backGuardHTML is BackGuardScript in its script element.
 const backGuardHTML = template.HTML("<script>" + BackGuardScript + "</script>")
