@@ -4,16 +4,23 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/fiberviews/fiberviews/session"
+	"github.com/fiberviews/fiberviews/templates"
+	"github.com/fiberviews/fiberviews/urls"
+	"github.com/fiberviews/fiberviews/views"
+	"github.com/gofiber/fiber/v2"
 )
 
 // chromiumPath finds Debian's chromium (installed by .ci/run). In CI a
@@ -35,9 +42,10 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// newBrowser starts headless Chromium with the flags this sandbox needs and
-// a fresh profile, and returns a context for its first tab.
-func newBrowser(t *testing.T) context.Context {
+// newBrowser starts headless Chromium with the flags this sandbox needs, a
+// fresh profile and the extra options, and returns a context for its first
+// tab.
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	profile := t.TempDir()
 	opts := []chromedp.ExecAllocatorOption{
@@ -54,6 +62,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1100, 800),
 	}
+	opts = append(opts, extra...)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
 	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
@@ -460,8 +469,8 @@ func startQuickstart(t *testing.T) string {
 // both of its logouts (the LogoutView and the function view), then presses
 // Back twice: neither page may show demo logged in.
 func TestBrowserQuickstart(t *testing.T) {
-	base := startQuickstart(t)
 	browser := newBrowser(t)
+	base := startQuickstart(t)
 	dir := artifactDir(t)
 	anonymousHome := []string{"Welcome to the homepage!", "Log in"}
 	quickLoggedIn := []string{"Hello, demo.", "Log out"}
@@ -490,4 +499,65 @@ func TestBrowserQuickstart(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startFreshApp runs a fresh app on the library's defaults on a loopback
+// port: the default layout, LoginView, a LogoutView that renders the default
+// logged-out page, and a home page for demo/demo that, unlike the example's,
+// is sent without NeverCache, so that browsers keep it in their HTTP cache.
+func startFreshApp(t *testing.T) string {
+	t.Helper()
+	engine, err := templates.New(templates.Config{Layout: templates.DefaultLayout, FS: fstest.MapFS{"home.html": {Data: []byte(
+		`{{ if .is_authenticated }}<p>Hello, demo</p><form method="post" action="/logout/">{{ .csrf_input }}<button id="logout">Log out</button></form>` +
+			`{{ else }}<p>Not logged in</p>{{ end }}`)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := urls.Compile([]urls.Pattern{
+		urls.Path("home/", views.MustAsView(&views.TemplateView{TemplateName: "home.html"}), urls.Name("home")),
+		urls.Path("login/", views.MustAsView(&views.LoginView{NextPage: "home"}), urls.Name("login")),
+		urls.Path("logout/", views.MustAsView(&views.LogoutView{})),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions, err := session.New(session.Config{Database: filepath.Join(t.TempDir(), "sessions.sqlite3")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := fiber.New(fiber.Config{Views: engine, ErrorHandler: views.ErrorHandler, DisableStartupMessage: true})
+	app.Use(sessions.Middleware())
+	app.Use(views.Setup(views.Config{LoginURL: "login", Logger: slog.New(slog.DiscardHandler),
+		Authenticate: func(c *fiber.Ctx, username, password string) (string, error) {
+			if username != "demo" || password != "demo" {
+				return "", views.ErrInvalidCredentials
+			}
+			return "demo", nil
+		}}))
+	table.Mount(app)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Shutdown(); _ = sessions.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// TestBrowserHTTPCache presses Back to a logged-in page that the browser
+// shows from its HTTP cache (the back/forward cache is off in this
+// browser): the default layout's back guard must reload it.
+func TestBrowserHTTPCache(t *testing.T) {
+	base := startFreshApp(t)
+	b := &tab{t: t, ctx: newBrowser(t, chromedp.Flag("disable-back-forward-cache", true)), name: "40-http-cache", dir: artifactDir(t)}
+	b.do(chromedp.Navigate(base + "/login/"))
+	b.do(chromedp.SendKeys(chromedp.CSS("#id_username"), "demo"), chromedp.SendKeys(chromedp.CSS("#id_password"), "demo"))
+	b.clickAndWait("#login-form button")
+	b.wantPage(base+"/home/", []string{"Hello, demo"})
+	b.clickAndWait("#logout")
+	b.wantPage(base+"/logout/", []string{"Logged out"}, "Hello, demo")
+	how := b.back()
+	t.Logf("Back: %s", how)
+	b.wantPage(base+"/home/", []string{"Not logged in"}, "Hello, demo")
+	b.screenshot("back")
 }
