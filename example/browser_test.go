@@ -326,10 +326,10 @@ func TestBrowser(t *testing.T) {
 	})
 
 	// Every logout of the example, in a fresh browser context each: log in,
-	// press the button on the page demo sees after logging in, then Back
-	// twice: to that page (which the browser keeps in its back/forward cache
-	// and shows again unless the page reloads itself) and to the page before
-	// it. Neither may show demo logged in.
+	// press the button (on the home page; log out everywhere on the sessions
+	// page), then Back twice: to that page (which the browser keeps in its
+	// back/forward cache and shows again unless the page reloads itself) and
+	// to the page before it. Neither may show demo logged in.
 	for i, c := range []struct {
 		name, start, button, url string
 		says                     []string
@@ -372,7 +372,7 @@ func TestBrowser(t *testing.T) {
 		b.login(base)
 		b.do(chromedp.Navigate(base + "/accounts/logout/"))
 		b.wantPage(base+"/accounts/logout/", []string{"405 Method Not Allowed", "To log out, use a Log out button.", "Logged in as demo"})
-		b.screenshot("15-logout-typed-in")
+		b.screenshot("18-logout-typed-in")
 	})
 
 	t.Run("log out everywhere reaches a second browser", func(t *testing.T) {

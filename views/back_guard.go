@@ -9,8 +9,9 @@ import (
 // BackGuardScript is the JavaScript of BackGuard. When the browser shows the
 // page again from its back/forward cache (pageshow with persisted) or from
 // its HTTP cache on a history navigation (a back_forward navigation that
-// transferred nothing), it hides the page and reloads it from the server,
-// which answers for whoever is logged in now.
+// transferred nothing), it hides the page and loads its address again in
+// place (location.replace: a GET, so a page that answered a form is not
+// posted again), and the server answers for whoever is logged in now.
 const BackGuardScript = `addEventListener("pageshow",function(e){var n=performance.getEntriesByType("navigation")[0];` +
 	`if(e.persisted||n&&n.type==="back_forward"&&n.transferSize===0){document.documentElement.style.display="none";location.replace(location.href)}})`
 
@@ -27,16 +28,22 @@ const backGuardHTML = template.HTML("<script>" + BackGuardScript + "</script>")
 // one is logged in to c. Browsers keep pages in a back/forward cache and
 // show them again on Back without asking the server, even pages sent with
 // Cache-Control: no-store; the script reloads such a page from the server.
-// Render puts it in the context as back_guard; a layout writes
-// {{ .back_guard }} in its <head>, as the default layout does.
+// For a logged-in user, Back to such a page then costs one request, as it
+// did before browsers kept no-store pages. Render puts it in the context as
+// back_guard; a layout writes {{ .back_guard }} in its <head>, as the
+// default layout does. When the user cannot be loaded it returns the script
+// too.
 func BackGuard(c *fiber.Ctx) template.HTML {
 	user, err := CurrentUser(c)
-	return backGuardFor(user, err)
+	if err != nil {
+		return backGuardHTML
+	}
+	return backGuardFor(user)
 }
 
-// backGuardFor is BackGuard for a known user.
-func backGuardFor(user any, err error) template.HTML {
-	if _, anonymous := user.(AnonymousUser); anonymous || err != nil {
+// backGuardFor is BackGuard for a loaded user.
+func backGuardFor(user any) template.HTML {
+	if _, anonymous := user.(AnonymousUser); anonymous {
 		return ""
 	}
 	return backGuardHTML

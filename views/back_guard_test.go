@@ -3,6 +3,7 @@ package views_test
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"strings"
 	"testing"
 
@@ -14,14 +15,21 @@ import (
 // TestBackGuard checks that a page rendered for a logged-in user carries the
 // script that reloads it when Back shows it from a browser cache, in the
 // default layout and through BackGuard, and that an anonymous page (also one
-// rendered right after a logout) does not.
+// rendered right after a logout) does not; when the user cannot be loaded,
+// BackGuard guards.
 func TestBackGuard(t *testing.T) {
 	script := "<script>" + views.BackGuardScript + "</script>"
 	e, err := templates.New(templates.Config{}) // the embedded pages in the default layout
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := newApp(t, appOptions{engine: e, sessions: true})
+	load := func(c *fiber.Ctx, id string) (any, error) {
+		if id == "broken" {
+			return nil, errors.New("users table is down")
+		}
+		return &siteUser{ID: id}, nil
+	}
+	app := newApp(t, appOptions{engine: e, sessions: true, cfg: views.Config{LoadUser: load}})
 	app.Get("/page", func(c *fiber.Ctx) error {
 		return views.Render(c, 200, "registration/login.html", nil)
 	})
@@ -42,6 +50,7 @@ func TestBackGuard(t *testing.T) {
 		{"logged-in page", "3", "/page", true},
 		{"BackGuard, anonymous", "", "/func", false},
 		{"BackGuard, logged in", "3", "/func", true},
+		{"BackGuard, the user cannot be loaded: guarded", "broken", "/func", true},
 		{"page rendered after a logout in the same request", "3", "/out", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -53,7 +53,7 @@ func RequestContext(c *fiber.Ctx) (map[string]any, error) {
 		KeyCSRFToken:       token,
 		KeyCSRFInput:       csrfInput(token),
 		KeySiteName:        settings(c).SiteName,
-		KeyBackGuard:       backGuardFor(user, nil),
+		KeyBackGuard:       backGuardFor(user),
 	}, nil
 }
 
