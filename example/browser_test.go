@@ -215,17 +215,25 @@ func (b *tab) back() string {
 		b.t.Fatalf("%s: Back: %v", b.name, err)
 	}
 	var how []string
-	navigated := false
+	navigated, restored := false, false
 	deadline := time.After(20 * time.Second)
 	for {
+		// A page restored from the back/forward cache gets longer to start
+		// reloading itself than a fetched page to start a redirect.
+		quiet := 500 * time.Millisecond
+		if restored {
+			quiet = 2 * time.Second
+		}
 		select {
 		case e := <-events:
 			if e != "" {
 				how = append(how, e)
-				navigated = navigated || !strings.HasPrefix(e, "not restored")
+				if !strings.HasPrefix(e, "not restored") {
+					navigated, restored = true, e == string(page.NavigationTypeBackForwardCacheRestore)
+				}
 			}
 			continue
-		case <-time.After(500 * time.Millisecond):
+		case <-time.After(quiet):
 		case <-deadline:
 			b.t.Fatalf("%s: Back did not settle: %v", b.name, how)
 		}
