@@ -151,10 +151,27 @@
 //
 // Render renders a template with the request context Django's context
 // processors give: user, user_id, is_authenticated, csrf_token, csrf_input,
-// site_name (from this package), request_path and resolver_match (from
-// package templates), then the processors of templates.Config, then the
-// view's data. The templates are those of the app's fiber.Config.Views (a
+// site_name, back_guard (from this package), request_path and
+// resolver_match (from package templates), then the processors of
+// templates.Config, then the view's data. The templates are those of the app's fiber.Config.Views (a
 // *templates.Engine), or the embedded defaults when the app has none.
+//
+// # The Back button after a logout
+//
+// Browsers keep the pages a user leaves in a back/forward cache and show
+// them again on Back without asking the server, even pages sent with
+// Cache-Control: no-store (Chromium does so unless an HttpOnly cookie
+// changed after it stored the page: the logout's own Set-Cookie comes too
+// early to count, and a logout in another browser changes nothing here).
+// Clear-Site-Data on the logout response does not help either: it empties
+// the cache before the page being left is put in it. So every page
+// rendered for a logged-in user carries BackGuard, in the context as
+// back_guard: a script that reloads the page when the browser shows it from
+// its back/forward cache, or from its HTTP cache on a history navigation,
+// so that the server answers for whoever is logged in now. The default layout writes {{ .back_guard }} in
+// its <head>; a site's own layout must do the same, and a page rendered
+// without Render adds BackGuard(c) to its data. Under a
+// Content-Security-Policy, allow it with BackGuardCSP in script-src.
 //
 // # CSRF
 //

@@ -84,7 +84,10 @@ type LogoutView struct {
 	// "prerenderCache" or "*". Off by default. Note that "cookies" also
 	// deletes the CSRF cookie, so a form on the page rendered by this
 	// response stops working; a redirect to a page that renders a form works,
-	// as that page sets a new cookie. Browsers honour it on https only.
+	// as that page sets a new cookie. Browsers honour it on https and on
+	// http://localhost or 127.0.0.1 only. It does not keep Back from showing
+	// the page the logout was sent from: the browser empties its caches
+	// before it stores that page; BackGuard does.
 	ClearSiteData []string
 	// AllSessions logs out every session of the user, on every device,
 	// instead of this one only: "log out everywhere".

@@ -17,13 +17,14 @@ const (
 	KeyCSRFToken       = "csrf_token"       // CSRFToken(c)
 	KeyCSRFInput       = "csrf_input"       // the hidden input, template.HTML
 	KeySiteName        = "site_name"        // Config.SiteName
+	KeyBackGuard       = "back_guard"       // BackGuard(c), for a layout's <head>
 )
 
 // Render renders the template name as the response with the given status,
 // like templates.Respond, with the request context every page needs (Django's
 // context processors): request_path, resolver_match, user, user_id,
-// is_authenticated, csrf_token, csrf_input, site_name, then the keys of the
-// engine's processors, then data (data wins).
+// is_authenticated, csrf_token, csrf_input, site_name, back_guard, then the
+// keys of the engine's processors, then data (data wins).
 //
 // A missing template or a failed render is logged and returned as the error
 // (a *templates.TemplateDoesNotExist names the places searched); Fiber's
@@ -52,6 +53,7 @@ func RequestContext(c *fiber.Ctx) (map[string]any, error) {
 		KeyCSRFToken:       token,
 		KeyCSRFInput:       csrfInput(token),
 		KeySiteName:        settings(c).SiteName,
+		KeyBackGuard:       backGuardFor(user),
 	}, nil
 }
 

@@ -32,6 +32,7 @@ func checkPassword(c *fiber.Ctx, username, password string) (string, error) {
 
 var homePage = template.Must(template.New("home").Parse(`<!doctype html>
 <title>Home</title>
+{{ .BackGuard }}
 <h1>Welcome to the homepage!</h1>
 {{ if .User }}
   <p>Hello, {{ .User }}.</p>
@@ -56,6 +57,7 @@ func home(c *fiber.Ctx) error {
 	c.Type("html")
 	return homePage.Execute(c.Response().BodyWriter(), map[string]any{
 		"User": user, "Logout": logout, "Login": login, "CSRF": views.CSRFInput(c),
+		"BackGuard": views.BackGuard(c), // reloads the page if Back shows it after a logout
 	})
 }
 

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fiberviews/fiberviews/views"
 )
 
 // TestREADMEShowsThisProgram checks that the quick start in README.md is
@@ -144,7 +146,8 @@ func TestQuickstartRuns(t *testing.T) {
 	})
 	t.Run("anonymous home", func(t *testing.T) {
 		status, _, page := do("GET", "/home/", nil)
-		if status != 200 || !strings.Contains(page, "Welcome to the homepage!") || !strings.Contains(page, `href="/accounts/login/"`) {
+		if status != 200 || !strings.Contains(page, "Welcome to the homepage!") || !strings.Contains(page, `href="/accounts/login/"`) ||
+			strings.Contains(page, "<script>") {
 			t.Errorf("GET /home/: %d\n%s", status, page)
 		}
 	})
@@ -178,6 +181,9 @@ func TestQuickstartRuns(t *testing.T) {
 			}
 			if !strings.Contains(h.Get("Cache-Control"), "no-store") {
 				t.Errorf("home for a logged-in user: Cache-Control %q, want no-store", h.Get("Cache-Control"))
+			}
+			if !strings.Contains(page, "<script>"+views.BackGuardScript+"</script>") {
+				t.Errorf("home for a logged-in user lacks the back guard (views.BackGuard):\n%s", page)
 			}
 			if status, h, _ := do("GET", logout, nil); status != 405 || !strings.Contains(h.Get("Allow"), "POST") {
 				t.Errorf("GET %s: %d Allow %q, want 405 with POST allowed", logout, status, h.Get("Allow"))
