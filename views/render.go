@@ -5,6 +5,7 @@ import (
 
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/templates"
+	"github.com/fiberviews/fiberviews/views/messages"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -17,6 +18,7 @@ const (
 	KeyCSRFToken       = "csrf_token"       // CSRFToken(c)
 	KeyCSRFInput       = "csrf_input"       // the hidden input, template.HTML
 	KeySiteName        = "site_name"        // Config.SiteName
+	KeyMessages        = "messages"         // messages.For(c), the request's messages
 )
 
 // Render renders the template name as the response with the given status,
@@ -52,6 +54,7 @@ func RequestContext(c *fiber.Ctx) (map[string]any, error) {
 		KeyCSRFToken:       token,
 		KeyCSRFInput:       csrfInput(token),
 		KeySiteName:        settings(c).SiteName,
+		KeyMessages:        messages.For(c),
 	}, nil
 }
 
