@@ -24,7 +24,7 @@
 // These render with no setup at all (an app without Views uses Default()):
 //
 //   - fiberviews/base.html: the layout of the default pages when
-//     Config.Layout is empty (title, site_name);
+//     Config.Layout is empty (title, site_name, messages);
 //   - registration/login.html: the login form (title, site_name,
 //     csrf_input, next, redirect_field_name, username, form_error);
 //   - registration/logged_out.html: after logout (title, site_name,
