@@ -158,24 +158,25 @@ func (st *store) save(c *fiber.Ctx) {
 		st.pending = st.pending[1:]
 		value = encode(st.s.secret, st.pending)
 	}
+	ck := &fiber.Cookie{Name: CookieName, Value: value, Path: "/", SessionOnly: true,
+		Secure: st.s.secure, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode}
 	if len(st.pending) == 0 {
 		c.Response().Header.DelCookie(CookieName) // one this response set
-		if st.had {
-			c.Cookie(&fiber.Cookie{Name: CookieName, Path: "/", Expires: fasthttp.CookieExpireDelete,
-				Secure: st.s.secure, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
+		if !st.had {
+			return
 		}
-		return
+		ck.Value, ck.SessionOnly, ck.Expires = "", false, fasthttp.CookieExpireDelete
 	}
-	c.Cookie(&fiber.Cookie{Name: CookieName, Value: value, Path: "/", SessionOnly: true,
-		Secure: st.s.secure, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode})
+	c.Cookie(ck)
 }
 
 // Add records a message for the next page that shows messages, in this
 // request or a later one (after a redirect): Django's add_message. Empty
-// text, or a level below Config.Level, records nothing. extraTags are added
-// to the message's Tags.
+// text, a level below Config.Level or not above 0, records nothing; so does
+// a message too long for the cookie on its own (see MaxCookieSize).
+// extraTags are added to the message's Tags.
 func Add(c *fiber.Ctx, level Level, text string, extraTags ...string) {
-	if text == "" {
+	if text == "" || level <= 0 {
 		return
 	}
 	st := load(c)

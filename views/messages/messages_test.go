@@ -233,8 +233,10 @@ func TestMessages(t *testing.T) {
 			{target: "/get/", body: `[{"l":30,"m":"careful"}]`, cookie: "expired"},
 			{target: "/get/", body: `null`, cookie: ""},
 		}},
-		{name: "empty text records nothing", steps: []step{
+		{name: "empty text or a level not above 0 records nothing", cfg: messages.Config{Level: -10, Secret: testSecret}, steps: []step{
 			{target: "/add/?level=40&text=", status: 302, cookie: ""},
+			{target: "/add/?level=0&text=zero", status: 302, cookie: ""},
+			{target: "/add/?level=-5&text=negative", status: 302, cookie: ""},
 			{target: "/show/", body: ``, cookie: ""},
 		}},
 		{name: "the oldest are dropped when they do not fit", pre: func(cl *client) {
