@@ -256,16 +256,14 @@ type sessionEntry struct {
 	Label   string // "#3fa2c1": the start of its Info.ID
 }
 
-// uaParser names browsers and systems from User-Agent headers, from the
-// embedded data of github.com/medama-io/go-useragent (built once).
-var uaParser = useragent.NewParser()
-
 // describeBrowser names the browser of a User-Agent header in a few words
 // ("Chrome 146 on Linux", "Safari 17 on iOS, mobile", "Chrome 156 on Linux
 // (automated)" for a headless one), or returns the header
 // cut short when the parser knows no browser in it.
 func describeBrowser(ua string) string {
-	a := uaParser.Parse(ua)
+	// The parser of github.com/medama-io/go-useragent, built from its
+	// embedded data on the first call only.
+	a := useragent.NewParser().Parse(ua)
 	if a.Browser() == "" {
 		if ua == "" {
 			return "unknown"
