@@ -14,6 +14,7 @@ import (
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/messages"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -117,6 +118,9 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 		AllowedHosts:      o.allowedHosts,
 		CSRF:              views.CSRFConfig{CookieSecure: o.secure},
 	}))
+	// Messages ("You have been logged out.") in a cookie signed with a
+	// secret made at start-up: one waiting across a restart is dropped.
+	s.app.Use(messages.Setup(messages.Config{CookieSecure: o.secure}))
 	s.resolver.Mount(s.app)
 	return s, nil
 }

@@ -403,8 +403,8 @@ func TestSessionsPage(t *testing.T) {
 	if rows := sessionRows(page.body); rows != 3 {
 		t.Errorf("the sessions page lists %d sessions, want 3:\n%s", rows, page.body)
 	}
-	if strings.Count(page.body, "this browser") != 1 || !regexp.MustCompile(`(?s)<tr class="current">.*browser-alice.*this browser`).MatchString(page.body) {
-		t.Errorf("the current session is not marked once, on alice's row:\n%s", page.body)
+	if strings.Count(page.body, "this browser") != 1 || !regexp.MustCompile(`(?s)<tbody>\s*<tr class="current"[^>]*>[^<]*<td title="browser-alice">browser-alice<br><span class="muted">#[0-9a-f]{6}</span> <span class="tag">this browser`).MatchString(page.body) {
+		t.Errorf("the current session is not marked once, on alice's row, first:\n%s", page.body)
 	}
 	for _, ua := range []string{"browser-alice", "browser-bob", "browser-carol"} {
 		if !strings.Contains(page.body, ua) {
@@ -415,7 +415,7 @@ func TestSessionsPage(t *testing.T) {
 	// Log out the others: alice stays, bob and carol are out.
 	aliceKey, bobKey := alice.cookie("sessionid"), bob.cookie("sessionid")
 	r := alice.post("/accounts/sessions/", url.Values{"csrfmiddlewaretoken": {csrfToken(page.body)}, "action": {"others"}})
-	if r.status != http.StatusFound || r.header.Get("Location") != "/accounts/sessions/?done=others" {
+	if r.status != http.StatusFound || r.header.Get("Location") != "/accounts/sessions/" {
 		t.Fatalf("log out the others: %d %q", r.status, r.header.Get("Location"))
 	}
 	page = alice.get(r.header.Get("Location"))
@@ -469,12 +469,12 @@ func sessionRows(page string) int {
 
 func TestDescribeBrowser(t *testing.T) {
 	for ua, want := range map[string]string{
-		"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36":                           "Headless Chrome 156 on Linux",
+		"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36":                           "Chrome 156 on Linux (automated)",
 		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.0.0":           "Edge 124 on Windows",
 		"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0":                                                                  "Firefox 128 on Linux",
-		"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15":                      "Safari 17 on macOS",
-		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1": "Safari 17 on iPhone",
-		"Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.82 Mobile Safari/537.36":                        "Chrome 124 on Android",
+		"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15":                      "Safari 17 on MacOS",
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1": "Safari 17 on iOS, mobile",
+		"Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.82 Mobile Safari/537.36":                        "Chrome 124 on Android, mobile",
 		"curl/8.5.0":            "curl/8.5.0",
 		"":                      "unknown",
 		strings.Repeat("é", 50): strings.Repeat("é", 40) + "…",
@@ -526,7 +526,7 @@ func TestEveryFormCarriesTheCSRFToken(t *testing.T) {
 		{"login", "", "GET", "/accounts/login/", 1},
 		{"login failed", "", "POST", "/accounts/login/", 1},
 		{"profile", "demo", "GET", "/accounts/profile/", 1},
-		{"sessions", "demo", "GET", "/accounts/sessions/", 3},
+		{"sessions", "demo", "GET", "/accounts/sessions/", 3}, // nav, the others, everywhere; and one a row
 		{"goodbye", "demo", "POST", "/accounts/logout/goodbye/", 0},
 		{"405 page", "demo", "GET", "/accounts/logout/", 1},
 		{"404 page", "demo", "GET", "/nowhere/", 1},
@@ -546,9 +546,12 @@ func TestEveryFormCarriesTheCSRFToken(t *testing.T) {
 			default:
 				r = cl.postForm(c.path, url.Values{"username": {"x"}, "password": {"y"}})
 			}
-			forms := formRe.FindAllStringSubmatch(r.body, -1)
-			if len(forms) != c.forms {
-				t.Errorf("%d forms, want %d:\n%s", len(forms), c.forms, r.body)
+			forms, want := formRe.FindAllStringSubmatch(r.body, -1), c.forms
+			if c.path == "/accounts/sessions/" {
+				want += sessionRows(r.body) // "Log out this session"
+			}
+			if len(forms) != want {
+				t.Errorf("%d forms, want %d:\n%s", len(forms), want, r.body)
 			}
 			for _, f := range forms {
 				if !postRe.MatchString(f[1]) {

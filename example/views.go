@@ -1,12 +1,17 @@
 package main
 
 import (
+	"errors"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/messages"
 	"github.com/gofiber/fiber/v2"
+	"github.com/medama-io/go-useragent"
 )
 
 // urlpatterns is the example's url table (Django's urls.py).
@@ -16,7 +21,7 @@ func (s *site) urlpatterns() []urls.Pattern {
 	private := views.Decorate(views.NeverCache, views.LoginRequired)
 	accounts := []urls.Pattern{
 		views.Path("login/", &views.LoginView{NextPage: "home"}, urls.Name("login")),
-		views.Path("logout/", &CustomLogoutView{LogoutView: views.LogoutView{NextPage: "home"}}, urls.Name("logout")),
+		views.Path("logout/", &CustomLogoutView{LogoutView: views.LogoutView{NextPage: "home", SuccessMessage: loggedOut}}, urls.Name("logout")),
 		urls.Path("logout/then-login/", logoutPOST(logoutThenLogin), urls.Name("logout-then-login")),
 		urls.Path("logout/message/", logoutPOST(logoutMessage), urls.Name("logout-message")),
 		urls.Path("logout/goodbye/", logoutPOST(logoutGoodbye), urls.Name("logout-goodbye")),
@@ -35,7 +40,11 @@ func (s *site) urlpatterns() []urls.Pattern {
 	}
 }
 
-// CustomLogoutView is the seed's class-based logout: LogoutView with NextPage
+// loggedOut is what every logout route tells the user (a message of package
+// views/messages, shown by the layout of the next page).
+const loggedOut = "You have been logged out."
+
+// CustomLogoutView is the class-based logout: LogoutView with NextPage
 // "home", embedded so that hooks could be overridden here.
 type CustomLogoutView struct {
 	views.LogoutView
@@ -47,12 +56,13 @@ func logoutPOST(h fiber.Handler) fiber.Handler {
 	return views.NeverCache(views.RequirePOST(views.CSRFProtect(h)))
 }
 
-// logoutThenHome is the seed's first function-based view: log out, then go
+// logoutThenHome is the first function-based view: log out, then go
 // to the page named "home".
 func logoutThenHome(c *fiber.Ctx) error {
 	if err := session.Logout(c); err != nil {
 		return err
 	}
+	messages.Success(c, loggedOut)
 	home, err := urls.Reverse(c, "home")
 	if err != nil {
 		return err
@@ -66,6 +76,7 @@ func logoutThenLogin(c *fiber.Ctx) error {
 	if err := session.Logout(c); err != nil {
 		return err
 	}
+	messages.Success(c, loggedOut)
 	login, err := urls.Reverse(c, "accounts:login")
 	if err != nil {
 		return err
@@ -73,12 +84,18 @@ func logoutThenLogin(c *fiber.Ctx) error {
 	return c.Redirect(login, fiber.StatusFound)
 }
 
-// logoutMessage logs out and says so in plain text.
+// logoutMessage logs out and says so in plain text: the request's messages,
+// taken (and so marked shown) by messages.Get rather than by a template.
 func logoutMessage(c *fiber.Ctx) error {
 	if err := session.Logout(c); err != nil {
 		return err
 	}
-	return c.SendString("You have been logged out.")
+	messages.Success(c, loggedOut)
+	var text []string
+	for _, m := range messages.Get(c) {
+		text = append(text, m.Message)
+	}
+	return c.SendString(strings.Join(text, "\n"))
 }
 
 // logoutGoodbye logs out and renders the site's goodbye.html.
@@ -86,6 +103,7 @@ func logoutGoodbye(c *fiber.Ctx) error {
 	if err := session.Logout(c); err != nil {
 		return err
 	}
+	messages.Success(c, loggedOut) // the layout shows it on this very page
 	return views.Render(c, fiber.StatusOK, "goodbye.html", map[string]any{"title": "Goodbye"})
 }
 
@@ -120,13 +138,13 @@ func (v *profileView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
 	return ctx, nil
 }
 
-// sessionsView lists the user's sessions; its POST logs out the other
-// sessions or every session (login required).
+// sessionsView lists the user's sessions, this one first; its POST logs out
+// one session, the other sessions or every session (login required).
 type sessionsView struct {
 	views.TemplateView
 }
 
-// GetContextData adds the user's sessions and the message of the last action.
+// GetContextData adds the user's sessions, this one first.
 func (v *sessionsView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
 	ctx, err := v.TemplateView.GetContextData(c)
 	if err != nil {
@@ -136,31 +154,39 @@ func (v *sessionsView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Most recently seen first, as Sessions returns them, but this one on top.
+	slices.SortStableFunc(list, func(a, b session.Info) int {
+		switch {
+		case a.Current == b.Current:
+			return 0
+		case a.Current:
+			return -1
+		}
+		return 1
+	})
 	entries := make([]sessionEntry, len(list))
 	for i, info := range list {
-		entries[i] = sessionEntry{Info: info, Browser: describeBrowser(info.UserAgent)}
+		entries[i] = sessionEntry{Info: info, Browser: describeBrowser(info.UserAgent), Label: "#" + info.ID[:6]}
 	}
 	ctx["title"] = "Sessions"
 	ctx["sessions"] = entries
-	if c.Query("done") == "others" {
-		ctx["message"] = "Your other sessions have been logged out."
-	}
+	ctx["time_format"] = timeFormat
 	return ctx, nil
 }
 
-// Post logs out the other sessions (action=others) or every session
-// (action=everywhere, this one included).
+// Post logs out one session (action=session, id=its Info.ID), the other
+// sessions (action=others) or every session (action=everywhere, this one
+// included), and says so with a message.
 func (v *sessionsView) Post(c *fiber.Ctx) error {
 	switch c.FormValue("action") {
+	case "session":
+		return v.logoutSession(c, c.FormValue("id"))
 	case "others":
 		if err := session.LogoutOthers(c); err != nil {
 			return err
 		}
-		to, err := urls.Reverse(c, "accounts:sessions")
-		if err != nil {
-			return err
-		}
-		return c.Redirect(to+"?done=others", fiber.StatusFound)
+		messages.Success(c, "Your other sessions have been logged out.")
+		return redirectTo(c, "accounts:sessions")
 	case "everywhere":
 		// The others first, then this one (with its logout hooks), as
 		// LogoutView with AllSessions does.
@@ -170,59 +196,92 @@ func (v *sessionsView) Post(c *fiber.Ctx) error {
 		if err := session.Logout(c); err != nil {
 			return err
 		}
-		to, err := urls.Reverse(c, "home")
-		if err != nil {
-			return err
-		}
-		return c.Redirect(to, fiber.StatusFound)
+		messages.Success(c, "You have been logged out everywhere: on this browser and every other one.")
+		return redirectTo(c, "home")
 	}
-	return fiber.NewError(fiber.StatusBadRequest, `unknown action: send action=others or action=everywhere`)
+	return fiber.NewError(fiber.StatusBadRequest, `unknown action: send action=session, action=others or action=everywhere`)
 }
 
-// sessionEntry is a row of the sessions page: a session and a short name
-// for its browser.
+// logoutSession logs out the session whose Info.ID is id: this one goes to
+// the home page logged out, another one back to the list.
+func (v *sessionsView) logoutSession(c *fiber.Ctx, id string) error {
+	list, err := session.Sessions(c)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(list, func(info session.Info) bool { return info.ID == id })
+	if i < 0 {
+		// Already logged out (by another tab, or it expired): nothing to do.
+		messages.Info(c, "That session had already ended.")
+		return redirectTo(c, "accounts:sessions")
+	}
+	if list[i].Current {
+		// With the logout hooks, like every other logout of this browser.
+		if err := session.Logout(c); err != nil {
+			return err
+		}
+		messages.Success(c, loggedOut)
+		return redirectTo(c, "home")
+	}
+	if err := session.LogoutSession(c, id); errors.Is(err, session.ErrUnknownSession) {
+		messages.Info(c, "That session had already ended.")
+	} else if err != nil {
+		return err
+	} else {
+		messages.Success(c, fmt.Sprintf("Logged out %s (%s, last seen %s).",
+			describeBrowser(list[i].UserAgent), list[i].IP, list[i].LastSeen.UTC().Format(timeFormat)))
+	}
+	return redirectTo(c, "accounts:sessions")
+}
+
+// timeFormat is how the sessions page shows times (UTC): to the second, so
+// that two sessions started in the same minute differ, and without the
+// year, as a session lives two weeks at most.
+const timeFormat = "2 Jan 15:04:05"
+
+// redirectTo answers 302 to the route name.
+func redirectTo(c *fiber.Ctx, name string) error {
+	to, err := urls.Reverse(c, name)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(to, fiber.StatusFound)
+}
+
+// sessionEntry is a row of the sessions page: a session, a short name for
+// its browser and a label telling it from the others.
 type sessionEntry struct {
 	session.Info
 	Browser string // "Firefox 128 on Linux"
+	Label   string // "#3fa2c1": the start of its Info.ID
 }
 
-// describeBrowser names the browser of a User-Agent header in a few words,
-// or returns the header cut short when it is none of the usual ones.
+// describeBrowser names the browser of a User-Agent header in a few words
+// ("Chrome 146 on Linux", "Safari 17 on iOS, mobile", "Chrome 156 on Linux
+// (automated)" for a headless one), or returns the header
+// cut short when the parser knows no browser in it.
 func describeBrowser(ua string) string {
-	if ua == "" {
-		return "unknown"
-	}
-	browser := ""
-	// Order matters: Edge and Opera also say Chrome, Chrome also says Safari.
-	for _, p := range []struct{ token, name string }{
-		{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"Firefox/", "Firefox"}, {"HeadlessChrome/", "Headless Chrome"},
-		{"Chromium/", "Chromium"}, {"Chrome/", "Chrome"}, {"Version/", "Safari"},
-	} {
-		if i := strings.Index(ua, p.token); i >= 0 {
-			version, _, _ := strings.Cut(ua[i+len(p.token):], ".")
-			version, _, _ = strings.Cut(version, " ")
-			browser = p.name + " " + version
-			break
+	// The parser of github.com/medama-io/go-useragent, built from its
+	// embedded data on the first call only.
+	a := useragent.NewParser().Parse(ua)
+	if a.Browser() == "" {
+		if ua == "" {
+			return "unknown"
 		}
-	}
-	system := ""
-	for _, p := range []struct{ token, name string }{
-		{"Android", "Android"}, {"iPhone", "iPhone"}, {"iPad", "iPad"}, {"Windows", "Windows"},
-		{"Mac OS X", "macOS"}, {"CrOS", "ChromeOS"}, {"Linux", "Linux"},
-	} {
-		if strings.Contains(ua, p.token) {
-			system = p.name
-			break
+		if r := []rune(ua); len(r) > 40 {
+			return string(r[:40]) + "…"
 		}
+		return ua
+	}
+	name := string(a.Browser()) + " " + a.BrowserVersionMajor()
+	if a.OS() != "" {
+		name += " on " + string(a.OS())
 	}
 	switch {
-	case browser != "" && system != "":
-		return browser + " on " + system
-	case browser != "":
-		return browser
+	case a.IsBot():
+		name += " (automated)"
+	case a.IsMobile(), a.IsTablet():
+		name += ", " + strings.ToLower(string(a.Device()))
 	}
-	if r := []rune(ua); len(r) > 40 {
-		return string(r[:40]) + "…"
-	}
-	return ua
+	return name
 }

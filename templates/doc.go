@@ -24,9 +24,9 @@
 // These render with no setup at all (an app without Views uses Default()):
 //
 //   - fiberviews/base.html: the layout of the default pages when
-//     Config.Layout is empty (title, site_name, and back_guard in its
-//     head: package views' script that keeps Back from showing a page of a
-//     logged-in user after a logout; a site's own layout writes
+//     Config.Layout is empty (title, site_name, messages, and back_guard in
+//     its head: package views' script that keeps Back from showing a page of
+//     a logged-in user after a logout; a site's own layout writes
 //     {{ .back_guard }} in its <head> too);
 //   - registration/login.html: the login form (title, site_name,
 //     csrf_input, next, redirect_field_name, username, form_error);

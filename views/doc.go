@@ -126,7 +126,9 @@
 // logged in), checks CSRF, calls session.Logout, then goes to a safe next
 // (form field, then query string), else NextPage or Config.LogoutRedirectURL
 // (302, never 301), else renders registration/logged_out.html; every response
-// is never cached. Beyond Django: htmx requests get HX-Redirect, JSON clients
+// is never cached. SuccessMessage, on either view, adds a success message
+// (package views/messages) for the next page (Django's SuccessMessageMixin).
+// Beyond Django: htmx requests get HX-Redirect, JSON clients
 // a JSON answer, ClearSiteData sends Clear-Site-Data, AllSessions logs out
 // every session of the user. LoginView checks credentials with
 // Config.Authenticate (or an Authenticate hook), calls session.Login (a new
@@ -151,9 +153,11 @@
 //
 // Render renders a template with the request context Django's context
 // processors give: user, user_id, is_authenticated, csrf_token, csrf_input,
-// site_name, back_guard (from this package), request_path and
-// resolver_match (from package templates), then the processors of
-// templates.Config, then the view's data. The templates are those of the app's fiber.Config.Views (a
+// site_name, back_guard (from this package), messages (package
+// views/messages: the request's one-time messages, read only when the
+// template ranges over them), request_path and resolver_match (from package
+// templates), then the processors of templates.Config, then the view's data.
+// The templates are those of the app's fiber.Config.Views (a
 // *templates.Engine), or the embedded defaults when the app has none.
 //
 // # The Back button after a logout

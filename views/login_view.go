@@ -7,6 +7,7 @@ import (
 
 	"github.com/fiberviews/fiberviews/internal/formvalue"
 	"github.com/fiberviews/fiberviews/session"
+	"github.com/fiberviews/fiberviews/views/messages"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -86,6 +87,10 @@ type LoginView struct {
 	// redirect_authenticated_user). Off by default, as in Django, so that a
 	// logged-in user can log in as someone else.
 	RedirectAuthenticatedUser bool
+	// SuccessMessage, when set, is a success message (package
+	// views/messages) for the page after the login (Django's
+	// SuccessMessageMixin).
+	SuccessMessage string
 }
 
 const loginViewName = "views.LoginView"
@@ -140,6 +145,7 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 		return err
 	}
 	RotateCSRFToken(c)
+	messages.Success(c, v.SuccessMessage)
 	to, err := hooksOf[redirectHooks](v).GetSuccessURL(c)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/fiberviews/fiberviews/internal/urlquote"
 	"github.com/fiberviews/fiberviews/session"
+	"github.com/fiberviews/fiberviews/views/messages"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -92,6 +93,10 @@ type LogoutView struct {
 	// AllSessions logs out every session of the user, on every device,
 	// instead of this one only: "log out everywhere".
 	AllSessions bool
+	// SuccessMessage, when set, is a success message (package
+	// views/messages) for the page after the logout, e.g. "You have been
+	// logged out." (Django's SuccessMessageMixin).
+	SuccessMessage string
 
 	clearSiteData string // the header value
 }
@@ -150,6 +155,7 @@ func (v *LogoutView) Post(c *fiber.Ctx) error {
 	if err := session.Logout(c); err != nil {
 		return err
 	}
+	messages.Success(c, v.SuccessMessage)
 	if v.clearSiteData != "" {
 		c.Set("Clear-Site-Data", v.clearSiteData)
 	}

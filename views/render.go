@@ -5,6 +5,7 @@ import (
 
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/templates"
+	"github.com/fiberviews/fiberviews/views/messages"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -18,6 +19,7 @@ const (
 	KeyCSRFInput       = "csrf_input"       // the hidden input, template.HTML
 	KeySiteName        = "site_name"        // Config.SiteName
 	KeyBackGuard       = "back_guard"       // BackGuard(c), for a layout's <head>
+	KeyMessages        = "messages"         // messages.For(c), the request's messages
 )
 
 // Render renders the template name as the response with the given status,
@@ -54,6 +56,7 @@ func RequestContext(c *fiber.Ctx) (map[string]any, error) {
 		KeyCSRFInput:       csrfInput(token),
 		KeySiteName:        settings(c).SiteName,
 		KeyBackGuard:       backGuardFor(user),
+		KeyMessages:        messages.For(c),
 	}, nil
 }
 
