@@ -74,19 +74,29 @@ type boundFormKey struct{}
 
 // Post binds and checks the form, then calls FormValid or FormInvalid.
 func (v *FormView) Post(c *fiber.Ctx) error {
-	h := hooksOf[formHooks](v)
-	f, err := h.GetForm(c)
+	f, errs, err := v.bound(c)
 	if err != nil {
 		return err
+	}
+	return v.finish(c, f, errs)
+}
+
+// bound is a new form (GetForm) bound and checked with BindForm.
+func (v *FormView) bound(c *fiber.Ctx) (any, FormErrors, error) {
+	f, err := hooksOf[formHooks](v).GetForm(c)
+	if err != nil {
+		return nil, nil, err
 	}
 	errs, err := BindForm(c, f)
-	if err != nil {
-		return err
-	}
+	return f, errs, err
+}
+
+// finish calls FormValid, or FormInvalid when errs has any error.
+func (v *FormView) finish(c *fiber.Ctx, f any, errs FormErrors) error {
 	if len(errs) == 0 {
-		return h.FormValid(c, f)
+		return hooksOf[formHooks](v).FormValid(c, f)
 	}
-	return h.FormInvalid(c, f, errs)
+	return hooksOf[formHooks](v).FormInvalid(c, f, errs)
 }
 
 // GetForm is the hook that returns a new form for the request (Django's
