@@ -26,6 +26,8 @@ var theURLTable = []struct{ name, path, handler string }{
 	{"accounts:logout-goodbye", "/accounts/logout/goodbye/", "views.NeverCache"},
 	{"accounts:profile", "/accounts/profile/", "*main.profileView"},
 	{"accounts:sessions", "/accounts/sessions/", "*main.sessionsView"},
+	{"accounts:password_change", "/accounts/password_change/", "*views.PasswordChangeView"},
+	{"accounts:password_change_done", "/accounts/password_change/done/", "*views.PasswordChangeDoneView"},
 }
 
 // theLogouts are the five logout routes and what a logout answers on each.
