@@ -28,8 +28,11 @@ func testSite(t *testing.T) *site {
 	return s
 }
 
-func (s *site) client(t *testing.T) *viewtest.Client {
-	return viewtest.New(s.app, viewtest.Config{Sessions: s.sessions, URLs: s.resolver})
+// client is a test client of the site: cfg with the site's sessions and
+// url table.
+func (s *site) client(cfg viewtest.Config) *viewtest.Client {
+	cfg.Sessions, cfg.URLs = s.sessions, s.resolver
+	return viewtest.New(s.app, cfg)
 }
 
 // must returns v, or panics with err: for calls that fail only when the
@@ -43,7 +46,7 @@ func must[T any](v T, err error) T {
 
 func TestPasswordChange(t *testing.T) {
 	s := testSite(t)
-	a, b := s.client(t), s.client(t)
+	a, b := s.client(viewtest.Config{}), s.client(viewtest.Config{})
 	for _, cl := range []*viewtest.Client{a, b} {
 		if err := cl.Login("1"); err != nil { // demo
 			t.Fatal(err)
@@ -75,7 +78,7 @@ func TestPasswordChange(t *testing.T) {
 	}
 	// The new password logs in through the login form; the old one no longer.
 	for password, want := range map[string]int{"demo": 200, "a new password": 302} {
-		cl := s.client(t)
+		cl := s.client(viewtest.Config{})
 		must(cl.Get("accounts:login"))
 		if r := must(cl.PostForm("accounts:login", url.Values{"username": {"demo"}, "password": {password}})); r.StatusCode != want {
 			t.Errorf("logging in with %q: %d, want %d", password, r.StatusCode, want)

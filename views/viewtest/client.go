@@ -48,6 +48,9 @@ type Config struct {
 	// FollowRedirects follows redirects to BaseURL's host (see the package
 	// documentation).
 	FollowRedirects bool
+	// Header is sent with every request, Login's and Logout's included
+	// (a User-Agent, an Accept-Language); a request's own headers win.
+	Header http.Header
 	// CSRFCookieName and CSRFHeaderName are the site's views.Config.CSRF
 	// names. Default views.DefaultCSRFCookieName and
 	// views.DefaultCSRFHeaderName.
@@ -281,10 +284,7 @@ func (cl *Client) once(method string, u *url.URL, header http.Header, body []byt
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	for _, c := range cl.jar.Cookies(u) {
-		req.AddCookie(c)
-	}
-	resp, err := cl.app.Test(req, -1)
+	resp, err := cl.test(cl.app, req)
 	if err != nil {
 		return nil, fmt.Errorf("viewtest: %s %s: %w", method, u, err)
 	}
@@ -296,6 +296,19 @@ func (cl *Client) once(method string, u *url.URL, header http.Header, body []byt
 	cookies := resp.Cookies()
 	cl.jar.SetCookies(u, cookies)
 	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: string(b), Cookies: cookies, URL: u}, nil
+}
+
+// test sends req to app with the Config.Header and the jar's cookies.
+func (cl *Client) test(app *fiber.App, req *http.Request) (*http.Response, error) {
+	for k, v := range cl.cfg.Header {
+		if _, set := req.Header[k]; !set {
+			req.Header[k] = v
+		}
+	}
+	for _, c := range cl.jar.Cookies(req.URL) {
+		req.AddCookie(c)
+	}
+	return app.Test(req, -1)
 }
 
 // redirectTarget returns where a redirect leads when the client follows it:

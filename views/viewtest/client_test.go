@@ -54,6 +54,7 @@ func testSite(t *testing.T, m *session.Manager) (*fiber.App, *urls.Resolver) {
 	}
 	table, err := urls.Compile([]urls.Pattern{
 		urls.Path("whoami/", whoami, urls.Name("whoami")),
+		urls.Path("ua/", func(c *fiber.Ctx) error { return c.SendString(c.Get("User-Agent")) }, urls.Name("ua")),
 		views.Path("form/", &views.TemplateView{TemplateName: "form.html"}, urls.Name("form")),
 		views.Path("nocsrf/", &views.TemplateView{TemplateName: "nocsrf.html"}, urls.Name("nocsrf")),
 		views.Path("two/", &views.TemplateView{TemplateName: "two.html"}, urls.Name("two")),
@@ -257,6 +258,26 @@ func TestPost(t *testing.T) {
 			t.Errorf("Do GET: %q", r.Body)
 		}
 	})
+}
+
+func TestHeader(t *testing.T) {
+	m := sqliteSessions(t)
+	app, table := testSite(t, m)
+	cl := viewtest.New(app, viewtest.Config{Sessions: m, URLs: table, Header: http.Header{"User-Agent": {"viewtest-browser"}}})
+	if r := must(cl.Get("ua")); r.Body != "viewtest-browser" {
+		t.Errorf("Get sent User-Agent %q", r.Body)
+	}
+	if err := cl.Login("dan"); err != nil {
+		t.Fatal(err)
+	}
+	if list := must(m.UserSessions("dan")); len(list) != 1 || list[0].UserAgent != "viewtest-browser" {
+		t.Errorf("the session Login wrote: %+v, want the client's User-Agent", list)
+	}
+	req, _ := http.NewRequest("GET", "/ua/", nil)
+	req.Header.Set("User-Agent", "own")
+	if r := must(cl.Do(req)); r.Body != "own" {
+		t.Errorf("a request's own header lost to Config.Header: %q", r.Body)
+	}
 }
 
 func TestRedirects(t *testing.T) {

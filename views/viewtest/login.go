@@ -48,10 +48,7 @@ func (cl *Client) onSession(what string, fn fiber.Handler) error {
 	if err != nil {
 		return fmt.Errorf("viewtest: %s: %w", what, err)
 	}
-	for _, c := range cl.jar.Cookies(u) {
-		req.AddCookie(c)
-	}
-	resp, err := app.Test(req, -1)
+	resp, err := cl.test(app, req)
 	if err != nil {
 		return fmt.Errorf("viewtest: %s: %w", what, err)
 	}
