@@ -112,8 +112,8 @@ func fieldsOf(f any) ([]formField, error) {
 }
 
 var (
-	decoder  = newDecoder()
-	validate = newValidator()
+	formDecoder   = newDecoder()
+	formValidator = newValidator()
 )
 
 func newDecoder() *form.Decoder {
@@ -179,7 +179,7 @@ func BindForm(c *fiber.Ctx, f any) (FormErrors, error) {
 	} else if err := decode(f, fields, values, errs); err != nil {
 		return nil, err
 	}
-	if err := validate.Struct(f); err != nil {
+	if err := formValidator.Struct(f); err != nil {
 		var ve validator.ValidationErrors
 		if !errors.As(err, &ve) {
 			return nil, fmt.Errorf("views: validating the form %T: %w", f, err)
@@ -224,7 +224,7 @@ func decode(f any, fields []formField, values url.Values, errs FormErrors) (err 
 			errs.Add("", "The form could not be read: "+msgInvalid)
 		}
 	}()
-	if err := decoder.Decode(f, known); err != nil {
+	if err := formDecoder.Decode(f, known); err != nil {
 		var de form.DecodeErrors
 		if !errors.As(err, &de) {
 			return fmt.Errorf("views: decoding the form %T: %w", f, err)

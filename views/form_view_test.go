@@ -2,7 +2,9 @@ package views_test
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -191,4 +193,61 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// answerForm decodes itself: Bind replaces the tag decoding.
+type answerForm struct {
+	Answer string `form:"answer" validate:"required"`
+}
+
+func (f *answerForm) Bind(c *fiber.Ctx, values url.Values) error {
+	switch v := values.Get("answer"); v {
+	case "forty-two", "42":
+		f.Answer = "42"
+	case "fail":
+		return errors.New("the oracle is out")
+	default:
+		return views.FormErrors{"answer": {"Not the answer."}}
+	}
+	return nil
+}
+
+func TestBindFormWithBind(t *testing.T) {
+	app := fiber.New()
+	app.Post("/", func(c *fiber.Ctx) error {
+		f := &answerForm{}
+		errs, err := views.BindForm(c, f)
+		if err != nil {
+			return c.Status(500).SendString(err.Error())
+		}
+		if len(errs) > 0 {
+			return c.SendString(errs.Error())
+		}
+		return c.SendString("bound " + f.Answer)
+	})
+	cl := viewtest.New(app, viewtest.Config{})
+	for body, want := range map[string]string{
+		"answer=forty-two": "bound 42",
+		"answer=41":        "views: the form has errors: answer: Not the answer.",
+		"":                 "views: the form has errors: answer: Not the answer.",
+		"answer=fail":      "the oracle is out",
+	} {
+		t.Run(body, func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/", strings.NewReader(body))
+			req.Header.Set("Content-Type", fiber.MIMEApplicationForm)
+			if r := must(cl.Do(req)); r.Body != want {
+				t.Errorf("%q: %q, want %q", body, r.Body, want)
+			}
+		})
+	}
+	t.Run("not a pointer to a struct", func(t *testing.T) {
+		app := fiber.New()
+		app.Post("/", func(c *fiber.Ctx) error {
+			_, err := views.BindForm(c, answerForm{})
+			return c.SendString(fmt.Sprint(errors.Is(err, views.ErrImproperlyConfigured)))
+		})
+		if r := must(viewtest.New(app, viewtest.Config{}).Do(httptest.NewRequest("POST", "/", nil))); r.Body != "true" {
+			t.Errorf("BindForm of a struct value: ErrImproperlyConfigured %s", r.Body)
+		}
+	})
 }
