@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/viewtest"
 )
 
 // theURLTable is the example's url table: every route, by name, with the
@@ -26,6 +27,8 @@ var theURLTable = []struct{ name, path, handler string }{
 	{"accounts:logout-goodbye", "/accounts/logout/goodbye/", "views.NeverCache"},
 	{"accounts:profile", "/accounts/profile/", "*main.profileView"},
 	{"accounts:sessions", "/accounts/sessions/", "*main.sessionsView"},
+	{"accounts:password_change", "/accounts/password_change/", "*views.PasswordChangeView"},
+	{"accounts:password_change_done", "/accounts/password_change/done/", "*views.PasswordChangeDoneView"},
 }
 
 // theLogouts are the five logout routes and what a logout answers on each.
@@ -365,62 +368,65 @@ func TestLogin(t *testing.T) {
 // TestLoginRequiredRoundTrip follows a private page to the login form and
 // back.
 func TestLoginRequiredRoundTrip(t *testing.T) {
-	_, base := startSite(t)
+	s := testSite(t)
 	for _, path := range []string{"/accounts/profile/", "/accounts/sessions/"} {
 		t.Run(path, func(t *testing.T) {
-			cl := newSiteClient(t, base, "round-trip")
-			r := cl.get(path)
-			loc := r.header.Get("Location")
-			if r.status != http.StatusFound || !sameURL(loc, loginNext(path)) {
-				t.Fatalf("GET %s anonymous: %d %q", path, r.status, loc)
+			cl := s.client(viewtest.Config{FollowRedirects: true})
+			login := must(cl.Get(path))
+			if len(login.Redirects) != 1 || !sameURL(login.URL.RequestURI(), loginNext(path)) {
+				t.Fatalf("GET %s anonymous went through %v", path, login.Redirects)
 			}
-			login := cl.get(loc)
 			for _, want := range []string{"Please log in to see that page.", `name="next" value="` + path + `"`} {
-				if !strings.Contains(login.body, want) {
-					t.Errorf("the login page lacks %q:\n%s", want, login.body)
+				if !strings.Contains(login.Body, want) {
+					t.Errorf("the login page lacks %q:\n%s", want, login.Body)
 				}
 			}
-			r = cl.post(loc, url.Values{"csrfmiddlewaretoken": {csrfToken(login.body)}, "next": {path}, "username": {"demo"}, "password": {"demo"}})
-			if r.status != http.StatusFound || r.header.Get("Location") != path {
-				t.Fatalf("login: %d %q, want back to %s", r.status, r.header.Get("Location"), path)
-			}
-			if p := cl.get(path); p.status != http.StatusOK {
-				t.Errorf("GET %s after login: %d", path, p.status)
+			r := must(cl.PostForm("accounts:login", url.Values{"username": {"demo"}, "password": {"demo"}}))
+			if r.StatusCode != http.StatusOK || r.URL.Path != path {
+				t.Fatalf("login: %d at %s, want back to %s", r.StatusCode, r.URL, path)
 			}
 		})
 	}
 }
 
 func TestSessionsPage(t *testing.T) {
-	s, base := startSite(t)
-	alice := newSiteClient(t, base, "browser-alice")
-	bob := newSiteClient(t, base, "browser-bob")
-	carol := newSiteClient(t, base, "browser-carol")
-	for _, c := range []*siteClient{alice, bob, carol} {
-		c.login("demo", "demo")
+	s := testSite(t)
+	browser := func(ua string) *viewtest.Client {
+		cl := s.client(viewtest.Config{Header: http.Header{"User-Agent": {ua}}})
+		if err := cl.Login("1"); err != nil { // demo
+			t.Fatal(err)
+		}
+		return cl
 	}
-	page := alice.get("/accounts/sessions/")
-	if rows := sessionRows(page.body); rows != 3 {
-		t.Errorf("the sessions page lists %d sessions, want 3:\n%s", rows, page.body)
+	alice, bob, carol := browser("browser-alice"), browser("browser-bob"), browser("browser-carol")
+	page := must(alice.Get("accounts:sessions"))
+	if rows := sessionRows(page.Body); rows != 3 {
+		t.Errorf("the sessions page lists %d sessions, want 3:\n%s", rows, page.Body)
 	}
-	if strings.Count(page.body, "this browser") != 1 || !regexp.MustCompile(`(?s)<tbody>\s*<tr class="current"[^>]*>[^<]*<td title="browser-alice">browser-alice<br><span class="muted">#[0-9a-f]{6}</span> <span class="tag">this browser`).MatchString(page.body) {
-		t.Errorf("the current session is not marked once, on alice's row, first:\n%s", page.body)
+	if strings.Count(page.Body, "this browser") != 1 || !regexp.MustCompile(`(?s)<tbody>\s*<tr class="current"[^>]*>[^<]*<td title="browser-alice">browser-alice<br><span class="muted">#[0-9a-f]{6}</span> <span class="tag">this browser`).MatchString(page.Body) {
+		t.Errorf("the current session is not marked once, on alice's row, first:\n%s", page.Body)
 	}
 	for _, ua := range []string{"browser-alice", "browser-bob", "browser-carol"} {
-		if !strings.Contains(page.body, ua) {
+		if !strings.Contains(page.Body, ua) {
 			t.Errorf("the sessions page does not list %s", ua)
+		}
+	}
+	loggedIn := func(who string, c *viewtest.Client, want bool) {
+		t.Helper()
+		if got := must(c.Get("accounts:profile")).StatusCode == http.StatusOK; got != want {
+			t.Errorf("%s logged in: %v, want %v", who, got, want)
 		}
 	}
 
 	// Log out the others: alice stays, bob and carol are out.
-	aliceKey, bobKey := alice.cookie("sessionid"), bob.cookie("sessionid")
-	r := alice.post("/accounts/sessions/", url.Values{"csrfmiddlewaretoken": {csrfToken(page.body)}, "action": {"others"}})
-	if r.status != http.StatusFound || r.header.Get("Location") != "/accounts/sessions/" {
-		t.Fatalf("log out the others: %d %q", r.status, r.header.Get("Location"))
+	aliceKey, bobKey := alice.Cookie("sessionid").Value, bob.Cookie("sessionid").Value
+	r := must(alice.PostForm("accounts:sessions", url.Values{"action": {"others"}}))
+	if r.StatusCode != http.StatusFound || r.Location() != "/accounts/sessions/" {
+		t.Fatalf("log out the others: %d %q", r.StatusCode, r.Location())
 	}
-	page = alice.get(r.header.Get("Location"))
-	if !strings.Contains(page.body, "Your other sessions have been logged out.") || sessionRows(page.body) != 1 || !strings.Contains(page.body, "browser-alice") {
-		t.Errorf("after logging out the others the page says:\n%s", page.body)
+	page = must(alice.Get(r.Location()))
+	if !strings.Contains(page.Body, "Your other sessions have been logged out.") || sessionRows(page.Body) != 1 || !strings.Contains(page.Body, "browser-alice") {
+		t.Errorf("after logging out the others the page says:\n%s", page.Body)
 	}
 	if _, ok := sessionRow(t, s, bobKey); ok {
 		t.Errorf("bob's session row survived")
@@ -431,30 +437,24 @@ func TestSessionsPage(t *testing.T) {
 	if n := liveSessions(t, s); n != 1 {
 		t.Errorf("%d sessions stored, want alice's only", n)
 	}
-	for who, c := range map[string]*siteClient{"alice": alice, "bob": bob, "carol": carol} {
-		want := ""
-		if who == "alice" {
-			want = "demo"
-		}
-		if got := c.loggedInAs(); got != want {
-			t.Errorf("%s is logged in as %q, want %q", who, got, want)
-		}
-	}
+	loggedIn("alice", alice, true)
+	loggedIn("bob", bob, false)
+	loggedIn("carol", carol, false)
 
 	// Log out everywhere from bob: alice is out too.
-	bob.login("demo", "demo")
-	r = bob.postForm("/accounts/sessions/", url.Values{"action": {"everywhere"}})
-	if r.status != http.StatusFound || r.header.Get("Location") != "/home/" {
-		t.Fatalf("log out everywhere: %d %q", r.status, r.header.Get("Location"))
+	if err := bob.Login("1"); err != nil {
+		t.Fatal(err)
 	}
-	if ck := r.setCookie("sessionid"); ck == nil || ck.MaxAge >= 0 {
+	must(bob.Get("accounts:sessions"))
+	r = must(bob.PostForm("accounts:sessions", url.Values{"action": {"everywhere"}}))
+	if r.StatusCode != http.StatusFound || r.Location() != "/home/" {
+		t.Fatalf("log out everywhere: %d %q", r.StatusCode, r.Location())
+	}
+	if ck := r.Cookie("sessionid"); ck == nil || ck.MaxAge >= 0 {
 		t.Errorf("log out everywhere did not expire bob's cookie: %+v", ck)
 	}
-	for who, c := range map[string]*siteClient{"alice": alice, "bob": bob} {
-		if got := c.loggedInAs(); got != "" {
-			t.Errorf("after log out everywhere %s is logged in as %q", who, got)
-		}
-	}
+	loggedIn("alice", alice, false)
+	loggedIn("bob", bob, false)
 	if n := liveSessions(t, s); n != 0 {
 		t.Errorf("%d sessions stored after log out everywhere", n)
 	}

@@ -30,6 +30,8 @@ func (s *site) urlpatterns() []urls.Pattern {
 			urls.Name("profile"), urls.ViewName("*main.profileView")),
 		urls.Path("sessions/", views.MustAsView(&sessionsView{TemplateView: views.TemplateView{TemplateName: "accounts/sessions.html"}}, private),
 			urls.Name("sessions"), urls.ViewName("*main.sessionsView")),
+		views.Path("password_change/", s.passwordChangeView(), urls.Name("password_change")),
+		views.Path("password_change/done/", &views.PasswordChangeDoneView{}, urls.Name("password_change_done")),
 	}
 	return []urls.Pattern{
 		urls.Path("home/", views.MustAsView(&homeView{TemplateView: views.TemplateView{TemplateName: "home.html"}},

@@ -32,6 +32,9 @@
 //     csrf_input, next, redirect_field_name, username, form_error);
 //   - registration/logged_out.html: after logout (title, site_name,
 //     login_url);
+//   - registration/password_change_form.html and password_change_done.html:
+//     the pages of views.PasswordChangeView and PasswordChangeDoneView
+//     (title, csrf_input, form);
 //   - csrf_failure.html: the 403 page of a failed CSRF check (reason,
 //     no_cookie);
 //   - 500.html: the page of views.ErrorHandler for a server error (title,

@@ -135,6 +135,32 @@
 // key) and rotates the CSRF secret; a failure shows the form again with one
 // message for every kind of wrong credentials.
 //
+// # Forms and account pages
+//
+// FormView is Django's editing FormView: its Form is a pointer to a plain
+// struct whose tags give each field's request name (form:"email"; the
+// option secret keeps a password out of a re-rendered form) and its rules
+// (validate:"required,email", those of github.com/go-playground/validator).
+// GET renders the template with "form", a *BoundForm holding Initial; POST
+// binds a fresh copy of Form from the body with BindForm, then calls
+// FormValid (a 302 to SuccessURL) or FormInvalid (the page again, 200, with
+// FormErrors by field and the submitted values). Hooks: GetForm,
+// GetInitial, FormValid, FormInvalid, GetSuccessURL. A form may define
+// Bind(c, values) to decode itself and Validate(c) for checks across fields
+// (Django's clean); bad input of any kind is a form error, never a 500.
+//
+// PasswordChangeView and PasswordChangeDoneView are Django's: login
+// required and never cached; the old password is checked by
+// CheckPasswordFunc (or a CheckPassword hook), the new one given twice and
+// checked by PasswordValidators (Django's defaults: UserAttributeSimilarity,
+// MinimumLength(8), NotNumeric); SetPasswordFunc (or a SetPassword hook)
+// stores it, session.UpdateAuthHash keeps this session logged in on a new
+// key and session.LogoutOthers logs out the user's other sessions.
+//
+// Package views/viewtest is a test client for such pages (Django's
+// django.test.Client): requests through app.Test, a cookie jar, Login
+// without a password, and CSRF handled as a browser does.
+//
 // A next URL is followed only if IsSafeRedirect accepts it: a port of
 // Django's url_has_allowed_host_and_scheme checked again against a model of
 // how browsers parse URLs, so that "//evil.com", "/\evil.com", "http:/\evil.com",

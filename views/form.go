@@ -1,0 +1,358 @@
+package views
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/go-playground/form/v4"
+	"github.com/go-playground/validator/v10"
+	"github.com/gofiber/fiber/v2"
+)
+
+// A form is a pointer to a struct of your own, whose exported fields are
+// the form's fields:
+//
+//	type ContactForm struct {
+//		Email   string `form:"email" validate:"required,email,max=254"`
+//		Message string `form:"message" validate:"required,max=2000"`
+//		Copies  int    `form:"copies" validate:"min=0,max=5"`
+//		Code    string `form:"code,secret"` // never shown back in the form
+//	}
+//
+// The form tag names the request field (default: the Go field's name; "-"
+// leaves the field out), its option secret keeps the value out of a
+// re-rendered form (passwords), and the validate tag holds rules of
+// github.com/go-playground/validator. BindForm fills such a struct from the
+// request body and checks it; a form may also define
+//
+//	Bind(c *fiber.Ctx, values url.Values) error // replaces the decoding
+//	Validate(c *fiber.Ctx) error                // checks after the rules (Django's clean)
+//
+// each returning a FormErrors for the user's mistakes, any other error for
+// a failure of the server (500).
+
+// FormErrors are a form's error messages by field name (the form tag); the
+// key "" holds the errors of the form as a whole (Django's non-field
+// errors). A FormErrors is an error, so that Bind and Validate return it.
+type FormErrors map[string][]string
+
+// Add appends msg to the errors of field ("" for the whole form).
+func (e FormErrors) Add(field, msg string) { e[field] = append(e[field], msg) }
+
+// Error lists the messages, field by field.
+func (e FormErrors) Error() string {
+	keys := make([]string, 0, len(e))
+	for k := range e {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	b.WriteString("views: the form has errors:")
+	for _, k := range keys {
+		fmt.Fprintf(&b, " %s: %s;", cmp.Or(k, "(form)"), strings.Join(e[k], " "))
+	}
+	return strings.TrimSuffix(b.String(), ";")
+}
+
+// MaxFormValueLength is the longest value BindForm accepts in any field
+// (64 KiB); a longer one is a field error, never decoded.
+const MaxFormValueLength = 64 << 10
+
+// Messages of the checks BindForm makes before decoding.
+const (
+	msgRequired = "This field is required."
+	msgInvalid  = "Enter a valid value."
+	msgUTF8     = "Enter valid text."
+	msgRepeated = "Enter a single value."
+)
+
+// formField is what BindForm knows of a field: its request name, whether it
+// is secret, whether it takes several values, and its kind for messages.
+type formField struct {
+	name   string
+	secret bool
+	multi  bool
+	kind   reflect.Kind
+}
+
+var formFields sync.Map // reflect.Type → []formField
+
+// fieldsOf lists the fields of the struct *T that form points to.
+func fieldsOf(f any) ([]formField, error) {
+	t := reflect.TypeOf(f)
+	if t == nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct || reflect.ValueOf(f).IsNil() {
+		return nil, fmt.Errorf("%w: a form must be a non-nil pointer to a struct, got %T", ErrImproperlyConfigured, f)
+	}
+	if fs, ok := formFields.Load(t); ok {
+		return fs.([]formField), nil
+	}
+	var fs []formField
+	for _, sf := range reflect.VisibleFields(t.Elem()) {
+		if !sf.IsExported() || sf.Anonymous {
+			continue
+		}
+		tag := sf.Tag.Get("form")
+		if tag == "-" {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		ft := deref(sf.Type)
+		fs = append(fs, formField{name: cmp.Or(name, sf.Name), secret: opts == "secret",
+			multi: ft.Kind() == reflect.Slice || ft.Kind() == reflect.Array || ft.Kind() == reflect.Map, kind: ft.Kind()})
+	}
+	formFields.Store(t, fs)
+	return fs, nil
+}
+
+var (
+	formDecoder   = newDecoder()
+	formValidator = newValidator()
+)
+
+func newDecoder() *form.Decoder {
+	d := form.NewDecoder()
+	d.SetTagName("form")
+	d.SetMaxArraySize(100) // "a[99999999]=x" would allocate that much
+	return d
+}
+
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(sf reflect.StructField) string {
+		name, _, _ := strings.Cut(sf.Tag.Get("form"), ",")
+		if name == "-" {
+			return ""
+		}
+		return cmp.Or(name, sf.Name)
+	})
+	return v
+}
+
+// BindForm fills the form f (see above) from the request body — never the
+// query string — and checks it, returning the user's mistakes as FormErrors
+// (empty when the form is valid) and a failure of the server as err. Before
+// decoding, a value that is not valid UTF-8, longer than
+// MaxFormValueLength, or repeated for a field taking one value is a field
+// error; then the values are decoded with github.com/go-playground/form
+// (a value of the wrong type is a field error), the validate tags checked
+// with github.com/go-playground/validator, and f's Validate method called.
+// Fields the form does not have are ignored, as Django does.
+func BindForm(c *fiber.Ctx, f any) (FormErrors, error) {
+	fields, err := fieldsOf(f)
+	if err != nil {
+		return nil, err
+	}
+	values, errs := bodyValues(c), FormErrors{}
+	for _, fd := range fields {
+		vs := values[fd.name]
+		for _, v := range vs {
+			switch {
+			case len(v) > MaxFormValueLength:
+				errs.Add(fd.name, fmt.Sprintf("Ensure this value has at most %d characters (it has more).", MaxFormValueLength))
+			case !utf8.ValidString(v):
+				errs.Add(fd.name, msgUTF8)
+			default:
+				continue
+			}
+			break
+		}
+		if len(vs) > 1 && !fd.multi && len(errs[fd.name]) == 0 {
+			errs.Add(fd.name, msgRepeated)
+		}
+		if len(errs[fd.name]) > 0 {
+			delete(values, fd.name)
+		}
+	}
+	if b, ok := f.(interface {
+		Bind(*fiber.Ctx, url.Values) error
+	}); ok {
+		if err := merge(errs, b.Bind(c, values)); err != nil {
+			return nil, err
+		}
+	} else if err := decode(f, fields, values, errs); err != nil {
+		return nil, err
+	}
+	if err := formValidator.Struct(f); err != nil {
+		var ve validator.ValidationErrors
+		if !errors.As(err, &ve) {
+			return nil, fmt.Errorf("views: validating the form %T: %w", f, err)
+		}
+		for _, fe := range ve {
+			field, _, _ := strings.Cut(fe.Field(), "[") // "topic[1]" is the field topic
+			if len(errs[field]) == 0 {
+				errs.Add(field, ruleMessage(fe))
+			}
+		}
+	}
+	if len(errs) == 0 {
+		if v, ok := f.(interface{ Validate(*fiber.Ctx) error }); ok {
+			if err := merge(errs, v.Validate(c)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return errs, nil
+}
+
+// decode fills f from values with github.com/go-playground/form, adding a
+// field error for each value of the wrong type. Only keys naming a field of
+// f ("name", or "name[index]" for lists and maps) reach the decoder, which
+// panics on some malformed keys ("grid["); a panic left is reported as a
+// form error rather than a 500.
+func decode(f any, fields []formField, values url.Values, errs FormErrors) (err error) {
+	known := url.Values{}
+	for k, vs := range values {
+		root, rest, _ := strings.Cut(k, "[")
+		if !slices.ContainsFunc(fields, func(fd formField) bool { return fd.name == root }) {
+			continue
+		}
+		if rest == "" || (strings.Count(rest, "[") == 0 && strings.Count(rest, "]") == 1 && strings.HasSuffix(rest, "]")) {
+			known[k] = vs
+		} else if len(errs[root]) == 0 {
+			errs.Add(root, msgInvalid)
+		}
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			errs.Add("", "The form could not be read: "+msgInvalid)
+		}
+	}()
+	if err := formDecoder.Decode(f, known); err != nil {
+		var de form.DecodeErrors
+		if !errors.As(err, &de) {
+			return fmt.Errorf("views: decoding the form %T: %w", f, err)
+		}
+		for name := range de {
+			field, _, _ := strings.Cut(name, "[")
+			if len(errs[field]) == 0 {
+				errs.Add(field, kindMessage(fields, field))
+			}
+		}
+	}
+	return nil
+}
+
+// merge adds the FormErrors in err to errs and returns any other error.
+func merge(errs FormErrors, err error) error {
+	var fe FormErrors
+	if err == nil || !errors.As(err, &fe) {
+		return err
+	}
+	for k, msgs := range fe {
+		errs[k] = append(errs[k], msgs...)
+	}
+	return nil
+}
+
+// bodyValues are the fields of a urlencoded or multipart body (none of the
+// query string).
+func bodyValues(c *fiber.Ctx) url.Values {
+	values := url.Values{}
+	mediaType, _, _ := strings.Cut(c.Get(fiber.HeaderContentType), ";")
+	switch mediaType = strings.TrimSpace(mediaType); {
+	case strings.EqualFold(mediaType, fiber.MIMEApplicationForm):
+		c.Request().PostArgs().VisitAll(func(k, v []byte) { values.Add(string(k), string(v)) })
+	case strings.EqualFold(mediaType, fiber.MIMEMultipartForm):
+		if mf, err := c.MultipartForm(); err == nil {
+			values = mf.Value
+		}
+	}
+	return values
+}
+
+// kindMessage is the message for a value of the wrong type (Django's).
+func kindMessage(fields []formField, name string) string {
+	for _, fd := range fields {
+		if fd.name != name {
+			continue
+		}
+		switch fd.kind {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			return "Enter a whole number."
+		case reflect.Float32, reflect.Float64:
+			return "Enter a number."
+		}
+	}
+	return msgInvalid
+}
+
+// ruleMessage is the message for a failed validate rule, Django's wording
+// where Django has one.
+func ruleMessage(fe validator.FieldError) string {
+	text := fe.Kind() == reflect.String
+	switch fe.Tag() {
+	case "required":
+		return msgRequired
+	case "email":
+		return "Enter a valid email address."
+	case "url", "http_url":
+		return "Enter a valid URL."
+	case "oneof":
+		return "Select a valid choice."
+	case "min", "gte":
+		if text {
+			return fmt.Sprintf("Ensure this value has at least %s characters (it has %d).", fe.Param(), utf8.RuneCountInString(fmt.Sprint(fe.Value())))
+		}
+		return "Ensure this value is greater than or equal to " + fe.Param() + "."
+	case "max", "lte":
+		if text {
+			return fmt.Sprintf("Ensure this value has at most %s characters (it has %d).", fe.Param(), utf8.RuneCountInString(fmt.Sprint(fe.Value())))
+		}
+		return "Ensure this value is less than or equal to " + fe.Param() + "."
+	case "eqfield":
+		return "This field must match " + fe.Param() + "."
+	}
+	return msgInvalid
+}
+
+// BoundForm is a form as a template shows it, the context key "form" of
+// FormView: the form's struct, the values to put in its inputs, and its
+// errors.
+//
+//	<input name="email" value="{{ .form.Value "email" }}">
+//	{{ range .form.FieldErrors "email" }}<p class="error">{{ . }}</p>{{ end }}
+type BoundForm struct {
+	// Form is the form struct: bound from the request after a POST.
+	Form any
+	// Values are what the inputs show: GetInitial on GET, the submitted
+	// values without the secret fields after a POST.
+	Values url.Values
+	// Errors are the form's errors (empty on GET).
+	Errors FormErrors
+}
+
+// Value is the first value of the field name, "" if none.
+func (b *BoundForm) Value(name string) string { return b.Values.Get(name) }
+
+// FieldErrors are the errors of the field name.
+func (b *BoundForm) FieldErrors(name string) []string { return b.Errors[name] }
+
+// NonFieldErrors are the errors of the form as a whole.
+func (b *BoundForm) NonFieldErrors() []string { return b.Errors[""] }
+
+// HasErrors reports whether the form has any error.
+func (b *BoundForm) HasErrors() bool { return len(b.Errors) > 0 }
+
+// shownValues are the submitted values of f's fields that are not secret
+// (nor invalid UTF-8 or oversized: not worth echoing back).
+func shownValues(c *fiber.Ctx, f any) url.Values {
+	fields, _ := fieldsOf(f)
+	all, shown := bodyValues(c), url.Values{}
+	for _, fd := range fields {
+		vs, ok := all[fd.name]
+		if ok && !fd.secret && !slices.ContainsFunc(vs, func(v string) bool {
+			return len(v) > MaxFormValueLength || !utf8.ValidString(v)
+		}) {
+			shown[fd.name] = vs
+		}
+	}
+	return shown
+}

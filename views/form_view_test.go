@@ -1,0 +1,253 @@
+package views_test
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/fiberviews/fiberviews/session"
+	"github.com/fiberviews/fiberviews/templates"
+	"github.com/fiberviews/fiberviews/urls"
+	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/viewtest"
+	"github.com/gofiber/fiber/v2"
+)
+
+// contactForm is a plain struct meeting the form contract with tags, and a
+// Validate method for a check across fields.
+type contactForm struct {
+	Email   string   `form:"email" validate:"required,email,max=254"`
+	Message string   `form:"message" validate:"required,max=20"`
+	Copies  int      `form:"copies" validate:"min=0,max=5"`
+	Topics  []string `form:"topic" validate:"dive,oneof=a b"`
+	Code    string   `form:"code,secret"`
+}
+
+func (f *contactForm) Validate(c *fiber.Ctx) error {
+	if f.Code == "boom" {
+		return errors.New("the code checker is down")
+	}
+	if f.Code != "" && f.Code != "1234" {
+		return views.FormErrors{"": {"The code is wrong."}}
+	}
+	return nil
+}
+
+// contactView counts on FormValid: it answers the valid form itself.
+type contactView struct{ views.FormView }
+
+func (v *contactView) FormValid(c *fiber.Ctx, form any) error {
+	f := form.(*contactForm)
+	if f.Message == "redirect" {
+		return v.FormView.FormValid(c, form)
+	}
+	return c.SendString("sent " + f.Email + " " + f.Message)
+}
+
+var formTemplates = fstest.MapFS{
+	"contact.html": {Data: []byte(`<form method="post" action="{{ url "contact" }}">{{ .csrf_input }}` +
+		`email=[{{ .form.Value "email" }}] message=[{{ .form.Value "message" }}] code=[{{ .form.Value "code" }}] ` +
+		`{{ range $k, $v := .form.Errors }}{{ $k }}:{{ range $v }}{{ . }}|{{ end }} {{ end }}` +
+		`nonfield={{ .form.NonFieldErrors }}</form>`)},
+	"nocsrf.html": {Data: []byte(`<form method="post" action="{{ url "contact" }}"></form>`)},
+}
+
+func formSite(t *testing.T) (*viewtest.Client, *session.Manager) {
+	t.Helper()
+	table, err := urls.Compile([]urls.Pattern{
+		urls.Path("thanks/", func(c *fiber.Ctx) error { return c.SendString("thanks") }, urls.Name("thanks")),
+		views.Path("contact/", &contactView{FormView: views.FormView{
+			Form: &contactForm{Copies: 1}, SuccessURL: "thanks", Initial: url.Values{"email": {"you@example.com"}},
+			TemplateView: views.TemplateView{TemplateName: "contact.html"},
+		}}, urls.Name("contact")),
+		views.Path("nocsrf/", &views.TemplateView{TemplateName: "nocsrf.html"}, urls.Name("nocsrf")),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := templates.New(templates.Config{FS: formTemplates, Resolver: table})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newSessions(t)
+	app := fiber.New(fiber.Config{Views: engine, ErrorHandler: views.ErrorHandler})
+	app.Use(m.Middleware(), views.Setup(views.Config{Logger: slog.New(slog.DiscardHandler)}))
+	table.Mount(app)
+	return viewtest.New(app, viewtest.Config{Sessions: m, URLs: table}), m
+}
+
+func TestFormViewGet(t *testing.T) {
+	cl, _ := formSite(t)
+	r := must(cl.Get("contact"))
+	if r.StatusCode != 200 || !strings.Contains(r.Body, "email=[you@example.com] message=[] code=[]") ||
+		!strings.Contains(r.Body, `name="csrfmiddlewaretoken"`) {
+		t.Errorf("GET: %d %s", r.StatusCode, r.Body)
+	}
+}
+
+func TestFormViewPost(t *testing.T) {
+	long := strings.Repeat("x", views.MaxFormValueLength+1)
+	tests := []struct {
+		name   string
+		form   url.Values
+		status int
+		want   []string // in the body
+		not    []string
+	}{
+		{"valid: FormValid", url.Values{"email": {"a@b.example"}, "message": {"hi"}}, 200, []string{"sent a@b.example hi"}, nil},
+		{"valid: the default FormValid redirects", url.Values{"email": {"a@b.example"}, "message": {"redirect"}}, 302, nil, nil},
+		{"missing fields", url.Values{}, 200, []string{"email:This field is required.|", "message:This field is required.|"}, []string{"sent"}},
+		{"wrong type", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "copies": {"many"}}, 200,
+			[]string{"copies:Enter a whole number.|", "message=[hi]"}, nil},
+		{"out of range", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "copies": {"9"}}, 200,
+			[]string{"copies:Ensure this value is less than or equal to 5.|"}, nil},
+		{"too long for its rule", url.Values{"email": {"a@b.example"}, "message": {strings.Repeat("m", 21)}}, 200,
+			[]string{"message:Ensure this value has at most 20 characters (it has 21).|"}, nil},
+		{"bad email", url.Values{"email": {"nope"}, "message": {"hi"}}, 200, []string{"email:Enter a valid email address.|", "email=[nope]"}, nil},
+		{"invalid UTF-8 is not echoed", url.Values{"email": {"a\xffb@x.example"}, "message": {"hi"}}, 200,
+			[]string{"email:Enter valid text.|", "email=[]"}, nil},
+		{"oversized is not echoed", url.Values{"email": {"a@b.example"}, "message": {long}}, 200,
+			[]string{"message:Ensure this value has at most 65536 characters (it has more).|", "message=[]"}, nil},
+		{"repeated field", url.Values{"email": {"a@b.example", "c@d.example"}, "message": {"hi"}}, 200,
+			[]string{"email:Enter a single value.|"}, nil},
+		{"repeated values of a list field are fine, each checked", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "topic": {"a", "c"}}, 200,
+			[]string{"topic:Select a valid choice.|"}, nil},
+		{"too many list indexes", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "topic[5000]": {"a"}}, 200,
+			[]string{"topic:Enter a valid value.|"}, nil},
+		{"escaped", url.Values{"email": {`"><script>x</script>`}, "message": {"hi"}}, 200,
+			[]string{"email=[&#34;&gt;&lt;script&gt;x&lt;/script&gt;]"}, []string{"<script>"}},
+		{"a secret field is never shown back", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "code": {"9999"}}, 200,
+			[]string{"nonfield=[The code is wrong.]", "code=[]"}, []string{"9999"}},
+		{"unknown fields are ignored", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "admin": {"1"}}, 200, []string{"sent"}, nil},
+		{"Validate failing is a server error", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "code": {"boom"}}, 500, nil, []string{"checker"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cl, _ := formSite(t)
+			must(cl.Get("contact"))
+			r := must(cl.PostForm("contact", tt.form))
+			if r.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d: %s", r.StatusCode, tt.status, r.Body)
+			}
+			if tt.status == 302 && r.Location() != "/thanks/" {
+				t.Errorf("Location %q, want /thanks/", r.Location())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.Body, w) {
+					t.Errorf("body lacks %q:\n%s", w, r.Body)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(r.Body, w) {
+					t.Errorf("body has %q:\n%s", w, r.Body)
+				}
+			}
+		})
+	}
+	t.Run("a query string is never read", func(t *testing.T) {
+		cl, _ := formSite(t)
+		must(cl.Get("contact"))
+		u := must(cl.URL("contact"))
+		u.RawQuery = "email=a@b.example&message=hi"
+		r := must(cl.Post(u.String(), fiber.MIMEApplicationForm, nil))
+		if !strings.Contains(r.Body, "email:This field is required.") {
+			t.Errorf("query values were bound: %s", r.Body)
+		}
+	})
+	t.Run("CSRF-checked", func(t *testing.T) {
+		cl, _ := formSite(t)
+		must(cl.Get("nocsrf"))
+		if r := must(cl.PostForm("contact", url.Values{"email": {"a@b.example"}, "message": {"hi"}})); r.StatusCode != 403 {
+			t.Errorf("a form without its CSRF input: %d, want 403", r.StatusCode)
+		}
+	})
+}
+
+func TestFormViewConfig(t *testing.T) {
+	type notStruct int
+	n := notStruct(1)
+	if _, err := views.AsView(&views.FormView{Form: &n}); !errors.Is(err, views.ErrImproperlyConfigured) {
+		t.Errorf("Form pointing to an int: %v, want ErrImproperlyConfigured", err)
+	}
+	if _, err := views.AsView(&views.FormView{Form: contactForm{}}); !errors.Is(err, views.ErrImproperlyConfigured) {
+		t.Errorf("Form not a pointer: %v, want ErrImproperlyConfigured", err)
+	}
+	var sig *views.SignatureError
+	if _, err := views.AsView(&struct {
+		views.FormView
+		FormValid func()
+	}{}); !errors.As(err, &sig) {
+		t.Errorf("a FormValid field: %v, want a *SignatureError", err)
+	}
+}
+
+// must returns v, or panics with err: for calls that fail only when the
+// test itself is broken.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// answerForm decodes itself: Bind replaces the tag decoding.
+type answerForm struct {
+	Answer string `form:"answer" validate:"required"`
+}
+
+func (f *answerForm) Bind(c *fiber.Ctx, values url.Values) error {
+	switch v := values.Get("answer"); v {
+	case "forty-two", "42":
+		f.Answer = "42"
+	case "fail":
+		return errors.New("the oracle is out")
+	default:
+		return views.FormErrors{"answer": {"Not the answer."}}
+	}
+	return nil
+}
+
+func TestBindFormWithBind(t *testing.T) {
+	app := fiber.New()
+	app.Post("/", func(c *fiber.Ctx) error {
+		f := &answerForm{}
+		errs, err := views.BindForm(c, f)
+		if err != nil {
+			return c.Status(500).SendString(err.Error())
+		}
+		if len(errs) > 0 {
+			return c.SendString(errs.Error())
+		}
+		return c.SendString("bound " + f.Answer)
+	})
+	cl := viewtest.New(app, viewtest.Config{})
+	for body, want := range map[string]string{
+		"answer=forty-two": "bound 42",
+		"answer=41":        "views: the form has errors: answer: Not the answer.",
+		"":                 "views: the form has errors: answer: Not the answer.",
+		"answer=fail":      "the oracle is out",
+	} {
+		t.Run(body, func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/", strings.NewReader(body))
+			req.Header.Set("Content-Type", fiber.MIMEApplicationForm)
+			if r := must(cl.Do(req)); r.Body != want {
+				t.Errorf("%q: %q, want %q", body, r.Body, want)
+			}
+		})
+	}
+	t.Run("not a pointer to a struct", func(t *testing.T) {
+		app := fiber.New()
+		app.Post("/", func(c *fiber.Ctx) error {
+			_, err := views.BindForm(c, answerForm{})
+			return c.SendString(fmt.Sprint(errors.Is(err, views.ErrImproperlyConfigured)))
+		})
+		if r := must(viewtest.New(app, viewtest.Config{}).Do(httptest.NewRequest("POST", "/", nil))); r.Body != "true" {
+			t.Errorf("BindForm of a struct value: ErrImproperlyConfigured %s", r.Body)
+		}
+	})
+}
