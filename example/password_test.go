@@ -67,8 +67,9 @@ func TestPasswordChange(t *testing.T) {
 	if r.StatusCode != 302 || r.Location() != "/accounts/password_change/done/" {
 		t.Fatalf("the change: %d %q\n%s", r.StatusCode, r.Location(), r.Body)
 	}
-	if r := must(a.Get("accounts:password_change_done")); !strings.Contains(r.Body, "Your password was changed.") {
-		t.Errorf("the done page: %d\n%s", r.StatusCode, r.Body)
+	if r := must(a.Get("accounts:password_change_done")); strings.Count(r.Body, "Your password was changed.") != 1 ||
+		!strings.Contains(r.Body, "your other sessions have been logged out") {
+		t.Errorf("the done page, with the message once: %d\n%s", r.StatusCode, r.Body)
 	}
 	if r := must(a.Get("accounts:profile")); r.StatusCode != 200 {
 		t.Errorf("this browser was logged out: %d", r.StatusCode)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/fiberviews/fiberviews/session"
+	"github.com/fiberviews/fiberviews/views/messages"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -193,16 +194,9 @@ func (v *PasswordChangeView) FormValid(c *fiber.Ctx, form any) error {
 	if err := session.LogoutOthers(c); err != nil {
 		return err
 	}
-	if err := passwordChanged(c); err != nil {
-		return err
-	}
+	messages.Success(c, PasswordChangedMessage) // Django's message, on the page after the change
 	return v.FormView.FormValid(c, form)
 }
-
-// passwordChanged is where a success message (PasswordChangedMessage) is
-// given to the user once the password has changed: the hook point for the
-// messages package.
-func passwordChanged(c *fiber.Ctx) error { return nil }
 
 // CheckPassword is the hook that reports whether password is the user's
 // current one: CheckPasswordFunc.

@@ -12,6 +12,7 @@ import (
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/messages"
 	"github.com/fiberviews/fiberviews/views/viewtest"
 	"github.com/gofiber/fiber/v2"
 )
@@ -189,13 +190,17 @@ func TestPasswordChangeViewSuccess(t *testing.T) {
 	if r.StatusCode != 302 || r.Location() != "/password_change/done/" {
 		t.Fatalf("%d Location %q: %s", r.StatusCode, r.Location(), r.Body)
 	}
+	if len(r.Messages) != 1 || r.Messages[0].Message != views.PasswordChangedMessage || r.Messages[0].Level != messages.LevelSuccess {
+		t.Errorf("messages after the change: %v, want one success %q", r.Messages, views.PasswordChangedMessage)
+	}
 	if s.db.get("alice") != "brand new pw 1" {
 		t.Errorf("SetPassword stored %q", s.db.get("alice"))
 	}
 	if after := cl.Cookie(session.DefaultCookieName); after == nil || after.Value == before {
 		t.Errorf("the session kept its key (%v): UpdateAuthHash moves it", after)
 	}
-	if r := must(cl.Get("password_change_done")); r.StatusCode != 200 || !strings.Contains(r.Body, "Password change successful") {
+	if r := must(cl.Get("password_change_done")); r.StatusCode != 200 || !strings.Contains(r.Body, "Password change successful") ||
+		strings.Count(r.Body, views.PasswordChangedMessage) != 1 {
 		t.Errorf("the done page for this browser: %d %s", r.StatusCode, r.Body)
 	}
 	if r := must(other.Get("password_change_done")); r.StatusCode != 302 {

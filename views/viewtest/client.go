@@ -14,6 +14,7 @@ import (
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/messages"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -104,6 +105,12 @@ type Response struct {
 	// Redirects are the URLs redirects led to, in order, when the client
 	// follows them (Django's redirect_chain); the last is URL.
 	Redirects []string
+	// Messages are the one-time messages (package views/messages) this
+	// response left for the next page: those of its messages cookie. With
+	// redirects followed, those of the last response on the way that set
+	// some, so that a POST that adds a message and redirects to the page
+	// that shows it still tells it.
+	Messages []messages.Message
 
 	formsOnce sync.Once
 	forms     []form
@@ -247,12 +254,17 @@ func (cl *Client) LastPage() *Response {
 // follow.
 func (cl *Client) send(method string, u *url.URL, header http.Header, body []byte) (*Response, error) {
 	var chain []string
+	var pending []messages.Message
 	for {
 		r, err := cl.once(method, u, header, body)
 		if err != nil {
 			return nil, err
 		}
 		r.Redirects = chain
+		if c := r.Cookie(messages.CookieName); c != nil && c.Value != "" {
+			pending = messages.Peek(c.Value)
+		}
+		r.Messages = pending
 		next, follow := cl.redirectTarget(r)
 		if !follow {
 			if !isRedirect(r.StatusCode) {

@@ -2,6 +2,7 @@ package viewtest_test
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -22,6 +23,7 @@ import (
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/messages"
 	"github.com/fiberviews/fiberviews/views/viewtest"
 	"github.com/gofiber/fiber/v2"
 )
@@ -362,4 +364,41 @@ func redisAddr(t *testing.T) string {
 	}
 	t.Fatalf("redis-server did not answer on %s", addr)
 	return ""
+}
+
+// TestMessages checks that a response tells the messages it left for the
+// next page, also when the client follows the redirect to the page that
+// shows them.
+func TestMessages(t *testing.T) {
+	app := fiber.New()
+	app.Use(views.Setup(views.Config{Logger: slog.New(slog.DiscardHandler)}))
+	app.Get("/add/", func(c *fiber.Ctx) error {
+		messages.Success(c, "Saved.")
+		messages.Warning(c, "Check <this>.")
+		return c.Redirect("/show/")
+	})
+	app.Get("/show/", func(c *fiber.Ctx) error {
+		var out []string
+		for _, m := range messages.Get(c) {
+			out = append(out, m.Tags()+": "+m.Message)
+		}
+		return c.SendString(strings.Join(out, "; "))
+	})
+	app.Get("/none/", func(c *fiber.Ctx) error { return c.SendString("nothing") })
+	want := []messages.Message{{Level: messages.LevelSuccess, Message: "Saved."}, {Level: messages.LevelWarning, Message: "Check <this>."}}
+	for _, follow := range []bool{false, true} {
+		t.Run(fmt.Sprint("follow=", follow), func(t *testing.T) {
+			cl := viewtest.New(app, viewtest.Config{FollowRedirects: follow})
+			r := must(cl.Get("/add/"))
+			if fmt.Sprint(r.Messages) != fmt.Sprint(want) {
+				t.Errorf("Messages = %v, want %v", r.Messages, want)
+			}
+			if follow && r.Body != "success: Saved.; warning: Check <this>." {
+				t.Errorf("the page after the redirect: %q", r.Body)
+			}
+			if r := must(cl.Get("/none/")); len(r.Messages) != 0 {
+				t.Errorf("a page that adds none: Messages = %v", r.Messages)
+			}
+		})
+	}
 }
