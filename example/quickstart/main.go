@@ -37,15 +37,21 @@ var homePage = template.Must(template.New("home").Parse(`<!doctype html>
 {{ if .User }}
   <p>Hello, {{ .User }}.</p>
   <form method="post" action="{{ .Logout }}">{{ .CSRF }}<button>Log out</button></form>
+  <form method="post" action="{{ .LogoutFunc }}">{{ .CSRF }}<button>Log out (function view)</button></form>
 {{ else }}
   <p><a href="{{ .Login }}">Log in</a></p>
 {{ end }}`))
 
-// home is a function view: anyone may see it; a logged-in user gets a
-// logout button (a POST form with the CSRF token, as logouts must be).
+// home is a function view: anyone may see it; a logged-in user gets two
+// logout buttons, one for each logout route (POST forms with the CSRF token,
+// as logouts must be).
 func home(c *fiber.Ctx) error {
 	user, _ := session.UserID(c)
 	logout, err := urls.Reverse(c, "accounts:logout")
+	if err != nil {
+		return err
+	}
+	logoutFunc, err := urls.Reverse(c, "logout")
 	if err != nil {
 		return err
 	}
@@ -56,7 +62,7 @@ func home(c *fiber.Ctx) error {
 	views.AddNeverCacheHeaders(c) // the page shows who is logged in
 	c.Type("html")
 	return homePage.Execute(c.Response().BodyWriter(), map[string]any{
-		"User": user, "Logout": logout, "Login": login, "CSRF": views.CSRFInput(c),
+		"User": user, "Logout": logout, "LogoutFunc": logoutFunc, "Login": login, "CSRF": views.CSRFInput(c),
 		"BackGuard": views.BackGuard(c), // reloads the page if Back shows it after a logout
 	})
 }

@@ -52,7 +52,7 @@ var csrfInput = regexp.MustCompile(`name="csrfmiddlewaretoken" value="([^"]+)"`)
 
 // TestQuickstartRuns builds the program, runs it as a newcomer does (go run
 // in an empty folder, ADDR from the environment) and clicks through it:
-// home, log in as demo, the logout view, the function-based logout.
+// home, log in as demo, each of the two Log out buttons.
 func TestQuickstartRuns(t *testing.T) {
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "quickstart")
@@ -178,6 +178,9 @@ func TestQuickstartRuns(t *testing.T) {
 			_, h, page := do("GET", "/home/", nil)
 			if !strings.Contains(page, "Hello, demo.") {
 				t.Fatalf("home after login lacks the user:\n%s", page)
+			}
+			if !strings.Contains(page, `<form method="post" action="`+logout+`">`) {
+				t.Errorf("home after login has no Log out button for %s:\n%s", logout, page)
 			}
 			if !strings.Contains(h.Get("Cache-Control"), "no-store") {
 				t.Errorf("home for a logged-in user: Cache-Control %q, want no-store", h.Get("Cache-Control"))
