@@ -54,7 +54,15 @@ type Config struct {
 	// elsewhere. Empty: no check (Django requires the setting in production;
 	// set it when the site runs behind a proxy that passes Host through).
 	AllowedHosts []string
-	// CSRF configures the CSRF protection.
+	// Proxy says which forwarded headers to believe — the scheme and the
+	// client's address (Django's SECURE_PROXY_SSL_HEADER); see
+	// security.ProxyConfig. The zero value believes none: a client's
+	// X-Forwarded-Proto changes neither the CSRF checks, nor HSTS, nor which
+	// next URLs are safe, and ClientIP is the connection's peer. Cookies are
+	// Secure by their own settings (CSRFConfig.CookieSecure,
+	// session.Config.CookieSecure), never by a header.
+	Proxy ProxyConfig
+	// CSRF configures the CSRF protection; its Proxy is set from Proxy.
 	CSRF CSRFConfig
 	// CSRFFailureTemplate renders the 403 page of a request the CSRF check
 	// refuses (Django's CSRF_FAILURE_VIEW). Default "csrf_failure.html".
@@ -67,6 +75,10 @@ type Config struct {
 // CSRFConfig configures the CSRF protection (Django's CSRF_* settings): the
 // cookie, the header and the trusted origins; see security.CSRFConfig.
 type CSRFConfig = security.CSRFConfig
+
+// ProxyConfig is the site's trust in a reverse proxy's headers; see
+// security.ProxyConfig.
+type ProxyConfig = security.ProxyConfig
 
 // Default values of Config.
 const (
@@ -87,6 +99,7 @@ type site struct {
 	Config
 	logger *slog.Logger
 	csrf   *security.CSRF
+	proxy  *security.Proxy
 	hosts  *security.Hosts // nil: no AllowedHosts, no check
 }
 
@@ -110,6 +123,10 @@ func newSite(cfg Config) (*site, error) {
 			return nil, fmt.Errorf("views: Config.AllowedHosts: %w", err)
 		}
 	}
+	if s.proxy, err = security.NewProxy(cfg.Proxy); err != nil {
+		return nil, fmt.Errorf("views: Config.Proxy: %w", err)
+	}
+	cfg.CSRF.Proxy = s.proxy
 	if s.csrf, err = security.NewCSRF(cfg.CSRF); err != nil {
 		return nil, fmt.Errorf("views: Config.CSRF: %w", err)
 	}
@@ -161,3 +178,12 @@ func settings(c *fiber.Ctx) *site {
 func Settings(c *fiber.Ctx) Config {
 	return settings(c).Config
 }
+
+// IsSecure reports whether the request came over https (Django's
+// request.is_secure()): over TLS, or through a proxy Config.Proxy trusts.
+func IsSecure(c *fiber.Ctx) bool { return settings(c).proxy.IsSecure(c) }
+
+// ClientIP returns the client's address: the connection's peer, or the
+// address a proxy Config.Proxy trusts names (Fiber's c.IP() believes
+// fiber.Config.ProxyHeader instead).
+func ClientIP(c *fiber.Ctx) string { return settings(c).proxy.ClientIP(c) }
