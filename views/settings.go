@@ -62,6 +62,14 @@ type Config struct {
 	// Secure by their own settings (CSRFConfig.CookieSecure,
 	// session.Config.CookieSecure), never by a header.
 	Proxy ProxyConfig
+	// Headers are the security headers every response gets, error pages
+	// included (Django's SecurityMiddleware and X_FRAME_OPTIONS): by
+	// default X-Frame-Options: DENY, X-Content-Type-Options: nosniff,
+	// Referrer-Policy: same-origin, Cross-Origin-Opener-Policy: same-origin,
+	// and HSTS only when HSTSMaxAge is set; see security.HeadersConfig. A
+	// view changes its own with XFrameOptionsExempt, XFrameOptionsSameOrigin
+	// or by setting the header itself. Its Proxy is set from Proxy.
+	Headers HeadersConfig
 	// CSRF configures the CSRF protection; its Proxy is set from Proxy.
 	CSRF CSRFConfig
 	// CSRFFailureTemplate renders the 403 page of a request the CSRF check
@@ -75,6 +83,10 @@ type Config struct {
 // CSRFConfig configures the CSRF protection (Django's CSRF_* settings): the
 // cookie, the header and the trusted origins; see security.CSRFConfig.
 type CSRFConfig = security.CSRFConfig
+
+// HeadersConfig configures the security headers; see
+// security.HeadersConfig.
+type HeadersConfig = security.HeadersConfig
 
 // ProxyConfig is the site's trust in a reverse proxy's headers; see
 // security.ProxyConfig.
@@ -97,10 +109,11 @@ const (
 // checks built from it.
 type site struct {
 	Config
-	logger *slog.Logger
-	csrf   *security.CSRF
-	proxy  *security.Proxy
-	hosts  *security.Hosts // nil: no AllowedHosts, no check
+	logger  *slog.Logger
+	csrf    *security.CSRF
+	proxy   *security.Proxy
+	headers *security.Headers
+	hosts   *security.Hosts // nil: no AllowedHosts, no check
 }
 
 // Validate reports what Setup would refuse: a malformed allowed host or
@@ -126,7 +139,10 @@ func newSite(cfg Config) (*site, error) {
 	if s.proxy, err = security.NewProxy(cfg.Proxy); err != nil {
 		return nil, fmt.Errorf("views: Config.Proxy: %w", err)
 	}
-	cfg.CSRF.Proxy = s.proxy
+	cfg.CSRF.Proxy, cfg.Headers.Proxy, s.Headers.Proxy = s.proxy, s.proxy, s.proxy
+	if s.headers, err = security.NewHeaders(cfg.Headers); err != nil {
+		return nil, fmt.Errorf("views: Config.Headers: %w", err)
+	}
 	if s.csrf, err = security.NewCSRF(cfg.CSRF); err != nil {
 		return nil, fmt.Errorf("views: Config.CSRF: %w", err)
 	}
@@ -141,7 +157,9 @@ var defaultSite, _ = newSite(Config{})
 type siteKey struct{}
 
 // Setup returns a middleware that puts cfg in reach of every view below it
-// (Django's settings). Install it before the routes:
+// (Django's settings), sets the security headers (Config.Headers) on every
+// response and answers 400 to a host not in Config.AllowedHosts. Install it
+// before the routes:
 //
 //	app.Use(views.Setup(views.Config{SiteName: "Example", LoadUser: loadUser}))
 //
@@ -152,6 +170,7 @@ func Setup(cfg Config) fiber.Handler {
 		panic(err)
 	}
 	return func(c *fiber.Ctx) error {
+		s.headers.Set(c)
 		if s.hosts != nil {
 			if err := s.hosts.Check(c); err != nil {
 				s.logger.Warn("Invalid HTTP_HOST header", "err", err, "path", c.Path())
