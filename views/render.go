@@ -99,9 +99,12 @@ type userKey struct{}
 // CurrentUser returns the request's user (Django's request.user): an
 // AnonymousUser when no one is logged in (or Config.LoadUser returned nil),
 // else the value of Config.LoadUser, or a SessionUser when LoadUser is not
-// set. The value is loaded once per request and user id.
+// set. The value is loaded once per request and user id. The response then
+// varies on Cookie and, for a logged-in user, is Cache-Control: private
+// unless the view set Cache-Control (IsAuthenticated does the same).
 func CurrentUser(c *fiber.Ctx) (any, error) {
 	id, ok := session.UserID(c)
+	usedSession(c, ok)
 	if !ok {
 		return AnonymousUser{}, nil
 	}
@@ -136,11 +139,25 @@ func isNil(v any) bool {
 	return false
 }
 
+// usedSession marks the response as depending on the session cookie
+// (Vary: Cookie, as Django's SessionMiddleware does when a view read the
+// session) and, when someone is logged in, as private to their browser
+// (Cache-Control: private) unless the view set its own Cache-Control: a
+// shared cache must not hand a page naming a user to anyone else.
+func usedSession(c *fiber.Ctx, loggedIn bool) {
+	c.Vary(fiber.HeaderCookie)
+	if loggedIn && len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
+		c.Set(fiber.HeaderCacheControl, "private")
+	}
+}
+
 // IsAuthenticated reports whether someone is logged in to the request:
 // the session holds a user id and, with Config.LoadUser, that user still
 // exists.
 func IsAuthenticated(c *fiber.Ctx) (bool, error) {
-	if _, ok := session.UserID(c); !ok {
+	_, ok := session.UserID(c)
+	usedSession(c, ok)
+	if !ok {
 		return false, nil
 	}
 	if settings(c).LoadUser == nil {

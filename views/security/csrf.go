@@ -181,8 +181,10 @@ func (p *CSRF) Config() CSRFConfig { return p.cfg }
 // Token returns a token for forms and scripts to send back with unsafe
 // requests (Django's get_token): a fresh mask of the request's secret each
 // call. If the request had no valid secret cookie, one is created and set on
-// the response.
+// the response. The response gets Vary: Cookie, as in Django: it depends on
+// the cookie.
 func (p *CSRF) Token(c *fiber.Ctx) string {
+	c.Vary(fiber.HeaderCookie)
 	secret, ok := c.Locals(secretKey{}).(string)
 	if !ok {
 		var err error
