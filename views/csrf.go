@@ -53,6 +53,7 @@ func CSRFProtect(h fiber.Handler) fiber.Handler {
 func csrfFailure(c *fiber.Ctx, err error) error {
 	s, reason := settings(c), err.Error()
 	s.logger.Warn("Forbidden (CSRF)", "reason", reason, "method", c.Method(), "path", c.Path())
+	c.Locals(errorPageKey{}, true)
 	if Render(c, fiber.StatusForbidden, s.CSRFFailureTemplate, map[string]any{
 		"title":     "403 Forbidden",
 		"reason":    reason,

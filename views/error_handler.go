@@ -71,7 +71,7 @@ func ErrorHandler(c *fiber.Ctx, err error) error {
 
 // errorPage answers status with the site's "<status>.html", else
 // DefaultErrorTemplate (see ErrorHandler); headers already set (Allow,
-// never-cache) stay.
+// never-cache) stay, and no new CSRF cookie is set (see RequestContext).
 func errorPage(c *fiber.Ctx, status int) error {
 	title := fmt.Sprintf("%d %s", status, http.StatusText(status))
 	msg, ok := errorMessages[status]
@@ -79,6 +79,7 @@ func errorPage(c *fiber.Ctx, status int) error {
 		msg = http.StatusText(status) + "."
 	}
 	c.Response().ResetBody()
+	c.Locals(errorPageKey{}, true)
 	name, err := templates.Select(c, strconv.Itoa(status)+".html", DefaultErrorTemplate)
 	if err == nil && Render(c, status, name, map[string]any{"title": title, "status": status, "message": msg}) == nil {
 		return nil

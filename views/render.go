@@ -33,7 +33,12 @@ func Render(c *fiber.Ctx, status int, name string, data map[string]any) error {
 }
 
 // RequestContext is the context processor of views: the user and CSRF keys
-// of Render, for templates.Render or templates.Config.Processors users.
+// of Render, for templates.Render or templates.Config.Processors users. On
+// the library's error pages (ErrorHandler's and the CSRF failure page) the
+// token is the request's own secret, masked, or "" without one: an error
+// answer never sets a new CSRF cookie, which would replace the visitor's
+// when the request's cookies were not read (a request the parser refused),
+// and break every form open in the browser.
 func RequestContext(c *fiber.Ctx) (map[string]any, error) {
 	user, err := CurrentUser(c)
 	if err != nil {
@@ -44,7 +49,12 @@ func RequestContext(c *fiber.Ctx) (map[string]any, error) {
 	if !anonymous {
 		id, _ = session.UserID(c)
 	}
-	token := CSRFToken(c)
+	token := ""
+	if c.Locals(errorPageKey{}) == nil {
+		token = CSRFToken(c)
+	} else {
+		token = settings(c).csrf.TokenIfSet(c)
+	}
 	return map[string]any{
 		KeyUser:            user,
 		KeyUserID:          id,
@@ -95,6 +105,9 @@ type userCache struct {
 }
 
 type userKey struct{}
+
+// errorPageKey marks, in c.Locals, a request answered with an error page.
+type errorPageKey struct{}
 
 // CurrentUser returns the request's user (Django's request.user): an
 // AnonymousUser when no one is logged in (or Config.LoadUser returned nil),

@@ -198,6 +198,18 @@ func (p *CSRF) Token(c *fiber.Ctx) string {
 	return mask(secret)
 }
 
+// TokenIfSet is Token for an answer that must not set a new secret, such
+// as an error page (whose request's cookies may not have been read): a fresh
+// mask of the request's secret, or "" and no cookie when it has none.
+func (p *CSRF) TokenIfSet(c *fiber.Ctx) string {
+	if _, ok := c.Locals(secretKey{}).(string); !ok {
+		if _, err := p.cookieSecret(c); err != nil {
+			return ""
+		}
+	}
+	return p.Token(c)
+}
+
 // Rotate replaces the request's secret with a new one and sets it as a
 // cookie (Django's rotate_token): tokens handed out before stop working,
 // tokens handed out later in this request carry the new secret. Call it when
