@@ -29,8 +29,9 @@
 //     csrf_input, next, redirect_field_name, username, form_error);
 //   - registration/logged_out.html: after logout (title, site_name,
 //     login_url);
-//   - csrf_failure.html: the 403 page of a failed CSRF check (reason,
-//     no_cookie);
+//   - csrf_failure.html: the 403 page of a failed CSRF check (message,
+//     reason, no_cookie, debug: the reason and developers' hints show only
+//     with debug);
 //   - 500.html: the page of views.ErrorHandler for a server error (title,
 //     site_name).
 //

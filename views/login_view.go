@@ -7,6 +7,7 @@ import (
 
 	"github.com/fiberviews/fiberviews/internal/formvalue"
 	"github.com/fiberviews/fiberviews/session"
+	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -27,6 +28,11 @@ const (
 // LoginFailedMessage is what LoginView says after any failed login: it does
 // not tell an unknown username from a wrong password (Django's).
 const LoginFailedMessage = "Please enter a correct username and password. Note that both fields may be case-sensitive."
+
+// StaleFormMessage is what LoginView says when it shows the form again
+// because the one sent was out of date (its CSRF token stale: the visitor
+// logged in or out in another tab since it was rendered).
+const StaleFormMessage = "Your login page was out of date, so you were not logged in. Please try again."
 
 // ErrInvalidCredentials is what Config.Authenticate (or an Authenticate hook)
 // returns, wrapped or not, for a username and password that do not match a
@@ -61,6 +67,13 @@ var ErrInvalidCredentials = errors.New("views: invalid username or password")
 //
 // With RedirectAuthenticatedUser, a logged-in user who opens the login page
 // is sent to GetSuccessURL instead.
+//
+// A POST the CSRF check refuses for its token or cookie — a form left open
+// while the user logged in or out in another tab — never reads the
+// credentials and never shows the CSRF error (see CSRFFailure): a logged-in
+// user goes on to GetSuccessURL, anyone else gets the form again with a
+// fresh token and StaleFormMessage. A cross-origin POST gets the CSRF
+// failure page.
 //
 // Hooks (define them on your struct; call v.LoginView.Hook(...) for the
 // default): Authenticate, GetNextPage, GetRedirectURL, GetSuccessURL,
@@ -184,6 +197,31 @@ func (v *LoginView) redirectAuthenticated(c *fiber.Ctx) (bool, error) {
 			Msg: "redirection loop for an authenticated user: NextPage or Config.LoginRedirectURL points to the login page"}
 	}
 	return true, redirect(c, to, fiber.StatusFound)
+}
+
+// CSRFFailure answers a login POST the CSRF check refused (see LoginView);
+// the credentials are never read. Refusals for the origin (Origin,
+// Sec-Fetch-Site, Referer) get the CSRF failure page.
+func (v *LoginView) CSRFFailure(c *fiber.Ctx, err error) error {
+	if errors.Is(err, security.ErrCSRFCrossOrigin) || errors.Is(err, security.ErrCSRFOriginMismatch) || errors.Is(err, security.ErrCSRFBadReferer) {
+		return csrfFailure(c, err)
+	}
+	settings(c).logger.Info("Stale login form", "reason", err.Error(), "path", c.Path())
+	ok, err := IsAuthenticated(c)
+	if err != nil {
+		return err
+	}
+	if ok { // already logged in (in another tab): go where the form was going
+		to, err := hooksOf[redirectHooks](v).GetSuccessURL(c)
+		if err != nil {
+			return err
+		}
+		if to != "" && to != c.Path() {
+			return redirect(c, to, fiber.StatusFound)
+		}
+	}
+	c.Locals(loginFormKey{}, &loginForm{err: StaleFormMessage})
+	return v.TemplateView.Get(c)
 }
 
 // Authenticate is the hook that checks a username and password and returns

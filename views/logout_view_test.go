@@ -65,7 +65,7 @@ func TestLogoutViewMethods(t *testing.T) {
 }
 
 func TestLogoutViewCSRF(t *testing.T) {
-	s := newAuthSite(t, views.Config{}, logoutPatterns()...)
+	s := newAuthSite(t, views.Config{Debug: true}, logoutPatterns()...) // the reason shows with Debug
 	forged := strings.Repeat("a", 64)
 	cases := []struct {
 		name    string

@@ -75,6 +75,11 @@ type Config struct {
 	// CSRFFailureTemplate renders the 403 page of a request the CSRF check
 	// refuses (Django's CSRF_FAILURE_VIEW). Default "csrf_failure.html".
 	CSRFFailureTemplate string
+	// Debug shows developers' details on the library's pages (Django's
+	// DEBUG): the CSRF failure page then gives the reason of the refusal
+	// and how to fix the form. Off by default: visitors read plain words
+	// and what to do.
+	Debug bool
 	// Logger receives the warnings views log (405, 410, CSRF failures);
 	// slog.Default() when nil.
 	Logger *slog.Logger
