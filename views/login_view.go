@@ -3,6 +3,8 @@ package views
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/fiberviews/fiberviews/internal/formvalue"
@@ -34,6 +36,11 @@ const LoginFailedMessage = "Please enter a correct username and password. Note t
 // logged in or out in another tab since it was rendered).
 const StaleFormMessage = "Your login page was out of date, so you were not logged in. Please try again."
 
+// ThrottledMessage is what LoginView says to an attempt refused because
+// the username or the client's address had too many failed logins
+// (Config.LoginThrottle); the password was not checked.
+const ThrottledMessage = "Too many failed attempts to log in. Wait a few minutes, then try again."
+
 // ErrInvalidCredentials is what Config.Authenticate (or an Authenticate hook)
 // returns, wrapped or not, for a username and password that do not match a
 // user: LoginView then shows the form again with LoginFailedMessage.
@@ -64,6 +71,12 @@ var ErrInvalidCredentials = errors.New("views: invalid username or password")
 // again with status 200 and LoginFailedMessage, keeping the username; the
 // password is never echoed back nor logged. Every response carries Django's
 // never-cache headers.
+//
+// Failed logins are counted per username and per client address
+// (Config.LoginThrottle, in the session storage); over the limit, an attempt
+// is refused for the rest of the window without calling Authenticate: the
+// form again with ThrottledMessage and a Retry-After header, alike whether
+// the user exists or not. A successful login clears the username's count.
 //
 // With RedirectAuthenticatedUser, a logged-in user who opens the login page
 // is sent to GetSuccessURL instead.
@@ -139,17 +152,26 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 	}
 	username, password := formvalue.Post(c, "username"), formvalue.Post(c, "password")
 	id, err := v.check(c, username, password)
-	if errors.Is(err, ErrInvalidCredentials) {
+	var throttled *security.Throttled
+	if errors.Is(err, ErrInvalidCredentials) || errors.As(err, &throttled) {
 		if !utf8.ValidString(username) || len(username) > MaxUsernameLength {
 			username = "" // not worth echoing back
 		}
-		c.Locals(loginFormKey{}, &loginForm{username: username, err: LoginFailedMessage})
+		msg := LoginFailedMessage
+		if throttled != nil {
+			msg = ThrottledMessage
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(time.Until(throttled.Until).Seconds())+1))
+		}
+		c.Locals(loginFormKey{}, &loginForm{username: username, err: msg})
 		return v.TemplateView.Get(c)
 	}
 	if err != nil {
 		return err
 	}
 	if err := session.Login(c, id); err != nil {
+		return err
+	}
+	if err := settings(c).throttle.Succeed(c, username); err != nil {
 		return err
 	}
 	RotateCSRFToken(c)
@@ -164,13 +186,24 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 	return redirect(c, to, fiber.StatusFound)
 }
 
-// check refuses malformed credentials, then calls the Authenticate hook.
+// check refuses malformed credentials and throttled attempts, then calls
+// the Authenticate hook, counting a failure.
 func (v *LoginView) check(c *fiber.Ctx, username, password string) (string, error) {
 	if username == "" || password == "" || len(username) > MaxUsernameLength || len(password) > MaxPasswordLength ||
 		!utf8.ValidString(username) || !utf8.ValidString(password) {
 		return "", ErrInvalidCredentials
 	}
+	s := settings(c)
+	ip := s.proxy.ClientIP(c)
+	if err := s.throttle.Check(c, username, ip); err != nil {
+		return "", err
+	}
 	id, err := hooksOf[loginHooks](v).Authenticate(c, username, password)
+	if errors.Is(err, ErrInvalidCredentials) {
+		if ferr := s.throttle.Fail(c, username, ip); ferr != nil {
+			return "", ferr
+		}
+	}
 	if err == nil && id == "" {
 		return "", fmt.Errorf("views: %s: Authenticate returned an empty user id and no error: "+
 			"return the user's id, or an error wrapping views.ErrInvalidCredentials", viewName(v.Outer(), loginViewName))

@@ -75,6 +75,11 @@ type Config struct {
 	// CSRFFailureTemplate renders the 403 page of a request the CSRF check
 	// refuses (Django's CSRF_FAILURE_VIEW). Default "csrf_failure.html".
 	CSRFFailureTemplate string
+	// LoginThrottle limits failed logins per username and per client
+	// address (ClientIP) for LoginView, counted in the session storage by
+	// default; on by default: 10 per username and 100 per address within 3
+	// minutes; see security.ThrottleConfig.
+	LoginThrottle ThrottleConfig
 	// Debug shows developers' details on the library's pages (Django's
 	// DEBUG): the CSRF failure page then gives the reason of the refusal
 	// and how to fix the form. Off by default: visitors read plain words
@@ -92,6 +97,10 @@ type CSRFConfig = security.CSRFConfig
 // HeadersConfig configures the security headers; see
 // security.HeadersConfig.
 type HeadersConfig = security.HeadersConfig
+
+// ThrottleConfig configures the login throttle; see
+// security.ThrottleConfig.
+type ThrottleConfig = security.ThrottleConfig
 
 // ProxyConfig is the site's trust in a reverse proxy's headers; see
 // security.ProxyConfig.
@@ -114,11 +123,12 @@ const (
 // checks built from it.
 type site struct {
 	Config
-	logger  *slog.Logger
-	csrf    *security.CSRF
-	proxy   *security.Proxy
-	headers *security.Headers
-	hosts   *security.Hosts // nil: no AllowedHosts, no check
+	logger   *slog.Logger
+	csrf     *security.CSRF
+	proxy    *security.Proxy
+	headers  *security.Headers
+	throttle *security.Throttle
+	hosts    *security.Hosts // nil: no AllowedHosts, no check
 }
 
 // Validate reports what Setup would refuse: a malformed allowed host or
@@ -147,6 +157,9 @@ func newSite(cfg Config) (*site, error) {
 	cfg.CSRF.Proxy, cfg.Headers.Proxy, s.Headers.Proxy = s.proxy, s.proxy, s.proxy
 	if s.headers, err = security.NewHeaders(cfg.Headers); err != nil {
 		return nil, fmt.Errorf("views: Config.Headers: %w", err)
+	}
+	if s.throttle, err = security.NewThrottle(cfg.LoginThrottle); err != nil {
+		return nil, fmt.Errorf("views: Config.LoginThrottle: %w", err)
 	}
 	if s.csrf, err = security.NewCSRF(cfg.CSRF); err != nil {
 		return nil, fmt.Errorf("views: Config.CSRF: %w", err)
