@@ -101,12 +101,17 @@ func (t *Throttle) storage(c *fiber.Ctx) fiber.Storage {
 
 func (t *Throttle) keys(username, ip string) [2]string {
 	h := sha256.Sum256([]byte(strings.ToLower(username)))
-	return [2]string{t.cfg.KeyPrefix + "u:" + hex.EncodeToString(h[:16]), t.cfg.KeyPrefix + "ip:" + ip}
+	var x [32]byte
+	hex.Encode(x[:], h[:16])
+	return [2]string{t.cfg.KeyPrefix + "u:" + string(x[:]), t.cfg.KeyPrefix + "ip:" + ip}
 }
 
 // count is a stored count: failures, and when the window ends (Unix
 // seconds).
 func count(raw []byte, now time.Time) (n int, until int64) {
+	if len(raw) == 0 {
+		return 0, 0
+	}
 	a, b, _ := strings.Cut(string(raw), " ")
 	n, _ = strconv.Atoi(a)
 	until, _ = strconv.ParseInt(b, 10, 64)
