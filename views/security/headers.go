@@ -48,8 +48,8 @@ const Off = "off"
 // it with NewHeaders; it is safe for concurrent use.
 type Headers struct {
 	proxy *Proxy
-	set   [][2]string // name, value; in a fixed order
-	hsts  string
+	set   [][2][]byte // canonical name, value; in a fixed order
+	hsts  []byte
 }
 
 // NewHeaders returns the headers cfg describes; it refuses a value that is
@@ -79,19 +79,20 @@ func NewHeaders(cfg HeadersConfig) (*Headers, error) {
 				return nil, fmt.Errorf("HeadersConfig.%s %q: want one of %s, or %q for none", x.field, v, strings.Join(x.allowed, ", "), Off)
 			}
 		}
-		h.set = append(h.set, [2]string{x.name, x.val})
+		h.set = append(h.set, [2][]byte{[]byte(x.name), []byte(x.val)})
 	}
 	switch {
 	case cfg.HSTSMaxAge < 0:
 		return nil, fmt.Errorf("HeadersConfig.HSTSMaxAge is negative: give a duration, or 0 for no HSTS")
 	case cfg.HSTSMaxAge > 0:
-		h.hsts = "max-age=" + strconv.FormatInt(int64(cfg.HSTSMaxAge/time.Second), 10)
+		hsts := "max-age=" + strconv.FormatInt(int64(cfg.HSTSMaxAge/time.Second), 10)
 		if cfg.HSTSIncludeSubdomains {
-			h.hsts += "; includeSubDomains"
+			hsts += "; includeSubDomains"
 		}
 		if cfg.HSTSPreload {
-			h.hsts += "; preload"
+			hsts += "; preload"
 		}
+		h.hsts = []byte(hsts)
 	}
 	return h, nil
 }
@@ -106,11 +107,11 @@ func (h *Headers) Set(c *fiber.Ctx) {
 	}
 	rh := &c.Response().Header
 	for _, kv := range h.set {
-		if len(rh.Peek(kv[0])) == 0 {
-			rh.Set(kv[0], kv[1])
+		if len(rh.PeekBytes(kv[0])) == 0 {
+			rh.SetCanonical(kv[0], kv[1])
 		}
 	}
-	if h.hsts != "" && len(rh.Peek(fiber.HeaderStrictTransportSecurity)) == 0 && h.proxy.IsSecure(c) {
-		rh.Set(fiber.HeaderStrictTransportSecurity, h.hsts)
+	if h.hsts != nil && len(rh.Peek(fiber.HeaderStrictTransportSecurity)) == 0 && h.proxy.IsSecure(c) {
+		rh.SetCanonical([]byte(fiber.HeaderStrictTransportSecurity), h.hsts)
 	}
 }
