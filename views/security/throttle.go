@@ -107,7 +107,7 @@ func (t *Throttle) keys(username, ip string) [2]string {
 }
 
 // count is a stored count: failures, and when the window ends (Unix
-// seconds).
+// milliseconds).
 func count(raw []byte, now time.Time) (n int, until int64) {
 	if len(raw) == 0 {
 		return 0, 0
@@ -115,7 +115,7 @@ func count(raw []byte, now time.Time) (n int, until int64) {
 	a, b, _ := strings.Cut(string(raw), " ")
 	n, _ = strconv.Atoi(a)
 	until, _ = strconv.ParseInt(b, 10, 64)
-	if until <= now.Unix() {
+	if until <= now.UnixMilli() {
 		return 0, 0
 	}
 	return n, until
@@ -156,7 +156,7 @@ func (t *Throttle) Check(c *fiber.Ctx, username, ip string) error {
 	if until == 0 {
 		return nil
 	}
-	return &Throttled{Until: time.Unix(until, 0)}
+	return &Throttled{Until: time.UnixMilli(until)}
 }
 
 // Fail counts a failed login for username from ip, calling OnLockout for
@@ -172,10 +172,10 @@ func (t *Throttle) Fail(c *fiber.Ctx, username, ip string) error {
 		var until int64
 		bump := func(old []byte) ([]byte, time.Duration, error) {
 			if n, until = count(old, now); n == 0 {
-				until = now.Add(t.cfg.Window).Unix()
+				until = now.Add(t.cfg.Window).UnixMilli()
 			}
 			n++
-			return []byte(strconv.Itoa(n) + " " + strconv.FormatInt(until, 10)), time.Until(time.Unix(until, 0)) + time.Second, nil
+			return []byte(strconv.Itoa(n) + " " + strconv.FormatInt(until, 10)), time.Until(time.UnixMilli(until)) + time.Second, nil
 		}
 		var err error
 		if u, ok := st.(session.Updater); ok {
@@ -192,7 +192,7 @@ func (t *Throttle) Fail(c *fiber.Ctx, username, ip string) error {
 			return err
 		}
 		if limit := [2]int{t.cfg.Limit, t.cfg.IPLimit}[i]; n == limit && t.cfg.OnLockout != nil {
-			t.cfg.OnLockout(c, Lockout{Username: username, IP: ip, ByIP: i == 1, Until: time.Unix(until, 0)})
+			t.cfg.OnLockout(c, Lockout{Username: username, IP: ip, ByIP: i == 1, Until: time.UnixMilli(until)})
 		}
 	}
 	return nil
