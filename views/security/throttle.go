@@ -20,7 +20,9 @@ type ThrottleConfig struct {
 	// Off turns the throttle off.
 	Off bool
 	// Limit is how many failed logins one username may have in Window;
-	// further attempts are refused until the window ends. Default 10.
+	// further attempts are refused until the window ends. Default 10. Anyone
+	// can so keep a username locked by failing for it: the window bounds
+	// that, as Rails' rate limit does.
 	Limit int
 	// IPLimit is how many failed logins one client address may have in
 	// Window, whatever the usernames (higher: many people may share an
