@@ -35,8 +35,9 @@
 //   - registration/password_change_form.html and password_change_done.html:
 //     the pages of views.PasswordChangeView and PasswordChangeDoneView
 //     (title, csrf_input, form);
-//   - csrf_failure.html: the 403 page of a failed CSRF check (reason,
-//     no_cookie);
+//   - csrf_failure.html: the 403 page of a failed CSRF check (message,
+//     reason, no_cookie, debug: the reason and developers' hints show only
+//     with debug);
 //   - 500.html: the page of views.ErrorHandler for a server error (title,
 //     site_name);
 //   - fiberviews/error.html: the page of a client error (400, 403, 404,

@@ -74,9 +74,11 @@ func TestDefaults(t *testing.T) {
 		{"registration/logged_out.html", map[string]any{"title": "Logged out", "site_name": "Shop", "login_url": "/accounts/login/"},
 			[]string{"<title>Logged out | Shop</title>", "quality time with Shop today", `<a href="/accounts/login/">Log in again</a>`}, nil},
 		{"registration/logged_out.html", nil, []string{"<h1>Logged out</h1>", "quality time with the web site today"}, []string{"Log in again"}},
-		{"csrf_failure.html", map[string]any{"reason": "CSRF token missing.", "no_cookie": false},
-			[]string{"Forbidden", "CSRF verification failed. Request aborted.", "CSRF token missing.", "{{ .csrf_input }}"}, []string{"requires a CSRF cookie"}},
-		{"csrf_failure.html", map[string]any{"reason": "CSRF cookie not set.", "no_cookie": true}, []string{"requires a CSRF cookie"}, nil},
+		{"csrf_failure.html", map[string]any{"message": "Reload the page and try again.", "reason": "CSRF token missing.", "no_cookie": false, "debug": true},
+			[]string{"could not be sent", "Reload the page and try again.", "CSRF verification failed. Request aborted.", "CSRF token missing.", "{{ .csrf_input }}"}, []string{"requires a CSRF cookie"}},
+		{"csrf_failure.html", map[string]any{"reason": "CSRF cookie not set.", "no_cookie": true, "debug": true}, []string{"requires a CSRF cookie"}, nil},
+		{"csrf_failure.html", map[string]any{"message": "Reload the page and try again.", "reason": "CSRF token missing.", "no_cookie": true},
+			[]string{"Reload the page and try again."}, []string{"CSRF token missing.", "requires a CSRF cookie", "Developers", "csrf_input"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -96,7 +96,7 @@ func TestBaseViewRecipe(t *testing.T) {
 		{"HEAD", "/out", 405, "POST, OPTIONS|", ""},
 		{"PUT", "/out", 405, "POST, OPTIONS|", ""},
 		{"OPTIONS", "/out", 200, "POST, OPTIONS|", ""},
-		{"POST", "/out", 403, "|", "CSRF cookie not set."},
+		{"POST", "/out", 403, "|", "Allow cookies for this site"},
 		{"POST", "/exempt", 302, "|/home/", ""}, // the base's hook default: NextPage
 		{"POST", "/exempt?to=x", 302, "|/x/", ""},
 		{"GET", "/get-too", 200, "|", "Bye from myLogout"},

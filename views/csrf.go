@@ -38,30 +38,56 @@ func CheckCSRF(c *fiber.Ctx) error { return settings(c).csrf.Check(c) }
 // CSRFProtect is the CSRF check as a decorator (Django's csrf_protect), for
 // handlers that are not views: AsView already checks every view. A rejected
 // request gets the 403 page (Config.CSRFFailureTemplate, by default the
-// embedded csrf_failure.html) and h does not run.
-func CSRFProtect(h fiber.Handler) fiber.Handler {
+// embedded csrf_failure.html) and h does not run. A view answers its own
+// refusals when it has a CSRFFailure(c, err) method (as LoginView does).
+func CSRFProtect(h fiber.Handler) fiber.Handler { return csrfProtect(h, csrfFailure) }
+
+// csrfFailureHook is the method of a view that answers its own CSRF
+// refusals (LoginView's CSRFFailure).
+type csrfFailureHook interface {
+	CSRFFailure(c *fiber.Ctx, err error) error
+}
+
+func csrfProtect(h fiber.Handler, fail func(*fiber.Ctx, error) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if err := CheckCSRF(c); err != nil {
-			return csrfFailure(c, err)
+			return fail(c, err)
 		}
 		return h(c)
 	}
 }
 
 // csrfFailure answers a rejected request (Django's csrf_failure view): logs
-// a warning and renders the 403 page, or a plain one if that fails.
+// a warning and renders the 403 page, or a plain one if that fails. The
+// page speaks to the visitor: "message" says what happened and what to do
+// (reload the page and try again); the embedded page shows "reason" and the
+// developers' hints only when "debug" (Config.Debug) is set.
 func csrfFailure(c *fiber.Ctx, err error) error {
 	s, reason := settings(c), err.Error()
 	s.logger.Warn("Forbidden (CSRF)", "reason", reason, "method", c.Method(), "path", c.Path())
+	c.Locals(errorPageKey{}, true)
+	noCookie := errors.Is(err, security.ErrCSRFCookieMissing)
+	msg := csrfHelp
+	if noCookie {
+		msg = csrfCookieHelp
+	}
 	if Render(c, fiber.StatusForbidden, s.CSRFFailureTemplate, map[string]any{
 		"title":     "403 Forbidden",
+		"message":   msg,
 		"reason":    reason,
-		"no_cookie": errors.Is(err, security.ErrCSRFCookieMissing),
+		"no_cookie": noCookie,
+		"debug":     s.Debug,
 	}) == nil {
 		return nil
 	}
-	c.Response().Header.SetContentType(fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(fiber.StatusForbidden).SendString("<!doctype html><title>403 Forbidden</title>" +
-		"<h1>Forbidden (403)</h1><p>CSRF verification failed. Request aborted.</p><p>" +
-		template.HTMLEscapeString(reason) + "</p>")
+	if s.Debug {
+		msg += " CSRF verification failed: " + reason
+	}
+	return plainPage(c, fiber.StatusForbidden, "403 Forbidden", msg)
 }
+
+// The words of the CSRF failure page ("message" in its context).
+const (
+	csrfHelp       = "The page you sent this from had expired or came from another site, so nothing was done. Go back, reload the page and try again."
+	csrfCookieHelp = "This site needs a cookie to accept forms, and your browser did not send it. Allow cookies for this site, then reload the page and try again."
+)

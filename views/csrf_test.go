@@ -113,7 +113,7 @@ func TestCSRFRejects(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, cl, tok := csrfApp(t, views.Config{})
+			_, cl, tok := csrfApp(t, views.Config{Debug: true}) // the reason shows with Debug
 			switch tc.cookie {
 			case "":
 			case "-":
@@ -394,11 +394,13 @@ func TestCSRFFailurePage(t *testing.T) {
 		cfg    views.Config
 		want   string
 	}{
-		{"embedded default", nil, views.Config{}, "Forbidden <span class=\"muted\">(403)</span>"},
+		{"embedded default", nil, views.Config{}, "The form could not be sent <span class=\"muted\">(403)</span>"},
 		{"site overrides csrf_failure.html", custom, views.Config{}, "custom 403: CSRF cookie not set."},
 		{"FailureTemplate setting", custom, views.Config{CSRFFailureTemplate: "denied.html"}, "denied: CSRF cookie not set."},
 		{"template missing: plain page", custom, views.Config{CSRFFailureTemplate: "nope.html"},
-			"<h1>Forbidden (403)</h1><p>CSRF verification failed. Request aborted.</p><p>CSRF cookie not set.</p>"},
+			"<h1>403 Forbidden</h1><p>This site needs a cookie to accept forms, and your browser did not send it. Allow cookies for this site, then reload the page and try again.</p>"},
+		{"template missing, Debug: the reason too", custom, views.Config{CSRFFailureTemplate: "nope.html", Debug: true},
+			"then reload the page and try again. CSRF verification failed: CSRF cookie not set.</p>"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -458,7 +460,7 @@ func TestCheckCSRFWithoutSetup(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 403 || !strings.Contains(string(b), "CSRF cookie not set.") {
+	if resp.StatusCode != 403 || !strings.Contains(string(b), "Allow cookies for this site") {
 		t.Fatalf("without cookie: %d %q", resp.StatusCode, b)
 	}
 }

@@ -48,8 +48,9 @@ func RedirectToLogin(c *fiber.Ctx, next string) error {
 	}
 	if next == "" {
 		next = c.OriginalURL()
-		if (u.Scheme != "" && u.Scheme != c.Protocol()) || (u.Host != "" && u.Host != c.Hostname()) {
-			next = c.BaseURL() + next
+		scheme, host := settings(c).proxy.Scheme(c), string(c.Request().Host())
+		if (u.Scheme != "" && u.Scheme != scheme) || (u.Host != "" && u.Host != host) {
+			next = scheme + "://" + host + next
 		}
 	}
 	q := u.Query()

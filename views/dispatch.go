@@ -62,7 +62,8 @@ type dispatcher struct {
 // newDispatcher takes the view's method handlers (checking their
 // signatures), keeps the allowed ones (all of Django's http_method_names
 // when names is nil), derives HEAD from GET and the default OPTIONS, puts
-// the CSRF check in front of the unsafe methods, and computes the Allow
+// the CSRF check in front of the unsafe methods (whose refusals the view's
+// CSRFFailure method answers, if it has one), and computes the Allow
 // header.
 func newDispatcher(s *spec, names []string, field string, csrf bool) (*dispatcher, error) {
 	d := &dispatcher{}
@@ -100,6 +101,10 @@ func newDispatcher(s *spec, names []string, field string, csrf bool) (*dispatche
 	if d.h[mOptions] == nil {
 		d.h[mOptions] = d.defaultOptions
 	}
+	fail := csrfFailure
+	if h, ok := s.outer.(csrfFailureHook); ok {
+		fail = h.CSRFFailure
+	}
 	var allow []string
 	served := false
 	for i := range d.h {
@@ -112,7 +117,7 @@ func newDispatcher(s *spec, names []string, field string, csrf bool) (*dispatche
 		served = served || i != mOptions
 		allow = append(allow, methodNames[i])
 		if csrf && (i == mPost || i == mPut || i == mPatch || i == mDelete) {
-			d.h[i] = CSRFProtect(d.h[i])
+			d.h[i] = csrfProtect(d.h[i], fail)
 		}
 	}
 	if !served {

@@ -216,9 +216,44 @@
 // carries a working token. RotateCSRFToken replaces the secret (call it on
 // login). A second layer refuses cross-origin unsafe requests by their
 // Sec-Fetch-Site or Origin header, as Go's net/http.CrossOriginProtection
-// does, except from Config.CSRF.TrustedOrigins. The mechanism, and the
-// check of Config.AllowedHosts, are package views/security; views builds
-// them in Setup and renders their refusals.
+// does, except from Config.CSRF.TrustedOrigins; an Origin must be the
+// request's scheme://host[:port], and an https request with neither header
+// needs a same-site https Referer (Django's checks). The 403 page speaks to
+// the visitor (reload the page and try again); the reason and developers'
+// hints show only with Config.Debug. An error page never sets a new CSRF
+// cookie, so a malformed request cannot reset a visitor's secret. LoginView
+// answers a stale login form itself: on to the next page for a logged-in
+// user, else the form again with a fresh token; its credentials are never
+// read.
+//
+// # Security headers, proxies, caches, login throttling
+//
+// Setup sets Django's SecurityMiddleware headers on every response, error
+// pages included: X-Frame-Options: DENY, X-Content-Type-Options: nosniff,
+// Referrer-Policy: same-origin, Cross-Origin-Opener-Policy: same-origin, and
+// Strict-Transport-Security only when Config.Headers.HSTSMaxAge is set. A
+// site changes them in Config.Headers; a view with XFrameOptionsExempt,
+// XFrameOptionsSameOrigin, XFrameOptionsDeny, or its own header.
+//
+// Forwarded headers are believed only as Config.Proxy says (Django's
+// SECURE_PROXY_SSL_HEADER): by default a client's X-Forwarded-Proto or
+// X-Forwarded-For changes nothing — not the CSRF checks, HSTS, the https-only
+// next, nor ClientIP — whatever fiber.Config says, since views never calls
+// c.Protocol(), c.IP() or c.Hostname(). IsSecure and ClientIP answer by the
+// setting.
+//
+// A response built from the session or the CSRF token carries Vary: Cookie
+// (Django's), and one built for a logged-in user Cache-Control: private
+// unless the view set its own, so shared caches never hand it to others.
+//
+// LoginView counts failed logins per username (hashed) and per client
+// address in the session storage, so that servers sharing it share the
+// counts (Config.LoginThrottle: 10 per username, 100 per address, within 3
+// minutes, by default); over the limit an attempt is refused without calling
+// Authenticate, alike whether the user exists or not.
+//
+// These mechanisms, and the check of Config.AllowedHosts, are package
+// views/security; views builds them in Setup and renders their refusals.
 //
 // # Settings
 //

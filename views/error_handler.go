@@ -44,12 +44,17 @@ var errorMessages = map[int]string{
 // DefaultErrorTemplate, rendered like Render with title ("404 Not Found"),
 // status and message (a sentence for the status; never the error's own
 // text, which may hold request bytes) on top of the request context. It is
-// logged at level INFO: a client's mistake is no failure of the site. Any
+// logged at level INFO: a client's mistake is no failure of the site. Every
+// answer carries the security headers (Config.Headers; Django's defaults for
+// a request refused before views.Setup ran, such as a malformed one). Any
 // other error is logged at level ERROR with the method and path (to
 // Config.Logger) and answered 500 with the 500.html page: its body never
 // carries the error's text, which may hold file paths, SQL or route names.
 // (Fiber's default handler sends err.Error() to the client.)
 func ErrorHandler(c *fiber.Ctx, err error) error {
+	if _, ok := c.Locals(siteKey{}).(*site); !ok {
+		defaultSite.headers.Set(c) // a request refused before any middleware ran
+	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) && fe.Code < fiber.StatusInternalServerError {
 		settings(c).logger.Info(http.StatusText(fe.Code), "status", fe.Code, "method", c.Method(), "path", c.Path())
@@ -66,7 +71,7 @@ func ErrorHandler(c *fiber.Ctx, err error) error {
 
 // errorPage answers status with the site's "<status>.html", else
 // DefaultErrorTemplate (see ErrorHandler); headers already set (Allow,
-// never-cache) stay.
+// never-cache) stay, and no new CSRF cookie is set (see RequestContext).
 func errorPage(c *fiber.Ctx, status int) error {
 	title := fmt.Sprintf("%d %s", status, http.StatusText(status))
 	msg, ok := errorMessages[status]
@@ -74,6 +79,7 @@ func errorPage(c *fiber.Ctx, status int) error {
 		msg = http.StatusText(status) + "."
 	}
 	c.Response().ResetBody()
+	c.Locals(errorPageKey{}, true)
 	name, err := templates.Select(c, strconv.Itoa(status)+".html", DefaultErrorTemplate)
 	if err == nil && Render(c, status, name, map[string]any{"title": title, "status": status, "message": msg}) == nil {
 		return nil

@@ -233,3 +233,22 @@ func ExampleDecorate() {
 	// GET /vote → 405 Allow: POST page "405 Method Not Allowed | Site"
 	// POST /vote → 200 Cache-Control: max-age=0, no-cache, no-store, must-revalidate, private voted
 }
+
+// Every response gets Django's security headers from Setup; a page meant to
+// be framed by other sites drops X-Frame-Options with XFrameOptionsExempt,
+// one framed by the site's own pages says SAMEORIGIN.
+func ExampleXFrameOptionsExempt() {
+	app := fiber.New()
+	app.Use(views.Setup(views.Config{}))
+	page := func(c *fiber.Ctx) error { return c.SendString("page") }
+	app.Get("/", page)
+	app.Get("/widget", views.XFrameOptionsExempt(page))
+	app.Get("/preview", views.XFrameOptionsSameOrigin(page))
+	show(app, "GET", "/", "X-Frame-Options")
+	show(app, "GET", "/widget", "X-Frame-Options")
+	show(app, "GET", "/preview", "X-Frame-Options")
+	// Output:
+	// GET / → 200 X-Frame-Options: DENY page
+	// GET /widget → 200 X-Frame-Options:  page
+	// GET /preview → 200 X-Frame-Options: SAMEORIGIN page
+}

@@ -3,11 +3,14 @@ package views
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/fiberviews/fiberviews/internal/formvalue"
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/views/messages"
+	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -28,6 +31,16 @@ const (
 // LoginFailedMessage is what LoginView says after any failed login: it does
 // not tell an unknown username from a wrong password (Django's).
 const LoginFailedMessage = "Please enter a correct username and password. Note that both fields may be case-sensitive."
+
+// StaleFormMessage is what LoginView says when it shows the form again
+// because the one sent was out of date (its CSRF token stale: the visitor
+// logged in or out in another tab since it was rendered).
+const StaleFormMessage = "Your login page was out of date, so you were not logged in. Please try again."
+
+// ThrottledMessage is what LoginView says to an attempt refused because
+// the username or the client's address had too many failed logins
+// (Config.LoginThrottle); the password was not checked.
+const ThrottledMessage = "Too many failed attempts to log in. Wait a few minutes, then try again."
 
 // ErrInvalidCredentials is what Config.Authenticate (or an Authenticate hook)
 // returns, wrapped or not, for a username and password that do not match a
@@ -60,8 +73,21 @@ var ErrInvalidCredentials = errors.New("views: invalid username or password")
 // password is never echoed back nor logged. Every response carries Django's
 // never-cache headers.
 //
+// Failed logins are counted per username and per client address
+// (Config.LoginThrottle, in the session storage); over the limit, an attempt
+// is refused for the rest of the window without calling Authenticate: the
+// form again with ThrottledMessage and a Retry-After header, alike whether
+// the user exists or not. A successful login clears the username's count.
+//
 // With RedirectAuthenticatedUser, a logged-in user who opens the login page
 // is sent to GetSuccessURL instead.
+//
+// A POST the CSRF check refuses for its token or cookie — a form left open
+// while the user logged in or out in another tab — never reads the
+// credentials and never shows the CSRF error (see CSRFFailure): a logged-in
+// user goes on to GetSuccessURL, anyone else gets the form again with a
+// fresh token and StaleFormMessage. A cross-origin POST gets the CSRF
+// failure page.
 //
 // Hooks (define them on your struct; call v.LoginView.Hook(...) for the
 // default): Authenticate, GetNextPage, GetRedirectURL, GetSuccessURL,
@@ -131,17 +157,26 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 	}
 	username, password := formvalue.Post(c, "username"), formvalue.Post(c, "password")
 	id, err := v.check(c, username, password)
-	if errors.Is(err, ErrInvalidCredentials) {
+	var throttled *security.Throttled
+	if errors.Is(err, ErrInvalidCredentials) || errors.As(err, &throttled) {
 		if !utf8.ValidString(username) || len(username) > MaxUsernameLength {
 			username = "" // not worth echoing back
 		}
-		c.Locals(loginFormKey{}, &loginForm{username: username, err: LoginFailedMessage})
+		msg := LoginFailedMessage
+		if throttled != nil {
+			msg = ThrottledMessage
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(time.Until(throttled.Until).Seconds())+1))
+		}
+		c.Locals(loginFormKey{}, &loginForm{username: username, err: msg})
 		return v.TemplateView.Get(c)
 	}
 	if err != nil {
 		return err
 	}
 	if err := session.Login(c, id); err != nil {
+		return err
+	}
+	if err := settings(c).throttle.Succeed(c, username); err != nil {
 		return err
 	}
 	RotateCSRFToken(c)
@@ -157,13 +192,24 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 	return redirect(c, to, fiber.StatusFound)
 }
 
-// check refuses malformed credentials, then calls the Authenticate hook.
+// check refuses malformed credentials and throttled attempts, then calls
+// the Authenticate hook, counting a failure.
 func (v *LoginView) check(c *fiber.Ctx, username, password string) (string, error) {
 	if username == "" || password == "" || len(username) > MaxUsernameLength || len(password) > MaxPasswordLength ||
 		!utf8.ValidString(username) || !utf8.ValidString(password) {
 		return "", ErrInvalidCredentials
 	}
+	s := settings(c)
+	ip := s.proxy.ClientIP(c)
+	if err := s.throttle.Check(c, username, ip); err != nil {
+		return "", err
+	}
 	id, err := hooksOf[loginHooks](v).Authenticate(c, username, password)
+	if errors.Is(err, ErrInvalidCredentials) {
+		if ferr := s.throttle.Fail(c, username, ip); ferr != nil {
+			return "", ferr
+		}
+	}
 	if err == nil && id == "" {
 		return "", fmt.Errorf("views: %s: Authenticate returned an empty user id and no error: "+
 			"return the user's id, or an error wrapping views.ErrInvalidCredentials", viewName(v.Outer(), loginViewName))
@@ -190,6 +236,31 @@ func (v *LoginView) redirectAuthenticated(c *fiber.Ctx) (bool, error) {
 			Msg: "redirection loop for an authenticated user: NextPage or Config.LoginRedirectURL points to the login page"}
 	}
 	return true, redirect(c, to, fiber.StatusFound)
+}
+
+// CSRFFailure answers a login POST the CSRF check refused (see LoginView);
+// the credentials are never read. Refusals for the origin (Origin,
+// Sec-Fetch-Site, Referer) get the CSRF failure page.
+func (v *LoginView) CSRFFailure(c *fiber.Ctx, err error) error {
+	if errors.Is(err, security.ErrCSRFCrossOrigin) || errors.Is(err, security.ErrCSRFOriginMismatch) || errors.Is(err, security.ErrCSRFBadReferer) {
+		return csrfFailure(c, err)
+	}
+	settings(c).logger.Info("Stale login form", "reason", err.Error(), "path", c.Path())
+	ok, err := IsAuthenticated(c)
+	if err != nil {
+		return err
+	}
+	if ok { // already logged in (in another tab): go where the form was going
+		to, err := hooksOf[redirectHooks](v).GetSuccessURL(c)
+		if err != nil {
+			return err
+		}
+		if to != "" && to != c.Path() {
+			return redirect(c, to, fiber.StatusFound)
+		}
+	}
+	c.Locals(loginFormKey{}, &loginForm{err: StaleFormMessage})
+	return v.TemplateView.Get(c)
 }
 
 // Authenticate is the hook that checks a username and password and returns

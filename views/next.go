@@ -11,7 +11,8 @@ import (
 // client to (Django's url_has_allowed_host_and_scheme, made stricter): a path
 // on this site, or an absolute http(s) URL whose host is the request's Host
 // header or one of allowedHosts ("host" or "host:port"); https only when the
-// request came over https. It refuses what browsers would send elsewhere:
+// request came over https (IsSecure: X-Forwarded-Proto counts only from a
+// proxy Config.Proxy trusts). It refuses what browsers would send elsewhere:
 // "//evil.com", "///evil.com", "\\evil.com", "/\evil.com", "http:/\evil.com",
 // "javascript:…", user-info ("https://good.com@evil.com"), control
 // characters anywhere, whitespace around the scheme, non-ASCII hosts (list
@@ -33,7 +34,7 @@ func IsSafeRedirect(c *fiber.Ctx, url string, allowedHosts ...string) bool {
 	hosts := make([]string, 0, 1+len(allowedHosts))
 	hosts = append(hosts, string(c.Request().Host()))
 	hosts = append(hosts, allowedHosts...)
-	return safeurl.HasAllowedHostAndScheme(url, hosts, c.Protocol() == "https")
+	return safeurl.HasAllowedHostAndScheme(url, hosts, IsSecure(c))
 }
 
 // redirect answers status (302, 301) with url in the Location header,

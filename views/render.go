@@ -36,7 +36,12 @@ func Render(c *fiber.Ctx, status int, name string, data map[string]any) error {
 }
 
 // RequestContext is the context processor of views: the user and CSRF keys
-// of Render, for templates.Respond or templates.Config.Processors users.
+// of Render, for templates.Respond or templates.Config.Processors users. On
+// the library's error pages (ErrorHandler's and the CSRF failure page) the
+// token is the request's own secret, masked, or "" without one: an error
+// answer never sets a new CSRF cookie, which would replace the visitor's
+// when the request's cookies were not read (a request the parser refused),
+// and break every form open in the browser.
 func RequestContext(c *fiber.Ctx) (map[string]any, error) {
 	user, err := CurrentUser(c)
 	if err != nil {
@@ -47,7 +52,12 @@ func RequestContext(c *fiber.Ctx) (map[string]any, error) {
 	if !anonymous {
 		id, _ = session.UserID(c)
 	}
-	token := CSRFToken(c)
+	token := ""
+	if c.Locals(errorPageKey{}) == nil {
+		token = CSRFToken(c)
+	} else {
+		token = settings(c).csrf.TokenIfSet(c)
+	}
 	return map[string]any{
 		KeyUser:            user,
 		KeyUserID:          id,
@@ -101,12 +111,18 @@ type userCache struct {
 
 type userKey struct{}
 
+// errorPageKey marks, in c.Locals, a request answered with an error page.
+type errorPageKey struct{}
+
 // CurrentUser returns the request's user (Django's request.user): an
 // AnonymousUser when no one is logged in (or Config.LoadUser returned nil),
 // else the value of Config.LoadUser, or a SessionUser when LoadUser is not
-// set. The value is loaded once per request and user id.
+// set. The value is loaded once per request and user id. The response then
+// varies on Cookie and, for a logged-in user, is Cache-Control: private
+// unless the view set Cache-Control (IsAuthenticated does the same).
 func CurrentUser(c *fiber.Ctx) (any, error) {
 	id, ok := session.UserID(c)
+	usedSession(c, ok)
 	if !ok {
 		return AnonymousUser{}, nil
 	}
@@ -141,11 +157,25 @@ func isNil(v any) bool {
 	return false
 }
 
+// usedSession marks the response as depending on the session cookie
+// (Vary: Cookie, as Django's SessionMiddleware does when a view read the
+// session) and, when someone is logged in, as private to their browser
+// (Cache-Control: private) unless the view set its own Cache-Control: a
+// shared cache must not hand a page naming a user to anyone else.
+func usedSession(c *fiber.Ctx, loggedIn bool) {
+	c.Vary(fiber.HeaderCookie)
+	if loggedIn && len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
+		c.Set(fiber.HeaderCacheControl, "private")
+	}
+}
+
 // IsAuthenticated reports whether someone is logged in to the request:
 // the session holds a user id and, with Config.LoadUser, that user still
 // exists.
 func IsAuthenticated(c *fiber.Ctx) (bool, error) {
-	if _, ok := session.UserID(c); !ok {
+	_, ok := session.UserID(c)
+	usedSession(c, ok)
+	if !ok {
 		return false, nil
 	}
 	if settings(c).LoadUser == nil {

@@ -54,11 +54,37 @@ type Config struct {
 	// elsewhere. Empty: no check (Django requires the setting in production;
 	// set it when the site runs behind a proxy that passes Host through).
 	AllowedHosts []string
-	// CSRF configures the CSRF protection.
+	// Proxy says which forwarded headers to believe — the scheme and the
+	// client's address (Django's SECURE_PROXY_SSL_HEADER); see
+	// security.ProxyConfig. The zero value believes none: a client's
+	// X-Forwarded-Proto changes neither the CSRF checks, nor HSTS, nor which
+	// next URLs are safe, and ClientIP is the connection's peer. Cookies are
+	// Secure by their own settings (CSRFConfig.CookieSecure,
+	// session.Config.CookieSecure), never by a header.
+	Proxy ProxyConfig
+	// Headers are the security headers every response gets, error pages
+	// included (Django's SecurityMiddleware and X_FRAME_OPTIONS): by
+	// default X-Frame-Options: DENY, X-Content-Type-Options: nosniff,
+	// Referrer-Policy: same-origin, Cross-Origin-Opener-Policy: same-origin,
+	// and HSTS only when HSTSMaxAge is set; see security.HeadersConfig. A
+	// view changes its own with XFrameOptionsExempt, XFrameOptionsSameOrigin
+	// or by setting the header itself. Its Proxy is set from Proxy.
+	Headers HeadersConfig
+	// CSRF configures the CSRF protection; its Proxy is set from Proxy.
 	CSRF CSRFConfig
 	// CSRFFailureTemplate renders the 403 page of a request the CSRF check
 	// refuses (Django's CSRF_FAILURE_VIEW). Default "csrf_failure.html".
 	CSRFFailureTemplate string
+	// LoginThrottle limits failed logins per username and per client
+	// address (ClientIP) for LoginView, counted in the session storage by
+	// default; on by default: 10 per username and 100 per address within 3
+	// minutes; see security.ThrottleConfig.
+	LoginThrottle ThrottleConfig
+	// Debug shows developers' details on the library's pages (Django's
+	// DEBUG): the CSRF failure page then gives the reason of the refusal
+	// and how to fix the form. Off by default: visitors read plain words
+	// and what to do.
+	Debug bool
 	// Logger receives the warnings views log (405, 410, CSRF failures);
 	// slog.Default() when nil.
 	Logger *slog.Logger
@@ -67,6 +93,18 @@ type Config struct {
 // CSRFConfig configures the CSRF protection (Django's CSRF_* settings): the
 // cookie, the header and the trusted origins; see security.CSRFConfig.
 type CSRFConfig = security.CSRFConfig
+
+// HeadersConfig configures the security headers; see
+// security.HeadersConfig.
+type HeadersConfig = security.HeadersConfig
+
+// ThrottleConfig configures the login throttle; see
+// security.ThrottleConfig.
+type ThrottleConfig = security.ThrottleConfig
+
+// ProxyConfig is the site's trust in a reverse proxy's headers; see
+// security.ProxyConfig.
+type ProxyConfig = security.ProxyConfig
 
 // Default values of Config.
 const (
@@ -85,9 +123,12 @@ const (
 // checks built from it.
 type site struct {
 	Config
-	logger *slog.Logger
-	csrf   *security.CSRF
-	hosts  *security.Hosts // nil: no AllowedHosts, no check
+	logger   *slog.Logger
+	csrf     *security.CSRF
+	proxy    *security.Proxy
+	headers  *security.Headers
+	throttle *security.Throttle
+	hosts    *security.Hosts // nil: no AllowedHosts, no check
 }
 
 // Validate reports what Setup would refuse: a malformed allowed host or
@@ -110,6 +151,16 @@ func newSite(cfg Config) (*site, error) {
 			return nil, fmt.Errorf("views: Config.AllowedHosts: %w", err)
 		}
 	}
+	if s.proxy, err = security.NewProxy(cfg.Proxy); err != nil {
+		return nil, fmt.Errorf("views: Config.Proxy: %w", err)
+	}
+	cfg.CSRF.Proxy, cfg.Headers.Proxy, s.Headers.Proxy = s.proxy, s.proxy, s.proxy
+	if s.headers, err = security.NewHeaders(cfg.Headers); err != nil {
+		return nil, fmt.Errorf("views: Config.Headers: %w", err)
+	}
+	if s.throttle, err = security.NewThrottle(cfg.LoginThrottle); err != nil {
+		return nil, fmt.Errorf("views: Config.LoginThrottle: %w", err)
+	}
 	if s.csrf, err = security.NewCSRF(cfg.CSRF); err != nil {
 		return nil, fmt.Errorf("views: Config.CSRF: %w", err)
 	}
@@ -124,7 +175,9 @@ var defaultSite, _ = newSite(Config{})
 type siteKey struct{}
 
 // Setup returns a middleware that puts cfg in reach of every view below it
-// (Django's settings). Install it before the routes:
+// (Django's settings), sets the security headers (Config.Headers) on every
+// response and answers 400 to a host not in Config.AllowedHosts. Install it
+// before the routes:
 //
 //	app.Use(views.Setup(views.Config{SiteName: "Example", LoadUser: loadUser}))
 //
@@ -135,6 +188,7 @@ func Setup(cfg Config) fiber.Handler {
 		panic(err)
 	}
 	return func(c *fiber.Ctx) error {
+		s.headers.Set(c)
 		if s.hosts != nil {
 			if err := s.hosts.Check(c); err != nil {
 				s.logger.Warn("Invalid HTTP_HOST header", "err", err, "path", c.Path())
@@ -161,3 +215,12 @@ func settings(c *fiber.Ctx) *site {
 func Settings(c *fiber.Ctx) Config {
 	return settings(c).Config
 }
+
+// IsSecure reports whether the request came over https (Django's
+// request.is_secure()): over TLS, or through a proxy Config.Proxy trusts.
+func IsSecure(c *fiber.Ctx) bool { return settings(c).proxy.IsSecure(c) }
+
+// ClientIP returns the client's address: the connection's peer, or the
+// address a proxy Config.Proxy trusts names (Fiber's c.IP() believes
+// fiber.Config.ProxyHeader instead).
+func ClientIP(c *fiber.Ctx) string { return settings(c).proxy.ClientIP(c) }

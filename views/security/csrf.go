@@ -45,6 +45,10 @@ type CSRFConfig struct {
 	// "scheme://host[:port]"; "https://*.example.com" allows every
 	// subdomain.
 	TrustedOrigins []string
+	// Proxy tells whether a request came over https (nil: only over TLS),
+	// for the origin and Referer checks. views.Setup sets it from
+	// views.Config.Proxy.
+	Proxy *Proxy
 }
 
 // Default values of CSRFConfig, and the form field of the token.
@@ -62,6 +66,7 @@ const (
 var (
 	ErrCSRFCrossOrigin     = errors.New("security: cross-origin unsafe request (Sec-Fetch-Site is neither same-origin nor none): if the sending site may post here, add its origin to CSRFConfig.TrustedOrigins")
 	ErrCSRFOriginMismatch  = errors.New("security: the Origin header is neither the request's Host nor a trusted origin: add it to CSRFConfig.TrustedOrigins if it may post here; behind a proxy, pass the original Host")
+	ErrCSRFBadReferer      = errors.New("security: an https request with neither Origin nor Sec-Fetch-Site needs a Referer on this site (or a trusted origin): the page's Referrer-Policy must not be no-referrer; if the sending site may post here, add its origin to CSRFConfig.TrustedOrigins")
 	ErrCSRFCookieMissing   = errors.New("security: no CSRF cookie: the client must first load a page that renders a token (which sets the cookie) and keep cookies for the site")
 	ErrCSRFCookieMalformed = errors.New("security: the CSRF cookie is not 32 letters and digits, so not one this site set: loading a page that renders a token replaces it")
 	ErrCSRFTokenMissing    = errors.New("security: no CSRF token: send the token in the csrfmiddlewaretoken field of a POST form or in the CSRFConfig.HeaderName header (X-CSRFToken)")
@@ -176,8 +181,10 @@ func (p *CSRF) Config() CSRFConfig { return p.cfg }
 // Token returns a token for forms and scripts to send back with unsafe
 // requests (Django's get_token): a fresh mask of the request's secret each
 // call. If the request had no valid secret cookie, one is created and set on
-// the response.
+// the response. The response gets Vary: Cookie, as in Django: it depends on
+// the cookie.
 func (p *CSRF) Token(c *fiber.Ctx) string {
+	c.Vary(fiber.HeaderCookie)
 	secret, ok := c.Locals(secretKey{}).(string)
 	if !ok {
 		var err error
@@ -189,6 +196,18 @@ func (p *CSRF) Token(c *fiber.Ctx) string {
 		}
 	}
 	return mask(secret)
+}
+
+// TokenIfSet is Token for an answer that must not set a new secret, such
+// as an error page (whose request's cookies may not have been read): a fresh
+// mask of the request's secret, or "" and no cookie when it has none.
+func (p *CSRF) TokenIfSet(c *fiber.Ctx) string {
+	if _, ok := c.Locals(secretKey{}).(string); !ok {
+		if _, err := p.cookieSecret(c); err != nil {
+			return ""
+		}
+	}
+	return p.Token(c)
 }
 
 // Rotate replaces the request's secret with a new one and sets it as a
@@ -233,10 +252,13 @@ func (p *CSRF) cookieSecret(c *fiber.Ctx) (string, error) {
 // of the ErrCSRF* errors whose text is Django's reason. Safe methods (GET,
 // HEAD, OPTIONS, TRACE) always pass. The checks, in order:
 //
-//  1. the cross-origin check of net/http's CrossOriginProtection: a
-//     Sec-Fetch-Site other than same-origin or none, or else an Origin whose
-//     host is not the Host, is refused unless the Origin is one of
-//     TrustedOrigins;
+//  1. the cross-origin check of net/http's CrossOriginProtection and
+//     Django's: a Sec-Fetch-Site other than same-origin or none, or else an
+//     Origin that is not the request's scheme://host[:port] (the scheme as
+//     Proxy says), is refused unless the Origin is one of TrustedOrigins;
+//     an https request with neither header needs a Referer that is https
+//     and names the request's host, a host under CookieDomain, or a trusted
+//     origin (Django's Referer check);
 //  2. the secret cookie must be present and well formed;
 //  3. the token, from the form field csrfmiddlewaretoken (POST forms; never
 //     the query string) or else the HeaderName header, must be present, well
@@ -276,25 +298,65 @@ func (p *CSRF) Check(c *fiber.Ctx) error {
 }
 
 // crossOrigin is the check of net/http's CrossOriginProtection, with the
-// trusted origins.
+// trusted origins, then Django's: an Origin must be the request's own
+// scheme://host[:port], and an https request with neither Origin nor
+// Sec-Fetch-Site needs a same-site https Referer.
 func (p *CSRF) crossOrigin(c *fiber.Ctx) error {
 	origin := c.Get(fiber.HeaderOrigin)
 	switch c.Get("Sec-Fetch-Site") {
 	case "same-origin", "none":
 		return nil
-	case "": // an older browser or not a browser: check Origin
-		if origin == "" || p.trustedOrigin(origin) {
-			return nil // no Origin: same-origin or not a browser
+	case "": // an older browser or not a browser: check Origin, then Referer
+		if origin != "" {
+			if p.trustedOrigin(origin) || sameOrigin(origin, p.cfg.Proxy.Scheme(c), string(c.Request().Host())) {
+				return nil
+			}
+			return &refusal{"Origin checking failed - " + origin + " does not match any trusted origins.", ErrCSRFOriginMismatch}
 		}
-		if u, err := url.Parse(origin); err == nil && u.Host == string(c.Request().Host()) {
-			return nil
+		if p.cfg.Proxy.IsSecure(c) {
+			return p.checkReferer(c)
 		}
-		return &refusal{"Origin checking failed - " + origin + " does not match any trusted origins.", ErrCSRFOriginMismatch}
+		return nil // plain http, no Origin: same-origin or not a browser
 	}
 	if p.trustedOrigin(origin) {
 		return nil
 	}
 	return &refusal{"Cross-origin request detected from Sec-Fetch-Site header.", ErrCSRFCrossOrigin}
+}
+
+// checkReferer is Django's Referer check of https requests: present, well
+// formed, https, and the request's host, a host under CookieDomain, or a
+// trusted origin's.
+func (p *CSRF) checkReferer(c *fiber.Ctx) error {
+	ref := c.Get(fiber.HeaderReferer)
+	if ref == "" {
+		return &refusal{"Referer checking failed - no Referer.", ErrCSRFBadReferer}
+	}
+	u, err := url.Parse(ref)
+	switch {
+	case err != nil || u.Scheme == "" || u.Host == "":
+		return &refusal{"Referer checking failed - Referer is malformed.", ErrCSRFBadReferer}
+	case !strings.EqualFold(u.Scheme, "https"):
+		return &refusal{"Referer checking failed - Referer is insecure while host is secure.", ErrCSRFBadReferer}
+	}
+	host := strings.ToLower(u.Host)
+	if d := strings.ToLower(strings.TrimPrefix(p.cfg.CookieDomain, ".")); d != "" &&
+		(u.Hostname() == d || strings.HasSuffix(u.Hostname(), "."+d)) {
+		return nil
+	}
+	if sameOrigin("https://"+host, "https", string(c.Request().Host())) || p.trustedOrigin("https://"+host) {
+		return nil
+	}
+	return &refusal{"Referer checking failed - " + ref + " does not match any trusted origins.", ErrCSRFBadReferer}
+}
+
+// sameOrigin reports whether origin is scheme://host, the default port
+// written or not.
+func sameOrigin(origin, scheme, host string) bool {
+	want := strings.ToLower(scheme + "://" + host)
+	got := strings.ToLower(origin)
+	def := map[string]string{"http": ":80", "https": ":443"}[scheme]
+	return strings.TrimSuffix(got, def) == strings.TrimSuffix(want, def)
 }
 
 // trustedOrigin reports whether origin is one of the trusted origins.

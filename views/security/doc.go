@@ -7,7 +7,16 @@
 //     a cookie, a freshly masked token per render (Token), a check of unsafe
 //     requests (Check) that also refuses cross-origin requests by their
 //     Sec-Fetch-Site or Origin header, and Rotate for logins;
-//   - Hosts is Django's ALLOWED_HOSTS: the host names the site answers to.
+//   - Hosts is Django's ALLOWED_HOSTS: the host names the site answers to;
+//   - Headers sets Django's SecurityMiddleware headers (X-Frame-Options,
+//     nosniff, Referrer-Policy, Cross-Origin-Opener-Policy, HSTS when
+//     configured);
+//   - Proxy is which forwarded headers to believe (Django's
+//     SECURE_PROXY_SSL_HEADER, and the client's address): by default none;
+//     CSRF and Headers ask it whether a request is https;
+//   - Throttle counts failed logins per username and per client address in
+//     a storage (by default the session storage) and refuses attempts over
+//     the limit for a cool-down, Rails 8's rate limit for logins.
 //
 // Check's errors wrap the package's sentinel errors (ErrCSRFTokenMissing,
 // ErrDisallowedHost, ...) for errors.Is. A CSRF error's text is Django's

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
@@ -81,4 +82,38 @@ func ExampleHosts() {
 	// www.example.org:8000 200
 	// security: the request's host is not one the site answers to: "evil.example"; if it does, add "evil.example" to the allowed hosts
 	// evil.example 400
+}
+
+// Behind a proxy that sets X-Forwarded-Proto and appends to X-Forwarded-For,
+// the site believes those headers from the proxy's address only; without a
+// ProxyConfig, or from any other client, they change nothing.
+func ExampleProxy() {
+	proxy, err := security.NewProxy(security.ProxyConfig{SchemeHeader: "X-Forwarded-Proto",
+		IPHeader: "X-Forwarded-For", Proxies: []string{"0.0.0.0"}}) // app.Test's peer stands for the proxy
+	if err != nil {
+		panic(err)
+	}
+	headers, err := security.NewHeaders(security.HeadersConfig{Proxy: proxy, HSTSMaxAge: 365 * 24 * time.Hour})
+	if err != nil {
+		panic(err)
+	}
+	app := fiber.New()
+	app.Use(func(c *fiber.Ctx) error { headers.Set(c); return c.Next() })
+	app.Get("/", func(c *fiber.Ctx) error { return c.SendString(proxy.Scheme(c) + " " + proxy.ClientIP(c)) })
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("X-Forwarded-Proto", "https")
+	req.Header.Set("X-Forwarded-For", "6.6.6.6, 203.0.113.5") // the client wrote the first, the proxy the last
+	resp, _ := app.Test(req)
+	b, _ := io.ReadAll(resp.Body)
+	fmt.Println(string(b))
+	for _, h := range []string{"X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy", "Strict-Transport-Security"} {
+		fmt.Printf("%s: %s\n", h, resp.Header.Get(h))
+	}
+	// Output:
+	// https 203.0.113.5
+	// X-Frame-Options: DENY
+	// X-Content-Type-Options: nosniff
+	// Referrer-Policy: same-origin
+	// Cross-Origin-Opener-Policy: same-origin
+	// Strict-Transport-Security: max-age=31536000
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"mime/multipart"
+	"net"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,6 +19,7 @@ type req struct {
 	cookie  string // the csrftoken cookie, none when ""
 	body    string // sent as a urlencoded form unless headers set Content-Type
 	headers []string
+	remote  string // the peer's address "ip:port", default 0.0.0.0
 }
 
 // newCtx returns a Fiber context for r, released when the test ends.
@@ -41,6 +43,13 @@ func newCtx(t testing.TB, r req) *fiber.Ctx {
 	}
 	for i := 0; i+1 < len(r.headers); i += 2 {
 		rq.Header.Set(r.headers[i], r.headers[i+1])
+	}
+	if r.remote != "" {
+		a, err := net.ResolveTCPAddr("tcp", r.remote)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx.SetRemoteAddr(a)
 	}
 	app := fiber.New()
 	c := app.AcquireCtx(&ctx)

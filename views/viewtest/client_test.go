@@ -193,7 +193,7 @@ func TestPostForm(t *testing.T) {
 		// The test client's reason to exist: a page that forgets its CSRF
 		// input gets the 403 a browser would get.
 		{"a page without its CSRF input fails", "nocsrf", "submit", url.Values{"name": {"Ann"}}, 403,
-			"CSRF verification failed", nil},
+			"The form could not be sent", nil},
 		{"the form whose action is the target", "two", "submit", nil, 200,
 			"posted user=bob name=hidden & kept next= x=1", nil},
 		{"no form posts there", "two", "whoami", nil, 0, "", viewtest.ErrNoForm},

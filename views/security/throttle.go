@@ -1,0 +1,216 @@
+package security
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fiberviews/fiberviews/session"
+	"github.com/gofiber/fiber/v2"
+)
+
+// ThrottleConfig configures a Throttle of failed logins; the zero value is
+// on, with the defaults below.
+type ThrottleConfig struct {
+	// Off turns the throttle off.
+	Off bool
+	// Limit is how many failed logins one username may have in Window;
+	// further attempts are refused until the window ends. Default 10. Anyone
+	// can so keep a username locked by failing for it: the window bounds
+	// that, as Rails' rate limit does.
+	Limit int
+	// IPLimit is how many failed logins one client address may have in
+	// Window, whatever the usernames (higher: many people may share an
+	// address). Default 100.
+	IPLimit int
+	// Window is how long counts live, from a username's or address's first
+	// failure: the cool-down of a locked one is the rest of it. Default 3
+	// minutes (Rails 8's rate_limit: 10 within 3 minutes).
+	Window time.Duration
+	// Storage keeps the counts. Default: the session storage of the request
+	// (session.StorageOf), so that every server sharing the SQLite file or
+	// Redis shares them; with neither, nothing is throttled.
+	Storage fiber.Storage
+	// KeyPrefix prefixes the storage keys. Default "throttle:login:".
+	KeyPrefix string
+	// OnLockout is called when a username or address reaches its limit
+	// (as Django's user_login_failed signal serves), to log or alert.
+	OnLockout func(c *fiber.Ctx, l Lockout)
+}
+
+// Lockout describes a username or address that reached its limit.
+type Lockout struct {
+	Username string    // the username of the failed login that reached the limit
+	IP       string    // the client's address
+	ByIP     bool      // the address reached IPLimit (else the username reached Limit)
+	Until    time.Time // when attempts are accepted again
+}
+
+// Default values of ThrottleConfig.
+const (
+	DefaultThrottleLimit     = 10
+	DefaultThrottleIPLimit   = 100
+	DefaultThrottleWindow    = 3 * time.Minute
+	DefaultThrottleKeyPrefix = "throttle:login:"
+)
+
+// ErrThrottled is what Throttle.Check returns, wrapped in a *Throttled, for
+// a username or address over its limit.
+var ErrThrottled = errors.New("security: too many failed logins for this username or address: wait for the cool-down")
+
+// Throttled is the error of a refused attempt: ErrThrottled, with when
+// attempts are accepted again.
+type Throttled struct{ Until time.Time }
+
+func (t *Throttled) Error() string { return ErrThrottled.Error() }
+func (t *Throttled) Unwrap() error { return ErrThrottled }
+
+// Throttle counts failed logins per username and per client address in a
+// storage, Rails 8's rate limit for logins (Django leaves it to add-ons).
+// Usernames are counted case-folded and hashed into their key, so a huge
+// username makes no huge key and the storage holds no usernames. Build it
+// with NewThrottle; it is safe for concurrent use; a nil or Off Throttle
+// counts nothing.
+type Throttle struct{ cfg ThrottleConfig }
+
+// NewThrottle returns the throttle cfg describes, with the defaults filled
+// in; it refuses negative limits and window.
+func NewThrottle(cfg ThrottleConfig) (*Throttle, error) {
+	if cfg.Limit < 0 || cfg.IPLimit < 0 || cfg.Window < 0 {
+		return nil, fmt.Errorf("ThrottleConfig: Limit, IPLimit and Window must not be negative (0 is the default; Off turns it off)")
+	}
+	cfg.Limit = cmp.Or(cfg.Limit, DefaultThrottleLimit)
+	cfg.IPLimit = cmp.Or(cfg.IPLimit, DefaultThrottleIPLimit)
+	cfg.Window = cmp.Or(cfg.Window, DefaultThrottleWindow)
+	cfg.KeyPrefix = cmp.Or(cfg.KeyPrefix, DefaultThrottleKeyPrefix)
+	return &Throttle{cfg: cfg}, nil
+}
+
+func (t *Throttle) storage(c *fiber.Ctx) fiber.Storage {
+	if t == nil || t.cfg.Off {
+		return nil
+	}
+	if t.cfg.Storage != nil {
+		return t.cfg.Storage
+	}
+	return session.StorageOf(c)
+}
+
+func (t *Throttle) keys(username, ip string) [2]string {
+	h := sha256.Sum256([]byte(strings.ToLower(username)))
+	var x [32]byte
+	hex.Encode(x[:], h[:16])
+	return [2]string{t.cfg.KeyPrefix + "u:" + string(x[:]), t.cfg.KeyPrefix + "ip:" + ip}
+}
+
+// count is a stored count: failures, and when the window ends (Unix
+// milliseconds).
+func count(raw []byte, now time.Time) (n int, until int64) {
+	if len(raw) == 0 {
+		return 0, 0
+	}
+	a, b, _ := strings.Cut(string(raw), " ")
+	n, _ = strconv.Atoi(a)
+	until, _ = strconv.ParseInt(b, 10, 64)
+	if until <= now.UnixMilli() {
+		return 0, 0
+	}
+	return n, until
+}
+
+// Check returns nil when a login for username from ip may be tried, else a
+// *Throttled (wrapping ErrThrottled) until the later cool-down; or the
+// storage's error. Call it before checking the password.
+func (t *Throttle) Check(c *fiber.Ctx, username, ip string) error {
+	st := t.storage(c)
+	if st == nil {
+		return nil
+	}
+	k := t.keys(username, ip)
+	var vals [2][]byte
+	if mg, ok := st.(session.ManyGetter); ok {
+		got, err := mg.GetMany(k[:])
+		if err != nil {
+			return err
+		}
+		copy(vals[:], got)
+	} else {
+		for i, key := range k {
+			v, err := st.Get(key)
+			if err != nil {
+				return err
+			}
+			vals[i] = v
+		}
+	}
+	now, until := time.Now(), int64(0)
+	for i, limit := range [2]int{t.cfg.Limit, t.cfg.IPLimit} {
+		if n, u := count(vals[i], now); n >= limit {
+			until = max(until, u)
+		}
+	}
+	c.Locals(countedKey{}, vals[0] != nil)
+	if until == 0 {
+		return nil
+	}
+	return &Throttled{Until: time.UnixMilli(until)}
+}
+
+// Fail counts a failed login for username from ip, calling OnLockout for
+// each count that reaches its limit.
+func (t *Throttle) Fail(c *fiber.Ctx, username, ip string) error {
+	st := t.storage(c)
+	if st == nil {
+		return nil
+	}
+	now := time.Now()
+	for i, key := range t.keys(username, ip) {
+		var n int
+		var until int64
+		bump := func(old []byte) ([]byte, time.Duration, error) {
+			if n, until = count(old, now); n == 0 {
+				until = now.Add(t.cfg.Window).UnixMilli()
+			}
+			n++
+			return []byte(strconv.Itoa(n) + " " + strconv.FormatInt(until, 10)), time.Until(time.UnixMilli(until)) + time.Second, nil
+		}
+		var err error
+		if u, ok := st.(session.Updater); ok {
+			err = u.Update(key, bump)
+		} else { // a storage without atomic updates: concurrent failures may count once
+			var old, val []byte
+			var exp time.Duration
+			if old, err = st.Get(key); err == nil {
+				val, exp, _ = bump(old)
+				err = st.Set(key, val, exp)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		if limit := [2]int{t.cfg.Limit, t.cfg.IPLimit}[i]; n == limit && t.cfg.OnLockout != nil {
+			t.cfg.OnLockout(c, Lockout{Username: username, IP: ip, ByIP: i == 1, Until: time.UnixMilli(until)})
+		}
+	}
+	return nil
+}
+
+// countedKey, in c.Locals, says whether Check found a count for the
+// username: Succeed then has nothing to delete when it found none.
+type countedKey struct{}
+
+// Succeed clears the username's count after a successful login (the
+// address's stays: one good password must not reset a guessing run). After
+// Check in the same request, it costs nothing when there was no count.
+func (t *Throttle) Succeed(c *fiber.Ctx, username string) error {
+	st := t.storage(c)
+	if counted, ok := c.Locals(countedKey{}).(bool); st == nil || ok && !counted {
+		return nil
+	}
+	return st.Delete(t.keys(username, "")[0])
+}
