@@ -504,6 +504,33 @@ func TestBrowserQuickstart(t *testing.T) {
 			}
 		})
 	}
+	// The library's own pages, which a fresh app gets with no template of
+	// its own: the login form, a 404, a typed-in logout address (405) and a
+	// stale form (403). Their screenshots are artifacts to look at.
+	t.Run("the built-in pages", func(t *testing.T) {
+		ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+		defer cancel()
+		b := &tab{t: t, ctx: ctx, name: "32-quickstart-pages", dir: dir}
+		b.do(chromedp.Navigate(base + "/accounts/login/"))
+		b.wantPage(base+"/accounts/login/", []string{"Log in", "Username", "Password"})
+		b.screenshot("login")
+		b.do(chromedp.Navigate(base + "/nope/"))
+		b.wantPage(base+"/nope/", []string{"404 Not Found", "There is no page at this address."}, "Cannot GET")
+		b.screenshot("404")
+		b.do(chromedp.Navigate(base + "/accounts/logout/"))
+		b.wantPage(base+"/accounts/logout/", []string{"405 Method Not Allowed", "To log out, use a Log out button."})
+		b.screenshot("405")
+		// A form whose token no longer matches: the CSRF page in plain words.
+		b.do(chromedp.Navigate(base + "/accounts/login/"))
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("input[name=csrfmiddlewaretoken]").value = "`+
+			strings.Repeat("x", 64)+`"; document.getElementById("login-form").action = "/logout/"`)); err != nil {
+			t.Fatal(err)
+		}
+		b.do(chromedp.SendKeys(chromedp.CSS("#id_username"), "demo"), chromedp.SendKeys(chromedp.CSS("#id_password"), "demo"))
+		b.clickAndWait("#login-form button")
+		b.wantPage(base+"/logout/", []string{"The form could not be sent", "reload the page"}, "csrfmiddlewaretoken", "CSRF token")
+		b.screenshot("403")
+	})
 }
 
 // startFreshApp runs a fresh app on the library's defaults on a loopback
