@@ -46,6 +46,7 @@ func djangoAuthPatterns() []urls.Pattern {
 		views.Path("logout/then_login/", &views.LogoutView{NextPage: "login"}),
 		urls.Path("password_reset/", ok, urls.Name("password_reset")),
 		urls.Path("login_required/", views.LoginRequired(ok)),
+		views.Path("<path:p>/logout/", &views.LogoutView{}),
 		urls.Path("redirect_to_login/", func(c *fiber.Ctx) error { return views.RedirectToLogin(c, c.Query("to")) }),
 	}
 }
@@ -125,6 +126,8 @@ func TestDjangoLogoutView(t *testing.T) {
 		// An unsafe next in the form of a request without a query string:
 		// the target is the request's own URL, so the page renders.
 		{name: "unsafe next in the form renders", path: "/logout/", pairs: []string{"next", "//evil.com"}, status: 200, body: "Logged out"},
+		// Going back to the request's path never leaves the site.
+		{name: "a path with a backslash", path: `/\evil.com/logout/?next=https://evil/`, status: 302, location: "/%5Cevil.com/logout/"},
 		// logout_then_login
 		{name: "logout then login", path: "/logout/then_login/", status: 302, location: "/login/"},
 	}

@@ -185,7 +185,7 @@ func (v *LogoutView) Post(c *fiber.Ctx) error {
 func (v *LogoutView) GetNextPage(c *fiber.Ctx) (string, error) {
 	to, err := resolveNextPage(c, v.NextPage, settings(c).LogoutRedirectURL)
 	if to == "" && err == nil {
-		to = c.Path()
+		to = urlquote.EscapeLeadingSlashes(c.Path()) // "//evil.com/logout/" stays on this site
 	}
 	return to, err
 }
