@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
 	"github.com/gofiber/fiber/v2"
@@ -47,6 +48,17 @@ func djangoAuthPatterns() []urls.Pattern {
 		urls.Path("password_reset/", ok, urls.Name("password_reset")),
 		urls.Path("login_required/", views.LoginRequired(ok)),
 		views.Path("<path:p>/logout/", &views.LogoutView{}),
+		urls.Path("cart/", func(c *fiber.Ctx) error { // a session value: GET reads it, ?put= sets it
+			s, err := session.Get(c)
+			if err != nil {
+				return err
+			}
+			if v := c.Query("put"); v != "" {
+				return s.Set("cart", v)
+			}
+			v, _ := s.GetString("cart")
+			return c.SendString(v)
+		}),
 		urls.Path("redirect_to_login/", func(c *fiber.Ctx) error { return views.RedirectToLogin(c, c.Query("to")) }),
 	}
 }
@@ -400,6 +412,31 @@ func TestDjangoLoginRotates(t *testing.T) {
 	})
 }
 
+func TestDjangoLoginSessionData(t *testing.T) {
+	// django.contrib.auth.login: an anonymous session keeps its data under a
+	// new key (cycle_key), another user's session is flushed; logout flushes.
+	s := newDjangoSite(t, views.Config{})
+	cl := newClient(t, s.app)
+	cl.do("GET", "/cart/?put=apples", nil)
+	steps := []struct {
+		name, want string
+		step       func()
+	}{
+		{"an anonymous session's data survives the login", "apples", func() { s.djangoLogin(cl, "testclient") }},
+		{"logging in as the same user keeps it", "apples", func() { s.djangoLogin(cl, "testclient") }},
+		{"logging in as another user drops it", "", func() { s.djangoLogin(cl, "staff") }},
+		{"logging out drops it", "", func() { cl.do("GET", "/cart/?put=pears", nil); post(cl, "/logout/") }},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			st.step()
+			if got := cl.do("GET", "/cart/", nil).body; got != st.want {
+				t.Errorf("cart = %q, want %q", got, st.want)
+			}
+		})
+	}
+}
+
 func TestDjangoLoginRedirectAuthenticatedUser(t *testing.T) {
 	const doRedirect = "/login/redirect_authenticated_user/"
 	cases := []struct {
@@ -416,6 +453,7 @@ func TestDjangoLoginRedirectAuthenticatedUser(t *testing.T) {
 		// test_redirect_loop: Django raises ValueError, a server error.
 		{"a loop is a server error", doRedirect, doRedirect, true, 500, ""},
 		{"a loop with a query string", doRedirect, doRedirect + "?bla=2", true, 500, ""},
+		{"a loop through next", "", doRedirect + "?next=" + doRedirect, true, 500, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
