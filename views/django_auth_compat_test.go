@@ -7,6 +7,7 @@ package views_test
 // the request's host, example.com, plays Django's "testserver".
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -512,5 +513,60 @@ func TestDjangoLoginURLSettings(t *testing.T) {
 				t.Fatalf("%d Location %q, want 302 %s with %v", r.status, r.header.Get("Location"), c.base, c.want)
 			}
 		})
+	}
+}
+
+func TestDjangoIsSafeURL(t *testing.T) {
+	// Django's utils_tests IsSafeURLTests for url_has_allowed_host_and_scheme,
+	// through IsSafeRedirect: the request's host example.com is Django's
+	// "testserver", "otherserver" the allowed host besides it, and evil.com
+	// the host that must never be reached.
+	app := newApp(t, appOptions{})
+	app.Get("/_safe", func(c *fiber.Ctx) error {
+		return c.SendString(fmt.Sprint(views.IsSafeRedirect(c, c.Query("url"), "otherserver")))
+	})
+	bad := []string{
+		"http://evil.com", "http:///evil.com", "https://evil.com", "ftp://evil.com",
+		`\\evil.com`, `\\\evil.com`, `/\\/evil.com`, `\\//evil.com`, `/\/evil.com`, `\/evil.com`, `/\evil.com`,
+		`http:/\//evil.com`, `http:\/evil.com`, `http:/\evil.com`,
+		`javascript:alert("XSS")`, "\njavascript:alert(x)", "java\nscript:alert(x)", "\x08//evil.com",
+		`http://otherserver\@evil.com`, `http:\\example.com\@evil.com`, `http://example.com\me:pass@evil.com`,
+		`http://example.com\@evil.com`, `http:\\example.com\confirm\me@evil.com`,
+		"http:999999999", "ftp:9999999999", "\n",
+		"http://[2001:cdba:0000:0000:0000:0000:3257:9652/", "http://2001:cdba:0000:0000:0000:0000:3257:9652]/",
+		// Stricter than Django (see IsSafeRedirect): user-info is refused
+		// even when Django's test_basic_auth would allow it.
+		"http://user:pass@example.com/",
+	}
+	good := []string{
+		"/view/?param=http://evil.com", "/view/?param=https://evil.com", "/view?param=ftp://evil.com",
+		"view/?param=//evil.com", "https://example.com/", "HTTPS://example.com/", "//example.com/",
+		"http://example.com/confirm?email=me@evil.com", "/url%20with%20spaces/", "path/http:2222222222",
+		"https://otherserver/", "/confirm/me@evil.com",
+	}
+	check := func(t *testing.T, u string, https, want bool) {
+		t.Helper()
+		headers := []string{}
+		if https {
+			headers = []string{"X-Forwarded-Proto", "https"}
+		}
+		r := newClient(t, app).do("GET", "/_safe?url="+url.QueryEscape(u), nil, headers...)
+		if r.body != fmt.Sprint(want) {
+			t.Errorf("IsSafeRedirect(%q, https=%v) = %s, want %v", u, https, r.body, want)
+		}
+	}
+	for _, u := range bad {
+		t.Run("bad "+u, func(t *testing.T) { check(t, u, true, false) })
+	}
+	for _, u := range good {
+		t.Run("good "+u, func(t *testing.T) { check(t, u, false, true) })
+	}
+	// test_secure_param_https_urls / test_secure_param_non_https_urls
+	for u, want := range map[string]bool{
+		"https://example.com/p": true, "/p": true,
+		// Django reads a scheme-relative URL as http.
+		"//example.com/p": false, "http://example.com/p": false, "ftp://example.com/p": false,
+	} {
+		t.Run("https request "+u, func(t *testing.T) { check(t, u, true, want) })
 	}
 }
