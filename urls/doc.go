@@ -62,7 +62,8 @@
 // request) and Reverse (from a request, under the prefix of the mount it
 // went through, as Django's inside one under SCRIPT_NAME) take positional
 // arguments or one Kwargs, and names with namespaces ("accounts:logout",
-// "a:b:c"). Patterns sharing a name are tried in order. Values are formatted
+// "a:b:c"). Patterns sharing a name are tried last first, as Django's are
+// (of two that fit the arguments, the later in the table wins). Values are formatted
 // by the converter, must match its pattern and are percent-escaped; the
 // result resolves back to the same pattern and values. A failure is a
 // *NoReverseMatch saying which name, which arguments and which patterns were

@@ -398,7 +398,8 @@ func (c *compiler) addPattern(p *Pattern, chain []*level, ns []string, full stri
 		if pt.namespace != "" {
 			pt.viewName = pt.namespace + ":" + p.name
 		}
-		c.r.names[pt.viewName] = append(c.r.names[pt.viewName], pt)
+		// Last first: Django's reverse() tries the last pattern of a name first.
+		c.r.names[pt.viewName] = append([]*pattern{pt}, c.r.names[pt.viewName]...)
 	} else {
 		pt.viewName = pt.handlerName
 	}

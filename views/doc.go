@@ -125,8 +125,9 @@
 // LogoutView answers POST and OPTIONS only (405 otherwise, and the user stays
 // logged in), checks CSRF, calls session.Logout, then goes to a safe next
 // (form field, then query string), else NextPage or Config.LogoutRedirectURL
-// (302, never 301), else renders registration/logged_out.html; every response
-// is never cached. SuccessMessage, on either view, adds a success message
+// (302, never 301), else renders registration/logged_out.html (a request
+// with a query string, such as an unsafe next, is sent back to the logout's
+// path instead, as Django does); every response is never cached. SuccessMessage, on either view, adds a success message
 // (package views/messages) for the next page (Django's SuccessMessageMixin).
 // Beyond Django: htmx requests get HX-Redirect, JSON clients
 // a JSON answer, ClearSiteData sends Clear-Site-Data, AllSessions logs out

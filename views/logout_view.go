@@ -43,12 +43,13 @@ const DefaultLogoutTemplate = "registration/logged_out.html"
 //     deleted, the cookie expired, the request left anonymous;
 //  3. the target is GetSuccessURL: a safe next (form field, then query
 //     string; see IsSafeRedirect), else GetNextPage (NextPage, else
-//     Config.LogoutRedirectURL);
+//     Config.LogoutRedirectURL, else the request's path, as in Django: a
+//     POST to /logout/?next=https://evil.example/ is sent to /logout/);
 //  4. a target answers 302 (never 301: browsers cache those), or 200 with an
 //     HX-Redirect header to an htmx request (HX-Request: true), or 200 with
 //     {"logged_out":true,"redirect":"/…"} to a client that prefers JSON
 //     (Accept: application/json);
-//  5. no target renders GetTemplateNames (TemplateName, by default
+//  5. no target, or the request's own URL, renders GetTemplateNames (TemplateName, by default
 //     registration/logged_out.html) with status 200 and GetContextData:
 //     title "Logged out", site_name, login_url, the route's arguments,
 //     ExtraContext, plus the request context of Render (user is the
@@ -177,10 +178,16 @@ func (v *LogoutView) Post(c *fiber.Ctx) error {
 
 // GetNextPage is the hook that returns where to go when the request names no
 // safe next (Django's get_default_redirect_url): NextPage, else
-// Config.LogoutRedirectURL, resolved (see ResolveURL); "" renders the
-// template.
+// Config.LogoutRedirectURL, resolved (see ResolveURL), else the request's
+// path. Post renders the template when the target is "" or the request's own
+// URL: a request without a query string renders, one with a query string
+// (an unsafe next, say) is redirected to the path, as in Django.
 func (v *LogoutView) GetNextPage(c *fiber.Ctx) (string, error) {
-	return resolveNextPage(c, v.NextPage, settings(c).LogoutRedirectURL)
+	to, err := resolveNextPage(c, v.NextPage, settings(c).LogoutRedirectURL)
+	if to == "" && err == nil {
+		to = urlquote.EscapeLeadingSlashes(c.Path()) // "//evil.com/logout/" stays on this site
+	}
+	return to, err
 }
 
 // GetRedirectURL is the hook that returns the next page the request asks

@@ -24,7 +24,8 @@ import (
 // Django (POST, PUT, PATCH and DELETE after the CSRF check).
 type RedirectView struct {
 	Base
-	// URL is the target. "%(name)s" is replaced by the route argument name
+	// URL is the target. "%(name)s" (or "%(name)d", as Django's examples
+	// write integers) is replaced by the route argument name
 	// (Django's syntax: urls.Resolve(c).Kwargs, or the Fiber route
 	// parameter), percent-escaped so that it stays inside the path: "?",
 	// "#", "%", "\", spaces, control and non-ASCII characters are escaped,
@@ -72,8 +73,8 @@ func parseURLTemplate(u string) ([]urlPart, error) {
 			i++
 		case '(':
 			end := strings.IndexByte(u[i:], ')')
-			if end < 0 || i+end+1 >= len(u) || u[i+end+1] != 's' {
-				return nil, fmt.Errorf("placeholder at byte %d is not closed as %%(name)s", i)
+			if end < 0 || i+end+1 >= len(u) || (u[i+end+1] != 's' && u[i+end+1] != 'd') {
+				return nil, fmt.Errorf("placeholder at byte %d is not closed as %%(name)s or %%(name)d", i)
 			}
 			key := u[i+2 : i+end]
 			if key == "" {

@@ -100,7 +100,7 @@ func TestRedirectViewPOSTWithToken(t *testing.T) {
 }
 
 func TestRedirectViewBadURL(t *testing.T) {
-	for _, u := range []string{"/x/%(id/", "/x/%()s/", "/x/%(id)d/"} {
+	for _, u := range []string{"/x/%(id/", "/x/%()s/", "/x/%(id)r/", "/x/%(id)"} {
 		_, err := views.AsView(&views.RedirectView{URL: u})
 		var ce *views.ConfigError
 		if !errors.As(err, &ce) || ce.Field != "URL" || !strings.Contains(err.Error(), u) {
