@@ -340,6 +340,8 @@ func (s *SQLiteStorage) Sweep() (int, error) {
 	for {
 		n, err := s.sweepStep(s.qSweep, now, s.opts.SweepBatch)
 		total += int(n)
+		s.stats[1].Add(n)
+		s.stats[2].Add(1)
 		if err != nil || n < int64(s.opts.SweepBatch) {
 			if err == nil && total > 0 {
 				err = s.vacuum()
@@ -384,8 +386,6 @@ func (s *SQLiteStorage) sweepStep(q string, args ...any) (int64, error) {
 	var n int64
 	if err == nil {
 		n, err = res.RowsAffected()
-		s.stats[1].Add(n)
-		s.stats[2].Add(1)
 	}
 	select {
 	case <-time.After(max(took, time.Millisecond)):
