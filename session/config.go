@@ -20,6 +20,8 @@ const (
 	DefaultCookieSameSite = "Lax"
 	// DefaultMaxAge is Django's SESSION_COOKIE_AGE: two weeks.
 	DefaultMaxAge = 14 * 24 * time.Hour
+	// DefaultMaxSessionsPerUser bounds one user's sessions: see Config.MaxSessionsPerUser.
+	DefaultMaxSessionsPerUser = 100
 	// DefaultKeyPrefix prefixes every storage key this package writes, so a storage can be shared
 	// with other users (rate limiters, caches) without collisions.
 	DefaultKeyPrefix = "session:"
@@ -79,6 +81,15 @@ type Config struct {
 	// UpdateAuthHash(c) to keep the current session logged in.
 	AuthHash func(userID string) (string, error)
 
+	// MaxSessionsPerUser bounds how many sessions one user can have: a Login that would exceed it
+	// logs out the user's oldest sessions (first logged in), on every storage. Default 100: far more
+	// than anyone's devices and browsers over the two weeks a session lives, so a person never
+	// notices, while a script logging in without keeping its cookie (or an attacker) cannot make
+	// one user's sessions, and what listing or logging them out costs, grow without bound. Checking
+	// costs one range read of the user's sessions per login on a PrefixScanner (SQLite); on the index
+	// path nothing, until the index has grown past the limit. Negative: no limit.
+	MaxSessionsPerUser int
+
 	// KeyPrefix prefixes every storage key this package writes: the sessions, the per-user indexes
 	// ("<KeyPrefix>user:…") and the user-tag secret ("<KeyPrefix>secret:user-tag"). Default
 	// "session:".
@@ -126,6 +137,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.KeyPrefix == "" {
 		cfg.KeyPrefix = DefaultKeyPrefix
+	}
+	if cfg.MaxSessionsPerUser == 0 {
+		cfg.MaxSessionsPerUser = DefaultMaxSessionsPerUser
 	}
 	return cfg, nil
 }

@@ -525,6 +525,15 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 	s.created, s.seen = rec.C, rec.S
 	s.modified = false
 	s.cookie = cookieSet
+	if userID != "" && m.scanner != nil && m.cfg.MaxSessionsPerUser > 0 {
+		// Best effort, like the index path's (indexAdd): an error leaves one session too many,
+		// logged out at the next login. Records are decoded only when there are too many.
+		if keys, _, err := m.scanner.ScanPrefix(m.cfg.KeyPrefix + key[:tagLen+1]); err == nil && len(keys) > m.cfg.MaxSessionsPerUser {
+			if live, err := m.scanUser(userID); err == nil {
+				m.trimSessions(userID, slices.DeleteFunc(live, func(l liveSession) bool { return l.key == key }))
+			}
+		}
+	}
 	return nil
 }
 

@@ -578,16 +578,16 @@ func prefixEnd(prefix string) (end string, ok bool) {
 }
 
 // Append implements Appender with Update: one IMMEDIATE transaction.
-func (s *SQLiteStorage) Append(key string, val []byte, also ...Write) ([]byte, error) {
+func (s *SQLiteStorage) Append(key string, val []byte, also ...Write) (int, error) {
 	if key == "" || len(val) == 0 {
-		return nil, errors.New("session: empty storage key or value")
+		return 0, errors.New("session: empty storage key or value")
 	}
-	var out []byte
+	n := 0
 	err := s.Update(key, func(old []byte) ([]byte, time.Duration, error) {
-		out = append(old[:len(old):len(old)], val...)
-		return out, 0, nil
+		n = len(old) + len(val)
+		return append(old[:len(old):len(old)], val...), 0, nil
 	}, also...)
-	return out, err
+	return n, err
 }
 
 // DB returns the connection pool (for inspection and tests).
