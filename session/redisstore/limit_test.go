@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/redis/go-redis/v9"
@@ -79,5 +80,36 @@ func TestRedisMaxSessionsPerUser(t *testing.T) {
 	}
 	if infos, err := mB.UserSessions("fay"); err != nil || len(infos) != 3 {
 		t.Errorf("fay has %d sessions (%v), want 3", len(infos), err)
+	}
+}
+
+// TestRedisMaxLifetime: on Redis a busy logged-in session ends MaxLifetime after Login, and its
+// key expires by itself then (its TTL never reaches past the lifetime's end).
+func TestRedisMaxLifetime(t *testing.T) {
+	addr := redisAddr(t)
+	prefix := uniquePrefix()
+	st := openTestRedis(t, addr)
+	m := newManager(t, session.Config{Storage: st, KeyPrefix: prefix, MaxLifetime: 2 * time.Second, TouchInterval: time.Millisecond})
+	cl := newClient(t, newTestApp(m))
+	// The lifetime counts from the login's second (records keep Unix seconds): end is its earliest.
+	end := time.Unix(time.Now().Unix(), 0).Add(2 * time.Second)
+	cl.must("POST", "/login?u=gus")
+	for time.Until(end) > 300*time.Millisecond {
+		cl.must("POST", "/inc")
+		ttl, err := st.Client().PTTL(context.Background(), prefix+cl.cookie).Result()
+		if err != nil || ttl <= 0 || ttl > time.Until(end)+time.Second {
+			t.Fatalf("TTL %v (%v) with %v of the lifetime left", ttl, err, time.Until(end))
+		}
+		if got := cl.must("GET", "/read"); !strings.HasPrefix(got, "user=gus ") {
+			t.Fatalf("within the lifetime: %q", got)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(time.Until(end) + 2100*time.Millisecond) // the login's second, and expiries rounded up
+	if got := cl.must("GET", "/read"); got != "user= n=0" {
+		t.Errorf("after the lifetime: %q, want anonymous", got)
+	}
+	if n, err := st.Client().Exists(context.Background(), prefix+cl.cookie).Result(); err != nil || n != 0 {
+		t.Errorf("the key still exists (%d, %v)", n, err)
 	}
 }
