@@ -331,14 +331,20 @@ func (s *SQLiteStorage) sweeper() {
 
 // Sweep deletes the rows expired now, SweepBatch rows per transaction, each in its own write turn
 // and followed by a pause as long as the batch took, so that the writes queued meanwhile run first;
-// then it gives the freed pages back to the file system (on files with incremental auto-vacuum:
-// every file this package created). It returns how many rows it deleted. The storage's sweeper calls
-// it; call it yourself to sweep at a time of your choosing. It stops early, with ErrClosed, when the
-// storage is closed.
+// then it gives the freed pages back to the file system the same way (on files with incremental
+// auto-vacuum: every file this package created; see Vacuum for older ones). It returns how many
+// rows it deleted. The storage's sweeper calls it; call it yourself to sweep at a time of your
+// choosing. It stops early, with ErrClosed, when the storage is closed.
 func (s *SQLiteStorage) Sweep() (int, error) {
 	now, total := time.Now().Unix(), 0
 	for {
-		n, err := s.sweepStep(s.qSweep, now, s.opts.SweepBatch)
+		n, err := s.sweepStep(func() (int64, error) {
+			res, err := s.db.Exec(s.qSweep, now, s.opts.SweepBatch)
+			if err != nil {
+				return 0, err
+			}
+			return res.RowsAffected()
+		})
 		total += int(n)
 		s.stats[1].Add(n)
 		s.stats[2].Add(1)
@@ -353,24 +359,37 @@ func (s *SQLiteStorage) Sweep() (int, error) {
 
 // vacuum gives free pages back with PRAGMA incremental_vacuum, a bounded number per write turn.
 func (s *SQLiteStorage) vacuum() error {
+	var av int
+	if err := s.db.QueryRow(`PRAGMA auto_vacuum`).Scan(&av); err != nil || av != 2 {
+		return err // not an incremental file: see Vacuum
+	}
+	q := fmt.Sprintf(`PRAGMA incremental_vacuum(%d)`, s.opts.SweepBatch)
 	for {
-		var free int64
-		if err := s.db.QueryRow(`PRAGMA freelist_count`).Scan(&free); err != nil || free == 0 {
+		n, err := s.sweepStep(func() (int64, error) {
+			rows, err := s.db.Query(q) // each row it steps through frees one page
+			if err != nil {
+				return 0, err
+			}
+			n := int64(0)
+			for rows.Next() {
+				n++
+			}
+			return n, errors.Join(rows.Err(), rows.Close())
+		})
+		if err != nil || n < int64(s.opts.SweepBatch) {
 			return err
 		}
-		var av int
-		if err := s.db.QueryRow(`PRAGMA auto_vacuum`).Scan(&av); err != nil || av != 2 {
-			return err // not an incremental file: see Vacuum
-		}
-		if _, err := s.sweepStep(fmt.Sprintf(`PRAGMA incremental_vacuum(%d)`, 4*s.opts.SweepBatch)); err != nil {
+		// The moved pages are in the WAL: copy them into the file now, outside the write turn (a
+		// passive checkpoint runs beside writers), so that no request's commit pays for it.
+		if _, err := s.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
 			return err
 		}
 	}
 }
 
-// sweepStep runs one statement of a sweep in a write turn, waiting for the turn as long as it takes
-// (but not past Close), then pauses as long as the statement took. It returns the rows it changed.
-func (s *SQLiteStorage) sweepStep(q string, args ...any) (int64, error) {
+// sweepStep runs one step of a sweep in a write turn, waiting for the turn as long as it takes (but
+// not past Close), then pauses as long as the step took. It returns what step returned.
+func (s *SQLiteStorage) sweepStep(step func() (int64, error)) (int64, error) {
 	if s.isClosed() {
 		return 0, ErrClosed
 	}
@@ -380,15 +399,10 @@ func (s *SQLiteStorage) sweepStep(q string, args ...any) (int64, error) {
 		return 0, ErrClosed
 	}
 	start := time.Now()
-	res, err := s.db.Exec(q, args...)
+	n, err := step()
 	<-s.wsem
-	took := time.Since(start)
-	var n int64
-	if err == nil {
-		n, err = res.RowsAffected()
-	}
 	select {
-	case <-time.After(max(took, time.Millisecond)):
+	case <-time.After(max(time.Since(start), time.Millisecond)):
 	case <-s.done:
 	}
 	return n, err
