@@ -10,6 +10,7 @@ package session
 // Both drive app.Handler() in-process (see driver): no network, no HTTP parsing.
 
 import (
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -161,23 +162,27 @@ func BenchmarkSweepUnderLoad(b *testing.B) {
 
 func sweepUnderLoad(b *testing.B, n int) {
 	path := filepath.Join(b.TempDir(), "sweep.sqlite3")
-	// Filled with no sweep due (none for an hour; this package's first within 15 to 30 seconds).
+	// Filled by a connection of its own with the storage closed: no sweep runs meanwhile.
 	m, err := New(Config{Database: path, SQLite: SQLiteOptions{GCInterval: time.Hour}})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer m.Close()
+	loadTagSecret(b, m)
+	_ = m.Close()
 	fillSessions(b, m, "gone", n, 3, true)
 	fillSessions(b, m, "kept", 10000, 3, false)
-	st := m.Storage().(*SQLiteStorage)
-	_, _ = st.DB().Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, _ = db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	var expired int
-	_ = st.DB().QueryRow(`SELECT COUNT(*) FROM `+st.Table()+` WHERE e > 0 AND e <= ?`, time.Now().Unix()).Scan(&expired)
+	_ = db.QueryRow(`SELECT COUNT(*) FROM `+DefaultSQLiteTable+` WHERE e > 0 AND e <= ?`, time.Now().Unix()).Scan(&expired)
+	_ = db.Close()
 	if expired != n {
 		b.Fatalf("%d expired rows after filling, want %d", expired, n)
 	}
 	sizeBefore := fileSize(path)
-	_ = m.Close()
 
 	// The site starts: its storage's sweeper starts now.
 	m, err = New(Config{Database: path, SQLite: SQLiteOptions{GCInterval: 2 * time.Second}})
@@ -185,7 +190,7 @@ func sweepUnderLoad(b *testing.B, n int) {
 		b.Fatal(err)
 	}
 	defer m.Close()
-	st = m.Storage().(*SQLiteStorage)
+	st := m.Storage().(*SQLiteStorage)
 	app := fiber.New()
 	app.Use(m.Middleware())
 	app.Post("/login", func(c *fiber.Ctx) error { return Login(c, c.Query("u")) })
