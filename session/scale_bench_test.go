@@ -283,3 +283,32 @@ func sweepUnderLoad(b *testing.B, n int) {
 	}
 	b.ReportMetric(float64(walMax)/1e6, "wal-max-MB")
 }
+
+// BenchmarkVacuum: what (*SQLiteStorage).Vacuum costs (writes wait for all of it) on a file of
+// FIBERVIEWS_SCALE live sessions (default 100,000) after as many expired ones were swept.
+func BenchmarkVacuum(b *testing.B) {
+	for _, n := range envSizes(b, "FIBERVIEWS_SCALE", 100000) {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "vacuum.sqlite3")
+			m, err := New(Config{Database: path, SQLite: SQLiteOptions{GCInterval: time.Hour}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer m.Close()
+			st := m.Storage().(*SQLiteStorage)
+			fillSessions(b, m, "kept", n, 3, false)
+			for b.Loop() {
+				b.StopTimer()
+				fillSessions(b, m, "gone", n, 3, true)
+				if _, err := st.DB().Exec(`DELETE FROM ` + st.Table() + ` WHERE k LIKE 'session:%' AND e <= ` + strconv.FormatInt(time.Now().Unix(), 10)); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if err := st.Vacuum(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.Logf("%d live sessions: file %.1f MB after Vacuum", n, float64(fileSize(path))/1e6)
+		})
+	}
+}

@@ -540,13 +540,23 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 	if userID != "" && m.scanner != nil && m.cfg.MaxSessionsPerUser > 0 {
 		// Best effort, like the index path's (indexAdd): an error leaves one session too many,
 		// logged out at the next login. Records are decoded only when there are too many.
-		if keys, _, err := m.scanner.ScanPrefix(m.cfg.KeyPrefix + key[:tagLen+1]); err == nil && len(keys) > m.cfg.MaxSessionsPerUser {
+		if n, err := m.countUserKeys(key[:tagLen+1]); err == nil && n > m.cfg.MaxSessionsPerUser {
 			if live, err := m.scanUser(userID); err == nil {
 				m.trimSessions(userID, slices.DeleteFunc(live, func(l liveSession) bool { return l.key == key }))
 			}
 		}
 	}
 	return nil
+}
+
+// countUserKeys counts the keys starting with KeyPrefix+prefix on the PrefixScanner: a COUNT on
+// SQLiteStorage, else the length of a scan.
+func (m *Manager) countUserKeys(prefix string) (int, error) {
+	if st, ok := m.store.(*SQLiteStorage); ok {
+		return st.countPrefix(m.cfg.KeyPrefix + prefix)
+	}
+	keys, _, err := m.scanner.ScanPrefix(m.cfg.KeyPrefix + prefix)
+	return len(keys), err
 }
 
 // moveRow writes row and deletes the row of the session key oldKey (if any), all or nothing: one
