@@ -537,7 +537,7 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 	s.created, s.seen = rec.C, rec.S
 	s.modified = false
 	s.cookie = cookieSet
-	if userID != "" && m.scanner != nil && m.cfg.MaxSessionsPerUser > 0 {
+	if userID != "" && !continued && m.scanner != nil && m.cfg.MaxSessionsPerUser > 0 {
 		// Best effort, like the index path's (indexAdd): an error leaves one session too many,
 		// logged out at the next login. Records are decoded only when there are too many.
 		if n, err := m.countUserKeys(key[:tagLen+1]); err == nil && n > m.cfg.MaxSessionsPerUser {
