@@ -63,17 +63,18 @@ type Config struct {
 	CookieSameSite string
 
 	// MaxAge is how long a session lives after it was last saved, both as the cookie's Max-Age and
-	// as the storage expiry. Default two weeks (Django's SESSION_COOKIE_AGE).
+	// as the storage expiry (a logged-in session's never past MaxLifetime). Default two weeks
+	// (Django's SESSION_COOKIE_AGE).
 	MaxAge time.Duration
 	// MaxLifetime is the absolute lifetime of a logged-in session (OWASP's absolute timeout): it
 	// ends this long after Login whatever its activity, while MaxAge is its idle expiry, renewed by
-	// every save (and every touch, with TouchInterval). Its storage expiry and cookie never reach past
-	// it (counted from the second of the Login); CycleKey and UpdateAuthHash keep it, a new Login
-	// starts it again. Default 30 days: with the
-	// two-week idle expiry (Django's) a person who uses the site daily still types the password at
-	// least once a month, and a stolen session key kept alive by its thief's requests stops working
-	// within a month. Sites holding money or health data want hours (OWASP suggests 4 to 8 for such
-	// applications). Negative: none (Django's behaviour). Anonymous sessions have only MaxAge.
+	// every save (and every touch, with TouchInterval). Its storage expiry and cookie never reach
+	// past it (counted from the second of the Login); CycleKey and UpdateAuthHash keep it, a new
+	// Login starts it again. Default 30 days: with the two-week idle expiry (Django's) a person who
+	// uses the site daily still types the password at least once a month, and a stolen session key
+	// kept alive by its thief's requests stops working within a month. Sites holding money or health
+	// data want hours (OWASP suggests 4 to 8 for such applications). Negative: none (Django's
+	// behaviour). Anonymous sessions have only MaxAge.
 	MaxLifetime time.Duration
 	// ExpireAtBrowserClose sends the cookie without Max-Age/Expires, so browsers drop it when they
 	// close (Django's SESSION_EXPIRE_AT_BROWSER_CLOSE); the server still forgets it after MaxAge.
@@ -98,8 +99,8 @@ type Config struct {
 	// than anyone's devices and browsers over the two weeks a session lives, so a person never
 	// notices, while a script logging in without keeping its cookie (or an attacker) cannot make
 	// one user's sessions, and what listing or logging them out costs, grow without bound. Checking
-	// costs one range read of the user's sessions per login on a PrefixScanner (SQLite); on the index
-	// path nothing, until the index has grown past the limit. Negative: no limit.
+	// costs one COUNT over the user's key range per login on SQLite (about 8 µs, see BENCHMARKS.md);
+	// on the index path nothing, until the index has grown past the limit. Negative: no limit.
 	MaxSessionsPerUser int
 
 	// KeyPrefix prefixes every storage key this package writes: the sessions, the per-user indexes
