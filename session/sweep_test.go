@@ -1,11 +1,14 @@
 package session
 
 import (
+	"bytes"
 	"database/sql"
 	"errors"
+	"log/slog"
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -172,6 +175,9 @@ func TestWriteDeadline(t *testing.T) {
 			app := newTestApp(m)
 			cl := newClient(t, app)
 			cl.must("POST", "/login?u=ann")
+			var logs bytes.Buffer
+			defer slog.SetDefault(slog.Default())
+			slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
 			release := tc.hold(t, st, path)
 			start := time.Now()
 			err := st.Set("k", []byte("v"), 0)
@@ -192,6 +198,9 @@ func TestWriteDeadline(t *testing.T) {
 			}
 			if got := st.Stats().Busy; got != 3 {
 				t.Errorf("Stats().Busy = %d, want 3", got)
+			}
+			if n := strings.Count(logs.String(), "level=WARN"); n != 1 || !strings.Contains(logs.String(), "busy_total=1") {
+				t.Errorf("three busy writes logged %d lines, want the first one only:\n%s", n, logs.String())
 			}
 			release()
 			if got := cl.must("POST", "/inc"); got != "1" {
