@@ -98,9 +98,10 @@ type Config struct {
 	// logs out the user's oldest sessions (first logged in), on every storage. Default 100: far more
 	// than anyone's devices and browsers over the two weeks a session lives, so a person never
 	// notices, while a script logging in without keeping its cookie (or an attacker) cannot make
-	// one user's sessions, and what listing or logging them out costs, grow without bound. Checking
-	// costs one COUNT over the user's key range per login on SQLite (about 8 µs, see BENCHMARKS.md);
-	// on the index path nothing, until the index has grown past the limit. Negative: no limit.
+	// one user's sessions, and what listing or logging them out costs, grow without bound. On SQLite a
+	// login counts the user's keys (in its own write from a fresh browser: +5% on a login→logout,
+	// see BENCHMARKS.md); on the index path it costs nothing until the index has grown past the
+	// limit. Negative: no limit.
 	MaxSessionsPerUser int
 
 	// KeyPrefix prefixes every storage key this package writes: the sessions, the per-user indexes

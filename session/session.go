@@ -498,6 +498,7 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 		return err
 	}
 	row := Write{Key: m.cfg.KeyPrefix + key, Val: val, Exp: s.ttl(userID, rec.C, now)}
+	count := -1 // the user's keys after the write, when the write counted them
 	useIndex := userID != "" && m.scanner == nil
 	entry := indexEntry{K: key, C: rec.C, X: rec.X}
 	replaced := "" // the index entry the new one replaces
@@ -514,7 +515,13 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 			return err // nothing was written
 		}
 	} else {
-		err := m.moveRow(s.key, row, continued)
+		var err error
+		if st, ok := m.store.(*SQLiteStorage); ok && s.key == "" && userID != "" && m.cfg.MaxSessionsPerUser > 0 {
+			// A login from a fresh browser on SQLite counts the user's keys in its own write.
+			count, err = st.setCounting(row, m.cfg.KeyPrefix+key[:tagLen+1])
+		} else {
+			err = m.moveRow(s.key, row, continued)
+		}
 		if errors.Is(err, ErrSessionDeleted) {
 			s.resetLocked()
 			return err
@@ -540,7 +547,10 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 	if userID != "" && !continued && m.scanner != nil && m.cfg.MaxSessionsPerUser > 0 {
 		// Best effort, like the index path's (indexAdd): an error leaves one session too many,
 		// logged out at the next login. Records are decoded only when there are too many.
-		if n, err := m.countUserKeys(key[:tagLen+1]); err == nil && n > m.cfg.MaxSessionsPerUser {
+		if count < 0 {
+			count, _ = m.countUserKeys(key[:tagLen+1]) // on an error 0: no check this time
+		}
+		if count > m.cfg.MaxSessionsPerUser {
 			if live, err := m.scanUser(userID); err == nil {
 				m.trimSessions(userID, slices.DeleteFunc(live, func(l liveSession) bool { return l.key == key }))
 			}

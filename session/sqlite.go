@@ -82,7 +82,7 @@ type SQLiteStorage struct {
 	serialize bool
 
 	qSelect, qUpsert, qDelete, qReplace, qSelectMany string
-	qScan, qScanOpen, qSweep, qCount                 string
+	qScan, qScanOpen, qSweep, qCount, qUpsertCount   string
 
 	stats       [3]atomic.Int64 // busy, swept, sweep batches: see Stats
 	lastBusyLog atomic.Int64    // Unix nanoseconds
@@ -168,9 +168,11 @@ func OpenSQLite(path string, opts ...SQLiteOptions) (*SQLiteStorage, error) {
 		qScan:     `SELECT k, v, e FROM ` + t + ` WHERE k >= ? AND k < ? ORDER BY k`,
 		qScanOpen: `SELECT k, v, e FROM ` + t + ` WHERE k >= ? ORDER BY k`,
 		qCount:    `SELECT COUNT(*) FROM ` + t + ` WHERE k >= ? AND k < ?`,
-		qSweep:    `DELETE FROM ` + t + ` WHERE k IN (SELECT k FROM ` + t + ` WHERE e > 0 AND e <= ? LIMIT ?)`,
-		done:      make(chan struct{}),
-		stopped:   make(chan struct{}),
+		qUpsertCount: `INSERT OR REPLACE INTO ` + t + ` (k, v, e) VALUES (?,?,?) RETURNING (SELECT COUNT(*) FROM ` +
+			t + ` WHERE k >= ? AND k < ?)`,
+		qSweep:  `DELETE FROM ` + t + ` WHERE k IN (SELECT k FROM ` + t + ` WHERE e > 0 AND e <= ? LIMIT ?)`,
+		done:    make(chan struct{}),
+		stopped: make(chan struct{}),
 	}
 	go st.sweeper()
 	return st, nil
@@ -553,6 +555,17 @@ func (s *SQLiteStorage) ScanPrefix(prefix string) ([]string, [][]byte, error) {
 func (s *SQLiteStorage) countPrefix(prefix string) (n int, err error) {
 	end, _ := prefixEnd(prefix) // a user's prefix ends in tagSep: it always has an end
 	err = s.db.QueryRow(s.qCount, prefix, end).Scan(&n)
+	return n, err
+}
+
+// setCounting stores row like Set and returns how many keys start with prefix afterwards (row's
+// included, expired ones too), counted by the same statement: a login from a fresh browser checks
+// MaxSessionsPerUser with it, without a second read after its write.
+func (s *SQLiteStorage) setCounting(row Write, prefix string) (n int, err error) {
+	end, _ := prefixEnd(prefix) // a user's prefix ends in tagSep: it always has an end
+	err = s.write(func() error {
+		return s.db.QueryRow(s.qUpsertCount, row.Key, row.Val, expirySeconds(time.Now(), row.Exp), prefix, end).Scan(&n)
+	})
 	return n, err
 }
 
