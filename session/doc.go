@@ -67,7 +67,7 @@
 //   - On a storage with ordered keys that also implements Updater (PrefixScanner and Updater:
 //     OpenSQLite) a user's sessions therefore sit side by side, and are found by a range query on the
 //     primary key. A login writes the session's row and nothing else, so it costs what an anonymous
-//     save costs (plus a range read of the user's keys, for MaxSessionsPerUser).
+//     save costs (plus a count of the user's keys, for MaxSessionsPerUser).
 //   - Every other storage keeps a per-user index of session keys, in the same storage. A session's row
 //     is always written before (or atomically with) its key's entry in the index, and the client
 //     learns the key only after both, so the index never misses a session a client holds. Logout only
@@ -133,10 +133,11 @@
 // A user has at most MaxSessionsPerUser (100) sessions: a Login beyond it logs out the user's
 // oldest (first logged in). A hundred is far more than anyone's devices and browsers over two weeks,
 // yet keeps what a user's sessions cost (listing them, "log out everywhere", the index on Redis)
-// bounded when a script logs in without keeping its cookie. On SQLite the check is one range read of
-// the user's keys per login; on the index path (Redis, plain storages) a login appends to the index
-// and reads nothing back until the index has grown past the limit (or to a power of two, which
-// prunes the entries of ended sessions, amortised O(1) per login).
+// bounded when a script logs in without keeping its cookie. On SQLite a login counts the user's keys
+// (from a fresh browser in the same statement that writes the session); on the index path (Redis,
+// plain storages) a login appends to the index and reads nothing back until the index has grown
+// past the limit (or to a power of two, which prunes the entries of ended sessions, amortised O(1)
+// per login).
 //
 // Client IPs in Info come from fiber.Ctx.IP: behind a proxy, set Fiber's ProxyHeader and
 // trusted-proxy configuration.
