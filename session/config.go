@@ -20,6 +20,10 @@ const (
 	DefaultCookieSameSite = "Lax"
 	// DefaultMaxAge is Django's SESSION_COOKIE_AGE: two weeks.
 	DefaultMaxAge = 14 * 24 * time.Hour
+	// DefaultMaxLifetime is the absolute lifetime of a logged-in session: see Config.MaxLifetime.
+	DefaultMaxLifetime = 30 * 24 * time.Hour
+	// DefaultMaxSessionsPerUser bounds one user's sessions: see Config.MaxSessionsPerUser.
+	DefaultMaxSessionsPerUser = 100
 	// DefaultKeyPrefix prefixes every storage key this package writes, so a storage can be shared
 	// with other users (rate limiters, caches) without collisions.
 	DefaultKeyPrefix = "session:"
@@ -59,8 +63,19 @@ type Config struct {
 	CookieSameSite string
 
 	// MaxAge is how long a session lives after it was last saved, both as the cookie's Max-Age and
-	// as the storage expiry. Default two weeks (Django's SESSION_COOKIE_AGE).
+	// as the storage expiry (a logged-in session's never past MaxLifetime). Default two weeks
+	// (Django's SESSION_COOKIE_AGE).
 	MaxAge time.Duration
+	// MaxLifetime is the absolute lifetime of a logged-in session (OWASP's absolute timeout): it
+	// ends this long after Login whatever its activity, while MaxAge is its idle expiry, renewed by
+	// every save (and every touch, with TouchInterval). Its storage expiry and cookie never reach
+	// past it (counted from the second of the Login); CycleKey and UpdateAuthHash keep it, a new
+	// Login starts it again. Default 30 days: with the two-week idle expiry (Django's) a person who
+	// uses the site daily still types the password at least once a month, and a stolen session key
+	// kept alive by its thief's requests stops working within a month. Sites holding money or health
+	// data want hours (OWASP suggests 4 to 8 for such applications). Negative: none (Django's
+	// behaviour). Anonymous sessions have only MaxAge.
+	MaxLifetime time.Duration
 	// ExpireAtBrowserClose sends the cookie without Max-Age/Expires, so browsers drop it when they
 	// close (Django's SESSION_EXPIRE_AT_BROWSER_CLOSE); the server still forgets it after MaxAge.
 	ExpireAtBrowserClose bool
@@ -78,6 +93,16 @@ type Config struct {
 	// the session is deleted and the request is anonymous. After a password change, call
 	// UpdateAuthHash(c) to keep the current session logged in.
 	AuthHash func(userID string) (string, error)
+
+	// MaxSessionsPerUser bounds how many sessions one user can have: a Login that would exceed it
+	// logs out the user's oldest sessions (first logged in), on every storage. Default 100: far more
+	// than anyone's devices and browsers over the two weeks a session lives, so a person never
+	// notices, while a script logging in without keeping its cookie (or an attacker) cannot make
+	// one user's sessions, and what listing or logging them out costs, grow without bound. On SQLite a
+	// login counts the user's keys (in its own write from a fresh browser: +5% on a login→logout,
+	// see BENCHMARKS.md); on the index path it costs nothing until the index has grown past the
+	// limit. Negative: no limit.
+	MaxSessionsPerUser int
 
 	// KeyPrefix prefixes every storage key this package writes: the sessions, the per-user indexes
 	// ("<KeyPrefix>user:…") and the user-tag secret ("<KeyPrefix>secret:user-tag"). Default
@@ -124,8 +149,17 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.MaxAge < time.Second {
 		return cfg, fmt.Errorf("%w: MaxAge %v: use at least one second", ErrConfig, cfg.MaxAge)
 	}
+	if cfg.MaxLifetime == 0 {
+		cfg.MaxLifetime = DefaultMaxLifetime
+	}
+	if cfg.MaxLifetime > 0 && cfg.MaxLifetime < time.Second {
+		return cfg, fmt.Errorf("%w: MaxLifetime %v: use at least one second, or a negative value for none", ErrConfig, cfg.MaxLifetime)
+	}
 	if cfg.KeyPrefix == "" {
 		cfg.KeyPrefix = DefaultKeyPrefix
+	}
+	if cfg.MaxSessionsPerUser == 0 {
+		cfg.MaxSessionsPerUser = DefaultMaxSessionsPerUser
 	}
 	return cfg, nil
 }

@@ -23,7 +23,9 @@
 //
 // Django's, where they are safe: cookie "sessionid", Path "/", HttpOnly (always), SameSite=Lax,
 // two weeks (Config.MaxAge, both cookie Max-Age and storage expiry), Secure off until
-// Config.CookieSecure is set. An anonymous session's key is 32 characters of [a-z2-7] carrying 160
+// Config.CookieSecure is set. Beyond Django: a logged-in session ends 30 days after Login whatever
+// its activity (Config.MaxLifetime), and a user has at most 100 sessions (Config.MaxSessionsPerUser);
+// see Session lifetimes and limits. An anonymous session's key is 32 characters of [a-z2-7] carrying 160
 // bits from crypto/rand; a logged-in session's key is its user's tag, a dot, and such 32 characters
 // (see Log out everywhere). A cookie that does not have exactly one of these shapes is never looked
 // up: malformed, oversized and unknown cookies give a new empty session, never an error.
@@ -65,12 +67,12 @@
 //   - On a storage with ordered keys that also implements Updater (PrefixScanner and Updater:
 //     OpenSQLite) a user's sessions therefore sit side by side, and are found by a range query on the
 //     primary key. A login writes the session's row and nothing else, so it costs what an anonymous
-//     save costs.
+//     save costs (plus a count of the user's keys, for MaxSessionsPerUser).
 //   - Every other storage keeps a per-user index of session keys, in the same storage. A session's row
 //     is always written before (or atomically with) its key's entry in the index, and the client
 //     learns the key only after both, so the index never misses a session a client holds. Logout only
 //     deletes the row; entries whose row is gone are pruned when the index is read, and at login once
-//     the index has grown past twice its last verified size (amortised O(1) per login).
+//     the index has grown (see Session lifetimes and limits; amortised O(1) per login).
 //
 // Index updates for one user are serialised per user inside a process. Across processes they are
 // atomic on storages implementing Updater (and Appender, which makes a login a single write), such as
@@ -91,13 +93,51 @@
 //
 // # Storage
 //
-// With no Config.Storage, New opens a SQLite file through OpenSQLite: github.com/gofiber/storage/
-// sqlite3/v2 on a connection this package configures (WAL, busy timeout, synchronous=NORMAL, a
-// bounded pool of long-lived connections with cached statements, writes queued in-process, a WITHOUT
-// ROWID table), with errors returned instead of panics and expired rows collected periodically. Any
-// other fiber.Storage plugs in unchanged; the optional interfaces Updater, Appender, Replacer,
+// With no Config.Storage, New opens a SQLite file through OpenSQLite, on a connection this package
+// configures (WAL, busy timeout, synchronous=NORMAL, a bounded pool of long-lived connections with
+// cached statements, writes queued in-process, a WITHOUT ROWID table in the layout of
+// github.com/gofiber/storage/sqlite3), with errors returned instead of panics. Any other
+// fiber.Storage plugs in unchanged; the optional interfaces Updater, Appender, Replacer,
 // PrefixScanner and ManyGetter make it atomic or faster. For sessions shared by several servers use
 // package session/redisstore, kept apart so that sites without Redis link no Redis client.
+//
+// # At scale (SQLite)
+//
+// Expired rows are never returned, and are deleted by a sweeper in small batches
+// (SQLiteOptions.SweepBatch, 250 rows, a few milliseconds) that take their turn in the same write
+// queue as requests and pause between batches as long as a batch took: no request waits behind a
+// whole sweep, whatever the backlog. The first sweep runs within 30 seconds of opening the file, then
+// every GCInterval (5 minutes) ±20% at random, so processes sharing a file do not sweep in step.
+// (*SQLiteStorage).Sweep sweeps now.
+//
+// The WAL is truncated back to SQLiteOptions.JournalSizeLimit (32 MiB) after checkpoints, instead
+// of keeping its largest size. Files this package creates use incremental auto-vacuum, and a sweep
+// gives the pages it freed back to the file system the same way, in batches. A file created by an
+// earlier version (or by gofiber/storage/sqlite3) keeps its free pages for reuse; (*SQLiteStorage).
+// Vacuum converts it once, holding writes back for its duration (see BENCHMARKS.md for the cost).
+//
+// A write waits at most SQLiteOptions.WriteTimeout (1 second) for its turn, then BusyTimeout (5
+// seconds) for other processes sharing the file: past either it fails with an error wrapping
+// ErrBusy, a *fiber.Error 503 (views.ErrorHandler answers it with Retry-After; Fiber's default
+// handler with 503), counted in (*SQLiteStorage).Stats and logged (the first, then at most once a
+// minute), never a hang.
+//
+// # Session lifetimes and limits
+//
+// A session expires MaxAge (two weeks) after its last save: its idle expiry. A logged-in session
+// also ends MaxLifetime (30 days) after Login whatever its activity (OWASP's absolute timeout; Django
+// has none): a stolen key cannot be kept alive by its thief, and a person using the site daily types
+// the password at least once a month. Sites holding money or health data should set hours. Neither
+// applies before the other: a session lives until the earlier of the two.
+//
+// A user has at most MaxSessionsPerUser (100) sessions: a Login beyond it logs out the user's
+// oldest (first logged in). A hundred is far more than anyone's devices and browsers over two weeks,
+// yet keeps what a user's sessions cost (listing them, "log out everywhere", the index on Redis)
+// bounded when a script logs in without keeping its cookie. On SQLite a login counts the user's keys
+// (from a fresh browser in the same statement that writes the session); on the index path (Redis,
+// plain storages) a login appends to the index and reads nothing back until the index has grown
+// past the limit (or to a power of two, which prunes the entries of ended sessions, amortised O(1)
+// per login).
 //
 // Client IPs in Info come from fiber.Ctx.IP: behind a proxy, set Fiber's ProxyHeader and
 // trusted-proxy configuration.

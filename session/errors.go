@@ -1,6 +1,10 @@
 package session
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+)
 
 // Sentinel errors. Errors returned by this package wrap one of these (and, for storage failures, the
 // storage's own error too), so callers test them with errors.Is.
@@ -52,6 +56,14 @@ var (
 	// the user's sessions.
 	ErrUnknownSession = errors.New("session: no such session for this user")
 
-	// ErrClosed is returned after (*Manager).Close.
+	// ErrClosed is returned after (*Manager).Close, and by (*SQLiteStorage).Sweep after the storage's
+	// Close.
 	ErrClosed = errors.New("session: manager is closed")
+
+	// ErrBusy is wrapped by the error of a write that could not get the storage within its deadline
+	// (SQLiteStorage: SQLiteOptions.WriteTimeout, then BusyTimeout for other processes): the site is
+	// overloaded or a long write holds the file; the request may succeed if tried again. It is a
+	// *fiber.Error with status 503, so even Fiber's default error handler answers 503, never 500;
+	// views.ErrorHandler adds Retry-After. Test for it with errors.Is.
+	ErrBusy = &fiber.Error{Code: fiber.StatusServiceUnavailable, Message: "session: the session storage is busy; try again in a moment"}
 )

@@ -400,3 +400,46 @@ func ExampleSession_SetExpiry() {
 	// /login?remember=on: Max-Age=2592000, Expires set: true
 	// /login: Max-Age=0, Expires set: false
 }
+
+// A site's sessions at scale: the SQLite file's sweep, WAL bound and write deadline, and the
+// lifetimes and per-user limit, with an overloaded write answered 503 instead of hanging.
+func ExampleSQLiteStorage_Sweep() {
+	db, cleanup := tempDB()
+	defer cleanup()
+	st, err := session.OpenSQLite(db, session.SQLiteOptions{
+		GCInterval:       10 * time.Minute, // first sweep within 30 s, then every 8 to 12 minutes
+		SweepBatch:       250,              // rows per sweep transaction (the default)
+		WriteTimeout:     500 * time.Millisecond,
+		JournalSizeLimit: 16 << 20,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer st.Close()
+	m, err := session.New(session.Config{
+		Storage:            st,
+		MaxAge:             7 * 24 * time.Hour, // idle expiry
+		MaxLifetime:        12 * time.Hour,     // absolute: 12 hours after Login, whatever the activity
+		MaxSessionsPerUser: 10,                 // the 11th login logs out the oldest
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer m.Close()
+
+	_ = st.Set("session:old", []byte("x"), time.Millisecond)
+	time.Sleep(1100 * time.Millisecond)
+	n, err := st.Sweep() // sweep now rather than at the next interval
+	fmt.Println(n, err, st.Stats().Swept)
+
+	app := fiber.New()
+	app.Use(m.Middleware())
+	app.Get("/busy", func(c *fiber.Ctx) error { return fmt.Errorf("saving: %w", session.ErrBusy) })
+	resp, _ := app.Test(httptest.NewRequest("GET", "/busy", nil))
+	fmt.Println(resp.StatusCode)
+	// Output:
+	// 1 <nil> 1
+	// 503
+}

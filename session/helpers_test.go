@@ -130,9 +130,9 @@ type countingAppender struct{ countingAtomic }
 
 var _ Appender = countingAppender{}
 
-func (s countingAppender) Append(key string, val []byte, also ...Write) ([]byte, error) {
+func (s countingAppender) Append(key string, val []byte, also ...Write) (int, error) {
 	if err := s.count("Append", key); err != nil {
-		return nil, err
+		return 0, err
 	}
 	return s.inner.(Appender).Append(key, val, also...)
 }

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -172,37 +173,67 @@ func (m *Manager) readIndex(userID string) (userIndex, error) {
 	return decodeIndex(raw), nil
 }
 
+// indexLineLen is the length of a logged-in session's line in an index: its key, and the time it
+// was added and its expiry in ten digits each (until the year 2286), with separators.
+const indexLineLen = userKeyLen + 23
+
 // indexAdd records entry as a session of userID (dropping replaced, the key it rotates from),
-// together with the writes in also, and prunes the index when it has grown. With an Appender it is
-// one append; with an Updater one read-modify-write; otherwise the writes in order, then the index
-// under the per-user mutex.
+// together with the writes in also, and verifies the index (pruning dead entries, logging out the
+// oldest sessions beyond Config.MaxSessionsPerUser) when it has grown. With an Appender it is one
+// append, and the index is not read unless its length says it has grown past the limit or to a
+// power of two (which amortises pruning without knowing the verified size); with an Updater one
+// read-modify-write; otherwise the writes in order, then the index under the per-user mutex.
 func (m *Manager) indexAdd(userID string, entry indexEntry, replaced string, also ...Write) error {
-	now := m.now().Unix()
-	var ix userIndex
+	limit := m.cfg.MaxSessionsPerUser
+	if limit <= 0 {
+		limit = int(^uint(0) >> 1)
+	}
+	var grown bool
 	if m.appender != nil {
-		val, err := m.appender.Append(m.indexKey(userID), entry.line(nil), also...)
+		n, err := m.appender.Append(m.indexKey(userID), entry.line(nil), also...)
 		if err != nil {
 			return storageErr("adding to the session index", err)
 		}
-		ix = decodeIndex(val)
+		lines := n / indexLineLen
+		grown = lines > limit || (lines >= pruneSlack && lines&(lines-1) == 0)
 	} else {
+		now := m.now().Unix()
 		err := m.updateIndex(userID, func(cur *userIndex) bool {
 			if replaced != "" {
 				cur.E = slices.DeleteFunc(cur.E, func(e indexEntry) bool { return e.K == replaced })
 			}
 			cur.E = append(cur.E, entry)
-			ix = *cur
+			grown = cur.needsPrune(now) || len(cur.E) > limit
 			return true
 		}, also...)
 		if err != nil {
 			return storageErr("adding to the session index", err)
 		}
 	}
-	if ix.needsPrune(now) {
-		// Best effort: a failed prune leaves dead entries, which are harmless and pruned later.
-		_, _ = m.verifyIndex(userID, entry.K)
+	if grown {
+		// Best effort: a failed prune leaves dead entries (harmless, pruned later) or one session
+		// too many (logged out at the next login).
+		if live, err := m.verifyIndex(userID, entry.K); err == nil {
+			m.trimSessions(userID, live)
+		}
 	}
 	return nil
+}
+
+// trimSessions logs out the oldest (first logged in) of live, the user's sessions other than the
+// one just logged in, beyond Config.MaxSessionsPerUser; of sessions logged in within the same
+// second, those listed first (in the index: added first). Best effort, like the pruning.
+func (m *Manager) trimSessions(userID string, live []liveSession) {
+	extra := len(live) + 1 - m.cfg.MaxSessionsPerUser
+	if m.cfg.MaxSessionsPerUser <= 0 || extra <= 0 {
+		return
+	}
+	slices.SortStableFunc(live, func(a, b liveSession) int { return cmp.Compare(a.rec.C, b.rec.C) })
+	drop := make(map[string]bool, extra)
+	for _, l := range live[:extra] {
+		drop[l.key] = true
+	}
+	_, _ = m.removeSessions(userID, func(k string) bool { return drop[k] })
 }
 
 // liveSession is an index entry whose row exists.

@@ -97,7 +97,11 @@ func (s *Session) loadLocked() error {
 		if err != nil {
 			return storageErr("loading the session", err)
 		}
-		rec, found = decodeRecord(val, m.now().Unix())
+		now := m.now()
+		rec, found = decodeRecord(val, now.Unix())
+		if found && rec.U != "" && m.cfg.MaxLifetime > 0 && !now.Before(time.Unix(rec.C, 0).Add(m.cfg.MaxLifetime)) {
+			found = false // past its absolute lifetime (a row written before it was enforced)
+		}
 		if found && rec.U != "" {
 			// A logged-in session counts only under a key carrying its user's tag, the key Login
 			// gives it: under any other it could escape Sessions and LogoutAll, so it loads as no
@@ -282,27 +286,30 @@ func (s *Session) ExpiresAt() time.Time {
 	if s.key == "" {
 		return time.Time{}
 	}
-	return time.Unix(s.seen, 0).Add(s.ttl())
+	seen := time.Unix(s.seen, 0)
+	return seen.Add(s.ttl(s.uid, s.created, seen))
 }
 
-// ttl is the storage expiry of the session.
-func (s *Session) ttl() time.Duration {
+// ttl is the storage expiry at now of the session when it belongs to user uid (none: "") and was
+// created (logged in) at created: its idle expiry, but never past the absolute lifetime of a
+// logged-in session (and at least a second: a zero expiry would mean none).
+func (s *Session) ttl(uid string, created int64, now time.Time) time.Duration {
+	d := s.m.cfg.MaxAge
 	if s.age > 0 {
-		return time.Duration(s.age) * time.Second
+		d = time.Duration(s.age) * time.Second
 	}
-	return s.m.cfg.MaxAge
+	if life := s.m.cfg.MaxLifetime; uid != "" && life > 0 {
+		d = max(min(d, time.Unix(created, 0).Add(life).Sub(now.Truncate(time.Second))), time.Second)
+	}
+	return d
 }
 
-// cookieAge is the cookie's Max-Age in seconds; 0 means a browser-session cookie.
-func (s *Session) cookieAge() int64 {
-	switch {
-	case s.age > 0:
-		return s.age
-	case s.age == ageBrowserClose || s.m.cfg.ExpireAtBrowserClose:
+// cookieAge is the cookie's Max-Age in seconds at now; 0 means a browser-session cookie.
+func (s *Session) cookieAge(now time.Time) int64 {
+	if s.age == ageBrowserClose || (s.age == ageDefault && s.m.cfg.ExpireAtBrowserClose) {
 		return 0
-	default:
-		return int64(s.m.cfg.MaxAge / time.Second)
 	}
+	return max(int64(s.ttl(s.uid, s.created, now)/time.Second), 1)
 }
 
 // Save writes the session now if it was modified, so the handler sees a storage error itself (the
@@ -351,12 +358,12 @@ func (s *Session) saveLocked(touch bool) error {
 	}
 	if s.key == "" {
 		key := newKey()
-		if err := m.store.Set(m.cfg.KeyPrefix+key, val, s.ttl()); err != nil {
+		if err := m.store.Set(m.cfg.KeyPrefix+key, val, s.ttl(s.uid, now.Unix(), now)); err != nil {
 			return storageErr("saving the session", err)
 		}
 		s.key = key
 		s.created = now.Unix()
-	} else if ok, err := m.replace(m.cfg.KeyPrefix+s.key, val, s.ttl()); err != nil {
+	} else if ok, err := m.replace(m.cfg.KeyPrefix+s.key, val, s.ttl(s.uid, s.created, now)); err != nil {
 		return storageErr("saving the session", err)
 	} else if !ok {
 		s.resetLocked()
@@ -376,7 +383,7 @@ func (s *Session) encodeLocked(now time.Time, uid, hash string, created int64, d
 	}
 	rec := record{
 		V: recordVersion, U: uid, H: hash, C: created, S: now.Unix(),
-		X: expirySeconds(now, s.ttl()), A: s.age,
+		X: expirySeconds(now, s.ttl(uid, created, now)), A: s.age,
 		IP: s.c.IP(), UA: userAgent(s.c), D: data,
 	}
 	val, err := json.Marshal(&rec)
@@ -445,7 +452,8 @@ func (s *Session) finish(handlerErr error) error {
 	}
 	switch s.cookie {
 	case cookieSet:
-		s.m.setCookie(s.c, s.key, s.cookieAge(), s.m.now())
+		now := s.m.now()
+		s.m.setCookie(s.c, s.key, s.cookieAge(now), now)
 	case cookieDelete:
 		s.m.expireCookie(s.c)
 	}
@@ -481,11 +489,16 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 		}
 		key = newUserKey(string(tag[:]))
 	}
-	rec, val, err := s.encodeLocked(now, userID, hash, 0, data)
+	var created int64 // a Login starts the absolute lifetime; CycleKey and UpdateAuthHash keep it
+	if continued {
+		created = s.created
+	}
+	rec, val, err := s.encodeLocked(now, userID, hash, created, data)
 	if err != nil {
 		return err
 	}
-	row := Write{Key: m.cfg.KeyPrefix + key, Val: val, Exp: s.ttl()}
+	row := Write{Key: m.cfg.KeyPrefix + key, Val: val, Exp: s.ttl(userID, rec.C, now)}
+	count := -1 // the user's keys after the write, when the write counted them
 	useIndex := userID != "" && m.scanner == nil
 	entry := indexEntry{K: key, C: rec.C, X: rec.X}
 	replaced := "" // the index entry the new one replaces
@@ -502,7 +515,13 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 			return err // nothing was written
 		}
 	} else {
-		err := m.moveRow(s.key, row, continued)
+		var err error
+		if st, ok := m.store.(*SQLiteStorage); ok && s.key == "" && userID != "" && m.cfg.MaxSessionsPerUser > 0 {
+			// A login from a fresh browser on SQLite counts the user's keys in its own write.
+			count, err = st.setCounting(row, m.cfg.KeyPrefix+key[:tagLen+1])
+		} else {
+			err = m.moveRow(s.key, row, continued)
+		}
 		if errors.Is(err, ErrSessionDeleted) {
 			s.resetLocked()
 			return err
@@ -525,7 +544,29 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 	s.created, s.seen = rec.C, rec.S
 	s.modified = false
 	s.cookie = cookieSet
+	if userID != "" && !continued && m.scanner != nil && m.cfg.MaxSessionsPerUser > 0 {
+		// Best effort, like the index path's (indexAdd): an error leaves one session too many,
+		// logged out at the next login. Records are decoded only when there are too many.
+		if count < 0 {
+			count, _ = m.countUserKeys(key[:tagLen+1]) // on an error 0: no check this time
+		}
+		if count > m.cfg.MaxSessionsPerUser {
+			if live, err := m.scanUser(userID); err == nil {
+				m.trimSessions(userID, slices.DeleteFunc(live, func(l liveSession) bool { return l.key == key }))
+			}
+		}
+	}
 	return nil
+}
+
+// countUserKeys counts the keys starting with KeyPrefix+prefix on the PrefixScanner: a COUNT on
+// SQLiteStorage, else the length of a scan.
+func (m *Manager) countUserKeys(prefix string) (int, error) {
+	if st, ok := m.store.(*SQLiteStorage); ok {
+		return st.countPrefix(m.cfg.KeyPrefix + prefix)
+	}
+	keys, _, err := m.scanner.ScanPrefix(m.cfg.KeyPrefix + prefix)
+	return len(keys), err
 }
 
 // moveRow writes row and deletes the row of the session key oldKey (if any), all or nothing: one

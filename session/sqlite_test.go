@@ -121,8 +121,25 @@ func TestOpenSQLiteExpiryIndex(t *testing.T) {
 		}
 		return names
 	}
-	t.Run("first table in the file gets sqlite3's index", func(t *testing.T) {
+	t.Run("a new file gets one index", func(t *testing.T) {
 		st := openTestSQLite(t)
+		if got := indexes(t, st.DB(), st.Table()); len(got) != 1 || got[0] != st.Table()+"_e" {
+			t.Fatalf("indexes %q, want [%s_e]", got, st.Table())
+		}
+	})
+	t.Run("a file of gofiber/storage/sqlite3 keeps its index e", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "old.sqlite3")
+		db, err := sql.Open("sqlite3", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = sqlite3.NewFromConnection(db, sqlite3.Config{Table: DefaultSQLiteTable}).Close()
+		_ = db.Close()
+		st, err := OpenSQLite(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
 		if got := indexes(t, st.DB(), st.Table()); len(got) != 1 || got[0] != "e" {
 			t.Fatalf("indexes %q, want [e]", got)
 		}

@@ -38,8 +38,9 @@ type Write struct {
 // atomic across processes. Storages implementing Appender implement Updater too (for the removals).
 type Appender interface {
 	// Append appends val to the value of key (stores val when key is absent or expired; the key
-	// gets no expiry) and performs the writes in also, all or nothing, and returns key's new value.
-	Append(key string, val []byte, also ...Write) ([]byte, error)
+	// gets no expiry) and performs the writes in also, all or nothing, and returns the length in
+	// bytes of key's new value (what Redis's APPEND answers: the value itself is not read back).
+	Append(key string, val []byte, also ...Write) (int, error)
 }
 
 // Replacer is implemented by storages that can overwrite a key only when it still exists. The Manager

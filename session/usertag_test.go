@@ -59,15 +59,16 @@ func TestLoginKeysCarryUserTag(t *testing.T) {
 }
 
 // TestLoginWritesOneRow counts the storage calls of a login and a logout on each surface. On the full
-// SQLite surface a login from a fresh browser is one Set and nothing else, like an anonymous save; the
-// surfaces without PrefixScanner also write the user's index.
+// SQLite surface a login from a fresh browser writes one row (one Set) and reads the user's key range
+// to count the user's sessions against MaxSessionsPerUser; the surfaces without PrefixScanner write
+// the user's index instead (on the Appender surface one append, which reads nothing back).
 func TestLoginWritesOneRow(t *testing.T) {
 	cases := []struct {
 		surface     int
 		login       map[string]int64 // calls by method for a login without a prior session
 		loginRotate map[string]int64 // for a login from an anonymous session that has a row
 	}{
-		{fullSurface, map[string]int64{"Set": 1}, map[string]int64{"Get": 1, "Update": 1}},
+		{fullSurface, map[string]int64{"Set": 1, "ScanPrefix": 1}, map[string]int64{"Get": 1, "Update": 1, "ScanPrefix": 1}},
 		{appenderSurface, map[string]int64{"Append": 1}, map[string]int64{"Get": 1, "Append": 1}},
 		{updaterSurface, map[string]int64{"Update": 1}, map[string]int64{"Get": 1, "Update": 1}},
 		{plainSurface, map[string]int64{"Set": 2, "Get": 1}, map[string]int64{"Get": 2, "Delete": 1, "Set": 2}},

@@ -32,7 +32,11 @@ var errorMessages = map[int]string{
 	fiber.StatusRequestTimeout:        "The request took too long to arrive. Try again.",
 	fiber.StatusRequestEntityTooLarge: "What you sent is too large.",
 	fiber.StatusTooManyRequests:       "Too many attempts. Wait a moment, then try again.",
+	fiber.StatusServiceUnavailable:    "The site is busy. Nothing was changed: wait a moment, then try again.",
 }
+
+// RetryAfterSeconds is the Retry-After of a 503 answered by ErrorHandler.
+const RetryAfterSeconds = 1
 
 // ErrorHandler is a fiber.ErrorHandler for sites built with views (Django's
 // handler400, handler403, handler404 and handler500 with DEBUG off):
@@ -44,9 +48,13 @@ var errorMessages = map[int]string{
 // DefaultErrorTemplate, rendered like Render with title ("404 Not Found"),
 // status and message (a sentence for the status; never the error's own
 // text, which may hold request bytes) on top of the request context. It is
-// logged at level INFO: a client's mistake is no failure of the site. Every
-// answer carries the security headers (Config.Headers; Django's defaults for
-// a request refused before views.Setup ran, such as a malformed one). Any
+// logged at level INFO: a client's mistake is no failure of the site. A
+// *fiber.Error 503, such as session.ErrBusy (the session storage could not
+// take a write in time), answers 503 with that page and Retry-After:
+// RetryAfterSeconds, logged at level WARN (the storage logs its own
+// details). Every answer carries the security headers (Config.Headers;
+// Django's defaults for a request refused before views.Setup ran, such as a
+// malformed one). Any
 // other error is logged at level ERROR with the method and path (to
 // Config.Logger) and answered 500 with the 500.html page: its body never
 // carries the error's text, which may hold file paths, SQL or route names.
@@ -58,6 +66,11 @@ func ErrorHandler(c *fiber.Ctx, err error) error {
 	var fe *fiber.Error
 	if errors.As(err, &fe) && fe.Code < fiber.StatusInternalServerError {
 		settings(c).logger.Info(http.StatusText(fe.Code), "status", fe.Code, "method", c.Method(), "path", c.Path())
+		return errorPage(c, fe.Code)
+	}
+	if fe != nil && fe.Code == fiber.StatusServiceUnavailable {
+		settings(c).logger.Warn(http.StatusText(fe.Code), "method", c.Method(), "path", c.Path())
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(RetryAfterSeconds))
 		return errorPage(c, fe.Code)
 	}
 	settings(c).logger.Error("Internal Server Error", "method", c.Method(), "path", c.Path(), "err", err)

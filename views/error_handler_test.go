@@ -2,6 +2,7 @@ package views_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/fiberviews/fiberviews/views"
 	"github.com/gofiber/fiber/v2"
@@ -18,7 +20,9 @@ func TestErrorHandler(t *testing.T) {
 	secret := "open /srv/site/secret.db: SELECT password FROM users"
 	routes := func(app *fiber.App) {
 		app.Get("/fail", func(c *fiber.Ctx) error { return errors.New(secret) })
-		app.Get("/fiber-500", func(c *fiber.Ctx) error { return fiber.NewError(503, secret) })
+		app.Get("/fiber-500", func(c *fiber.Ctx) error { return fiber.NewError(502, secret) })
+		app.Get("/busy", func(c *fiber.Ctx) error { return fmt.Errorf("%w: saving: %w", session.ErrStorage, session.ErrBusy) })
+		app.Get("/fiber-503", func(c *fiber.Ctx) error { return fiber.NewError(503, secret) })
 		app.Get("/teapot", func(c *fiber.Ctx) error { return fiber.NewError(418, "I'm a teapot: "+secret) })
 		app.Get("/bad", func(c *fiber.Ctx) error { return fiber.NewError(400, "error when reading request headers: "+secret) })
 		app.Get("/missing-template", func(c *fiber.Ctx) error { return views.Render(c, 200, "nope.html", nil) })
@@ -39,6 +43,8 @@ func TestErrorHandler(t *testing.T) {
 		want   string
 		logged bool
 	}{
+		{"a busy session storage is a 503 to retry", nil, "/busy", 503, "The site is busy", false},
+		{"so is any fiber.Error 503, without its text", nil, "/fiber-503", 503, "<h1>503 Service Unavailable</h1>", false},
 		{"an error is a generic 500", nil, "/fail", 500, "Server Error (500)", true},
 		{"a fiber.Error of 500 or more too", nil, "/fiber-500", 500, "Server Error (500)", true},
 		{"a missing template names no path", nil, "/missing-template", 500, "Server Error (500)", true},
@@ -62,6 +68,9 @@ func TestErrorHandler(t *testing.T) {
 			r := newClient(t, app).do("GET", tc.path, nil)
 			if r.status != tc.status || !strings.Contains(r.body, tc.want) {
 				t.Fatalf("%d %q, want %d containing %q", r.status, r.body, tc.status, tc.want)
+			}
+			if got, want := r.header.Get("Retry-After"), map[bool]string{true: "1"}[tc.status == 503]; got != want {
+				t.Errorf("Retry-After %q, want %q", got, want)
 			}
 			if strings.Contains(r.body, "secret") || strings.Contains(r.body, "/srv/") || strings.Contains(r.body, "nope.html") {
 				t.Errorf("the body leaks the error: %q", r.body)

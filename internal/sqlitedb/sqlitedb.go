@@ -1,11 +1,13 @@
 // Package sqlitedb opens SQLite files tuned for concurrent web load: WAL journal, a busy timeout,
-// synchronous=NORMAL, a per-connection prepared-statement cache and a small bounded pool whose
-// connections are never recycled. It is shared by fiberviews packages and not meant for users.
+// synchronous=NORMAL, a bounded WAL (journal_size_limit), incremental auto-vacuum for new files, a
+// per-connection prepared-statement cache and a small bounded pool whose connections are never
+// recycled. It is shared by fiberviews packages and not meant for users.
 package sqlitedb
 
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -13,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" database/sql driver
+	"github.com/mattn/go-sqlite3"
 )
 
 // ErrInvalidPath is returned for an empty path or an in-memory database. In-memory databases are
@@ -41,6 +43,14 @@ type Options struct {
 	Synchronous string
 	// StmtCacheSize is the number of prepared statements cached per connection. Default 16.
 	StmtCacheSize int
+	// JournalSizeLimit is PRAGMA journal_size_limit in bytes: after a checkpoint restarts the WAL, the
+	// file is truncated back to at most this size instead of keeping its largest size forever.
+	// Default DefaultJournalSizeLimit; negative: no limit (SQLite's default).
+	JournalSizeLimit int64
+	// IncrementalVacuum creates new files with PRAGMA auto_vacuum=INCREMENTAL, so that freed pages can
+	// be given back to the file system by PRAGMA incremental_vacuum. It has no effect on a file that
+	// already holds tables (converting one takes a VACUUM).
+	IncrementalVacuum bool
 }
 
 // Defaults used for zero fields of Options.
@@ -49,6 +59,10 @@ const (
 	DefaultMaxOpenConns  = 8
 	DefaultSynchronous   = "NORMAL"
 	DefaultStmtCacheSize = 16
+	// DefaultJournalSizeLimit keeps the WAL at most 32 MiB once checkpointed: eight times SQLite's
+	// automatic checkpoint size (1000 pages of 4 KiB), so a busy file does not truncate and regrow its
+	// WAL at every checkpoint, yet a burst of writes no longer leaves a WAL as large as the database.
+	DefaultJournalSizeLimit = 32 << 20
 )
 
 func (o Options) withDefaults() Options {
@@ -63,6 +77,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.StmtCacheSize <= 0 {
 		o.StmtCacheSize = DefaultStmtCacheSize
+	}
+	if o.JournalSizeLimit == 0 {
+		o.JournalSizeLimit = DefaultJournalSizeLimit
 	}
 	return o
 }
@@ -89,6 +106,9 @@ func DSN(path string, opts Options) (string, error) {
 	q.Set("_synchronous", strings.ToUpper(o.Synchronous))
 	q.Set("_txlock", "immediate")
 	q.Set("_stmt_cache_size", strconv.Itoa(o.StmtCacheSize))
+	if o.IncrementalVacuum {
+		q.Set("_auto_vacuum", "incremental")
+	}
 	return "file:" + escapePath(path) + "?" + q.Encode(), nil
 }
 
@@ -103,10 +123,7 @@ func Open(path string, opts Options) (*sql.DB, error) {
 		return nil, ErrNoCgo
 	}
 	o := opts.withDefaults()
-	db, err := sql.Open("sqlite3", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("sqlitedb: open %q: %w", path, err)
-	}
+	db := sql.OpenDB(connector{dsn: dsn, init: "PRAGMA journal_size_limit=" + strconv.FormatInt(max(o.JournalSizeLimit, -1), 10)})
 	db.SetMaxOpenConns(o.MaxOpenConns)
 	db.SetMaxIdleConns(o.MaxOpenConns)
 	db.SetConnMaxLifetime(0)
@@ -125,6 +142,24 @@ func Open(path string, opts Options) (*sql.DB, error) {
 	}
 	return db, nil
 }
+
+// connector opens go-sqlite3 connections and runs init on each: per-connection settings that the
+// data source name cannot carry.
+type connector struct{ dsn, init string }
+
+func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Driver().Open(c.dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.(driver.ExecerContext).ExecContext(ctx, c.init, nil); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+func (connector) Driver() driver.Driver { return &sqlite3.SQLiteDriver{} }
 
 func checkPath(path string) error {
 	p := strings.TrimSpace(path)

@@ -1,6 +1,8 @@
 package sqlitedb
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -69,5 +71,46 @@ func TestOpen(t *testing.T) {
 	}
 	if _, err := Open(filepath.Join(t.TempDir(), "missing", "x.sqlite3"), Options{}); err == nil {
 		t.Fatal("opened a file in a missing directory")
+	}
+}
+
+func TestOpenPragmas(t *testing.T) {
+	cases := []struct {
+		name       string
+		opts       Options
+		limit      int64
+		autoVacuum int
+	}{
+		{"defaults", Options{}, DefaultJournalSizeLimit, 0},
+		{"limit and incremental vacuum", Options{JournalSizeLimit: 1 << 20, IncrementalVacuum: true}, 1 << 20, 2},
+		{"no limit", Options{JournalSizeLimit: -5}, -1, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			db, err := Open(filepath.Join(t.TempDir(), "p.sqlite3"), tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Exec("CREATE TABLE t (x)"); err != nil {
+				t.Fatal(err)
+			}
+			// Every pooled connection carries the limit, not only the first.
+			conns := make([]*sql.Conn, 3)
+			for i := range conns {
+				if conns[i], err = db.Conn(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				defer conns[i].Close()
+				var limit int64
+				if err := conns[i].QueryRowContext(context.Background(), "PRAGMA journal_size_limit").Scan(&limit); err != nil || limit != tc.limit {
+					t.Errorf("connection %d: journal_size_limit %d (%v), want %d", i, limit, err, tc.limit)
+				}
+			}
+			var av int
+			if err := db.QueryRow("PRAGMA auto_vacuum").Scan(&av); err != nil || av != tc.autoVacuum {
+				t.Errorf("auto_vacuum %d (%v), want %d", av, err, tc.autoVacuum)
+			}
+		})
 	}
 }

@@ -117,23 +117,23 @@ func (s *Storage) Update(key string, fn func(old []byte) ([]byte, time.Duration,
 	return fmt.Errorf("redisstore: updating %q: gave up after %d conflicting writes", key, maxRetries)
 }
 
-// Append implements session.Appender with one MULTI/EXEC transaction: the writes in also, APPEND, GET.
-func (s *Storage) Append(key string, val []byte, also ...session.Write) ([]byte, error) {
+// Append implements session.Appender with one MULTI/EXEC transaction: the writes in also, then
+// APPEND, whose answer is the new length (the value is not read back).
+func (s *Storage) Append(key string, val []byte, also ...session.Write) (int, error) {
 	if key == "" || len(val) == 0 {
-		return nil, errors.New("redisstore: empty storage key or value")
+		return 0, errors.New("redisstore: empty storage key or value")
 	}
 	ctx := context.Background()
-	var get *redis.StringCmd
+	var n *redis.IntCmd
 	_, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		queue(ctx, p, also...)
-		p.Append(ctx, key, string(val))
-		get = p.Get(ctx, key)
+		n = p.Append(ctx, key, string(val))
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	return get.Bytes()
+	return int(n.Val()), nil
 }
 
 // queue adds the writes to a transaction: SET for a value, DEL for none.
