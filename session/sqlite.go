@@ -81,8 +81,8 @@ type SQLiteStorage struct {
 	// serialize is always true outside benchmarks that measure SQLite's own busy handling.
 	serialize bool
 
-	qSelect, qUpsert, qDelete, qReplace, qSelectMany string
-	qScan, qScanOpen, qSweep, qCount, qUpsertCount   string
+	qSelect, qUpsert, qDelete, qReplace, qSelectMany, qSelectPair string
+	qScan, qScanOpen, qSweep, qCount, qUpsertCount                string
 
 	stats       [3]atomic.Int64 // busy, swept, sweep batches: see Stats
 	lastBusyLog atomic.Int64    // Unix nanoseconds
@@ -165,9 +165,10 @@ func OpenSQLite(path string, opts ...SQLiteOptions) (*SQLiteStorage, error) {
 		qReplace:  `UPDATE ` + t + ` SET v=?, e=? WHERE k=? AND (e=0 OR e>?)`,
 		qSelectMany: `SELECT k, v, e FROM ` + t + ` WHERE k IN (?` +
 			strings.Repeat(",?", getManyChunk-1) + `)`,
-		qScan:     `SELECT k, v, e FROM ` + t + ` WHERE k >= ? AND k < ? ORDER BY k`,
-		qScanOpen: `SELECT k, v, e FROM ` + t + ` WHERE k >= ? ORDER BY k`,
-		qCount:    `SELECT COUNT(*) FROM ` + t + ` WHERE k >= ? AND k < ?`,
+		qSelectPair: `SELECT k, v, e FROM ` + t + ` WHERE k IN (?,?)`,
+		qScan:       `SELECT k, v, e FROM ` + t + ` WHERE k >= ? AND k < ? ORDER BY k`,
+		qScanOpen:   `SELECT k, v, e FROM ` + t + ` WHERE k >= ? ORDER BY k`,
+		qCount:      `SELECT COUNT(*) FROM ` + t + ` WHERE k >= ? AND k < ?`,
 		qUpsertCount: `INSERT OR REPLACE INTO ` + t + ` (k, v, e) VALUES (?,?,?) RETURNING (SELECT COUNT(*) FROM ` +
 			t + ` WHERE k >= ? AND k < ?)`,
 		qSweep:  `DELETE FROM ` + t + ` WHERE k IN (SELECT k FROM ` + t + ` WHERE e > 0 AND e <= ? LIMIT ?)`,
@@ -491,7 +492,8 @@ func (s *SQLiteStorage) update(key string, fn func(old []byte) ([]byte, time.Dur
 // no row has), so the statement text, and its prepared statement, never changes.
 const getManyChunk = 16
 
-// GetMany implements ManyGetter with one statement per getManyChunk keys.
+// GetMany implements ManyGetter with one statement per getManyChunk keys; one or two keys (a
+// login's throttle counts) take a statement of two, which binds and plans in a fraction of the time.
 func (s *SQLiteStorage) GetMany(keys []string) ([][]byte, error) {
 	vals := make([][]byte, len(keys))
 	pos := make(map[string][]int, len(keys))
@@ -499,15 +501,19 @@ func (s *SQLiteStorage) GetMany(keys []string) ([][]byte, error) {
 		pos[k] = append(pos[k], i)
 	}
 	now := time.Now().Unix()
-	args := make([]any, getManyChunk)
-	for start := 0; start < len(keys); start += getManyChunk {
+	chunk, query := getManyChunk, s.qSelectMany
+	if len(keys) <= 2 {
+		chunk, query = 2, s.qSelectPair
+	}
+	args := make([]any, chunk)
+	for start := 0; start < len(keys); start += chunk {
 		for i := range args {
 			args[i] = ""
 			if start+i < len(keys) {
 				args[i] = keys[start+i]
 			}
 		}
-		rows, err := s.db.Query(s.qSelectMany, args...)
+		rows, err := s.db.Query(query, args...)
 		if err != nil {
 			return nil, err
 		}
