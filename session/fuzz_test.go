@@ -12,8 +12,8 @@ func FuzzSessionCookie(f *testing.F) {
 	st, cs := newCounted(f, fullSurface)
 	m := newManager(f, Config{Storage: st})
 	h := newTestApp(m).Handler()
-	for _, seed := range []string{"", "abc", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "\x00\xff;=\"", "a; sessionid=b"} {
-		f.Add(seed)
+	for _, cookie := range []string{"", "abc", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "\x00\xff;=\"", "a; sessionid=b"} {
+		f.Add(cookie)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
 		for _, target := range []string{"/read", "/inc", "/logout"} {

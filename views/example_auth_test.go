@@ -211,7 +211,7 @@ func ExampleLoginView() {
 	// POST /login/ → 302 Location: /orders/
 }
 
-// The seed's first function-based logout: log out, then redirect to the
+// A function-based logout: log out, then redirect to the
 // page named "home". A plain handler is made POST-only, CSRF-checked and
 // never cached with decorators.
 func Example_logoutThenRedirect() {
@@ -238,7 +238,7 @@ func Example_logoutThenRedirect() {
 	// POST /logout/ → 302 Location: /home/
 }
 
-// The seed's second function-based logout: log out and say so.
+// A second function-based logout: log out and say so.
 func Example_logoutWithMessage() {
 	logout := func(c *fiber.Ctx) error {
 		if err := session.Logout(c); err != nil {
@@ -261,7 +261,7 @@ func Example_logoutWithMessage() {
 	// POST /logout/ → 200 You have been logged out.
 }
 
-// The seed's third function-based logout: log out and render the site's
+// A third function-based logout: log out and render the site's
 // goodbye.html (with the request context: user is now anonymous).
 func Example_logoutWithTemplate() {
 	logout := func(c *fiber.Ctx) error {

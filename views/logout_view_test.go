@@ -15,7 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// CustomLogoutView is the seed's class-based logout: a user's struct
+// CustomLogoutView is the class-based logout of the README: a user's struct
 // embedding LogoutView.
 type CustomLogoutView struct{ views.LogoutView }
 

@@ -25,7 +25,9 @@ const (
 // Render renders the template name as the response with the given status,
 // like templates.Respond, with the request context every page needs (Django's
 // context processors): request_path, resolver_match, user, user_id,
-// is_authenticated, csrf_token, csrf_input, site_name, back_guard, then the
+// is_authenticated, csrf_token, csrf_input, site_name, back_guard, messages
+// (package views/messages, read only when the template ranges over them),
+// then the
 // keys of the engine's processors, then data (data wins).
 //
 // A missing template or a failed render is logged and returned as the error
