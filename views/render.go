@@ -27,8 +27,7 @@ const (
 // context processors): request_path, resolver_match, user, user_id,
 // is_authenticated, csrf_token, csrf_input, site_name, back_guard, messages
 // (package views/messages, read only when the template ranges over them),
-// then the
-// keys of the engine's processors, then data (data wins).
+// then the keys of the engine's processors, then data (data wins).
 //
 // A missing template or a failed render is logged and returned as the error
 // (a *templates.TemplateDoesNotExist names the places searched); Fiber's
