@@ -12,6 +12,7 @@ import (
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/messages"
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -34,6 +35,7 @@ var homePage = template.Must(template.New("home").Parse(`<!doctype html>
 <title>Home</title>
 {{ .BackGuard }}
 <h1>Welcome to the homepage!</h1>
+{{ range .Messages }}<p class="{{ .Tags }}">{{ . }}</p>{{ end }}
 {{ if .User }}
   <p>Hello, {{ .User }}.</p>
   <form method="post" action="{{ .Logout }}">{{ .CSRF }}<button>Log out</button></form>
@@ -63,15 +65,18 @@ func home(c *fiber.Ctx) error {
 	c.Type("html")
 	return homePage.Execute(c.Response().BodyWriter(), map[string]any{
 		"User": user, "Logout": logout, "LogoutFunc": logoutFunc, "Login": login, "CSRF": views.CSRFInput(c),
+		"Messages":  messages.Get(c),    // one-time messages, such as "You have been logged out."
 		"BackGuard": views.BackGuard(c), // reloads the page if Back shows it after a logout
 	})
 }
 
-// logout is a function-based logout: it logs out and goes to "home".
+// logout is a function-based logout: it logs out, says so, and goes to
+// "home".
 func logout(c *fiber.Ctx) error {
 	if err := session.Logout(c); err != nil {
 		return err
 	}
+	messages.Success(c, "You have been logged out.")
 	to, err := urls.Reverse(c, "home")
 	if err != nil {
 		return err
@@ -85,7 +90,9 @@ type CustomLogoutView struct{ views.LogoutView }
 func main() {
 	accounts := []urls.Pattern{
 		views.Path("login/", &views.LoginView{NextPage: "home"}, urls.Name("login")),
-		views.Path("logout/", &CustomLogoutView{LogoutView: views.LogoutView{NextPage: "home"}}, urls.Name("logout")),
+		views.Path("logout/", &CustomLogoutView{LogoutView: views.LogoutView{
+			NextPage: "home", SuccessMessage: "You have been logged out.",
+		}}, urls.Name("logout")),
 	}
 	table, err := urls.Compile([]urls.Pattern{
 		views.Path("", &views.RedirectView{PatternName: "home"}),

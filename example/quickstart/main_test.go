@@ -201,8 +201,15 @@ func TestQuickstartRuns(t *testing.T) {
 			if status != 302 || h.Get("Location") != "/home/" {
 				t.Errorf("POST %s: %d to %q, want 302 to /home/", logout, status, h.Get("Location"))
 			}
-			if _, _, page := do("GET", "/home/", nil); strings.Contains(page, "Hello, demo.") {
+			_, _, page = do("GET", "/home/", nil)
+			if strings.Contains(page, "Hello, demo.") {
 				t.Errorf("still logged in after POST %s", logout)
+			}
+			if strings.Count(page, "You have been logged out.") != 1 {
+				t.Errorf("the page after POST %s does not say once that the user was logged out:\n%s", logout, page)
+			}
+			if _, _, page := do("GET", "/home/", nil); strings.Contains(page, "You have been logged out.") {
+				t.Errorf("the message shows again on the next page")
 			}
 		})
 	}
