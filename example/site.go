@@ -87,6 +87,7 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 	if s.sessions, err = session.New(session.Config{
 		Storage:      s.storage,
 		CookieSecure: o.secure,
+		ClientIP:     views.ClientIP, // the address views.Config.Proxy says is the client's
 		// Refresh a session's "last seen" (and its expiry) at most once a
 		// minute, for the sessions page.
 		TouchInterval: time.Minute,

@@ -87,6 +87,11 @@ type Config struct {
 	// save.
 	TouchInterval time.Duration
 
+	// ClientIP returns the address recorded with a session (Info.IP, shown on a sessions page).
+	// Nil: c.IP(), the connection's peer unless fiber.Config.ProxyHeader says otherwise. Behind a
+	// proxy, pass views.ClientIP, which follows views.Config.Proxy.
+	ClientIP func(c *fiber.Ctx) string
+
 	// AuthHash, when set, returns the user's session verification value, like Django's
 	// get_session_auth_hash: an HMAC over the password hash (never the password hash itself). It is
 	// stored at Login and compared on every load; when it no longer matches (the password changed),

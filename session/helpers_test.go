@@ -283,6 +283,7 @@ type client struct {
 	name   string // cookie name
 	cookie string // current session cookie value; "" none
 	ua     string
+	header map[string]string // more request headers
 }
 
 func newClient(t testing.TB, app *fiber.App) *client {
@@ -331,6 +332,9 @@ func (cl *client) raw(method, target, cookie string) result {
 		req.Header.Set("Cookie", cl.name+"="+cookie)
 	}
 	req.Header.Set("User-Agent", cl.ua)
+	for k, v := range cl.header {
+		req.Header.Set(k, v)
+	}
 	resp, err := cl.app.Test(req, -1)
 	if err != nil {
 		cl.t.Fatalf("%s %s: %v", method, target, err)

@@ -1070,3 +1070,33 @@ func TestServerErrorsAreNotSaved(t *testing.T) {
 		t.Fatalf("got %q: a 4xx response saves, a 5xx does not", got)
 	}
 }
+
+// TestClientIP checks the address a session records: the connection's by
+// default (0.0.0.0 through app.Test), Config.ClientIP's when set, and never
+// a forwarded header the site did not choose to believe.
+func TestClientIP(t *testing.T) {
+	cases := []struct {
+		name     string
+		clientIP func(*fiber.Ctx) string
+		want     string
+	}{
+		{"default: the connection's address, not X-Forwarded-For", nil, "0.0.0.0"},
+		{"Config.ClientIP", func(c *fiber.Ctx) string { return c.Get("X-Real-IP") }, "203.0.113.7"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newManager(t, Config{ClientIP: tc.clientIP})
+			app := newTestApp(m)
+			cl := newClient(t, app)
+			cl.header = map[string]string{"X-Real-IP": "203.0.113.7", "X-Forwarded-For": "198.51.100.9"}
+			cl.must("POST", "/login?u=alice")
+			list, err := m.UserSessions("alice")
+			if err != nil || len(list) != 1 {
+				t.Fatalf("UserSessions: %v, %v", list, err)
+			}
+			if list[0].IP != tc.want {
+				t.Errorf("recorded IP %q, want %q", list[0].IP, tc.want)
+			}
+		})
+	}
+}
