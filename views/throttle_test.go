@@ -1,9 +1,6 @@
 package views_test
 
 import (
-	"net"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fiberviews/fiberviews/internal/redistest"
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/session/redisstore"
 	"github.com/fiberviews/fiberviews/urls"
@@ -31,7 +29,7 @@ func TestLoginThrottle(t *testing.T) {
 		})
 	})
 	t.Run("one redis-server", func(t *testing.T) {
-		addr := startRedis(t)
+		addr := redistest.Addr(t)
 		throttleScenarios(t, func(t *testing.T) (*session.Manager, *session.Manager) {
 			open := func() *session.Manager {
 				st, err := redisstore.Open(addr)
@@ -179,44 +177,4 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 			}
 		}
 	})
-}
-
-// startRedis returns the address of a Redis server: REDIS_URL or
-// FIBERVIEWS_REDIS_ADDR when set, else a redis-server started on a free port
-// and killed at cleanup (skipped without one, except under CI=true).
-func startRedis(t *testing.T) string {
-	t.Helper()
-	for _, env := range []string{"REDIS_URL", "FIBERVIEWS_REDIS_ADDR"} {
-		if v := os.Getenv(env); v != "" {
-			return v
-		}
-	}
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true and no redis-server on PATH: %v", err)
-		}
-		t.Skipf("redis-server not installed and FIBERVIEWS_REDIS_ADDR unset: %v", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	_ = ln.Close()
-	dir := t.TempDir()
-	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	addr := "127.0.0.1:" + port
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
-			_ = c.Close()
-			return addr
-		}
-	}
-	t.Fatal("redis-server did not start")
-	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fiberviews/fiberviews/internal/redistest"
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/redis/go-redis/v9"
 )
@@ -47,7 +48,7 @@ func (l *commandLog) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 // out the user's oldest sessions wherever they were made, and a login below the limit reads nothing
 // back from Redis (its index is appended to, never read).
 func TestRedisMaxSessionsPerUser(t *testing.T) {
-	addr := redisAddr(t)
+	addr := redistest.Addr(t)
 	prefix := uniquePrefix()
 	stA := openTestRedis(t, addr)
 	log := &commandLog{}
@@ -86,7 +87,7 @@ func TestRedisMaxSessionsPerUser(t *testing.T) {
 // TestRedisMaxLifetime: on Redis a busy logged-in session ends MaxLifetime after Login, and its
 // key expires by itself then (its TTL never reaches past the lifetime's end).
 func TestRedisMaxLifetime(t *testing.T) {
-	addr := redisAddr(t)
+	addr := redistest.Addr(t)
 	prefix := uniquePrefix()
 	st := openTestRedis(t, addr)
 	m := newManager(t, session.Config{Storage: st, KeyPrefix: prefix, MaxLifetime: 2 * time.Second, TouchInterval: time.Millisecond})

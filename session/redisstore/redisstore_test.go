@@ -6,79 +6,17 @@ import (
 	"encoding/hex"
 	"errors"
 	"net"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/fiberviews/fiberviews/internal/redistest"
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/session/redisstore"
 	"github.com/gofiber/fiber/v2"
 	fiberredis "github.com/gofiber/storage/redis/v3"
 )
-
-// redisAddr returns the address of a Redis server for the test: REDIS_URL or FIBERVIEWS_REDIS_ADDR
-// when set (as .ci/run does), else a redis-server this test starts on a free 127.0.0.1 port in a temp
-// dir and kills at cleanup. With CI=true a missing redis-server binary fails the test; elsewhere it
-// skips it.
-func redisAddr(t *testing.T) string {
-	t.Helper()
-	for _, env := range []string{"REDIS_URL", "FIBERVIEWS_REDIS_ADDR"} {
-		if v := os.Getenv(env); v != "" {
-			return v
-		}
-	}
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true and no redis-server binary on PATH (install the redis-server package or set FIBERVIEWS_REDIS_ADDR): %v", err)
-		}
-		t.Skipf("redis-server not installed (apt-get install redis-server) and FIBERVIEWS_REDIS_ADDR unset: %v", err)
-	}
-	for attempt := 0; attempt < 3; attempt++ {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-		_ = ln.Close()
-		dir := t.TempDir()
-		cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-			"--dir", dir, "--daemonize", "no", "--logfile", dir+"/redis.log")
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("starting redis-server: %v", err)
-		}
-		pid := cmd.Process.Pid
-		exited := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(exited) }()
-		t.Cleanup(func() {
-			if p, err := os.FindProcess(pid); err == nil {
-				_ = p.Kill()
-			}
-			<-exited
-		})
-		addr := "127.0.0.1:" + port
-		deadline := time.Now().Add(5 * time.Second)
-		for time.Now().Before(deadline) {
-			select {
-			case <-exited:
-				deadline = time.Time{} // died (port taken?): try another port
-				continue
-			default:
-			}
-			if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
-				_ = c.Close()
-				return addr
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	t.Fatal("could not start redis-server")
-	return ""
-}
 
 // uniquePrefix isolates a test's keys in a shared Redis.
 func uniquePrefix() string {
@@ -100,7 +38,7 @@ func openTestRedis(t *testing.T, addr string) *redisstore.Storage {
 // TestRedisTwoApps: two separate Fiber apps ("servers"), each with its own Manager and Redis
 // connection, share sessions through one redis-server.
 func TestRedisTwoApps(t *testing.T) {
-	addr := redisAddr(t)
+	addr := redistest.Addr(t)
 	prefix := uniquePrefix()
 	mA := newManager(t, session.Config{Storage: openTestRedis(t, addr), KeyPrefix: prefix})
 	mB := newManager(t, session.Config{Storage: openTestRedis(t, addr), KeyPrefix: prefix})
@@ -233,7 +171,7 @@ func TestRedisTwoApps(t *testing.T) {
 // TestWrap: a plain *redis.Storage is refused by session.New (it would lose the atomic steps) and
 // works once wrapped.
 func TestWrap(t *testing.T) {
-	addr := redisAddr(t)
+	addr := redistest.Addr(t)
 	host, port, _ := net.SplitHostPort(addr)
 	p, _ := strconv.Atoi(port)
 	plain := fiberredis.New(fiberredis.Config{Host: host, Port: p})

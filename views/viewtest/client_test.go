@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,9 +13,8 @@ import (
 	"testing/fstest"
 	"time"
 
-	"net"
-
 	"github.com/fiberviews/fiberviews/internal/formvalue"
+	"github.com/fiberviews/fiberviews/internal/redistest"
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/session/redisstore"
 	"github.com/fiberviews/fiberviews/templates"
@@ -103,7 +100,7 @@ func TestLoginLogout(t *testing.T) {
 	stores := map[string]func(*testing.T) *session.Manager{
 		"sqlite": sqliteSessions,
 		"redis": func(t *testing.T) *session.Manager {
-			st, err := redisstore.Open(redisAddr(t))
+			st, err := redisstore.Open(redistest.Addr(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -326,44 +323,6 @@ func TestNewRefusesABadBaseURL(t *testing.T) {
 			viewtest.New(fiber.New(), viewtest.Config{BaseURL: base})
 		})
 	}
-}
-
-// redisAddr returns FIBERVIEWS_REDIS_ADDR, else starts a redis-server on a
-// free port for the test. Without the binary it fails under CI and skips
-// elsewhere.
-func redisAddr(t *testing.T) string {
-	t.Helper()
-	if v := os.Getenv("FIBERVIEWS_REDIS_ADDR"); v != "" {
-		return v
-	}
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("no redis-server on PATH (apt-get install redis-server, or set FIBERVIEWS_REDIS_ADDR): %v", err)
-		}
-		t.Skipf("redis-server not installed (apt-get install redis-server): %v", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	_, port, _ := net.SplitHostPort(addr)
-	dir := t.TempDir()
-	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting redis-server: %v", err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
-			_ = c.Close()
-			return addr
-		}
-	}
-	t.Fatalf("redis-server did not answer on %s", addr)
-	return ""
 }
 
 // TestMessages checks that a response tells the messages it left for the
