@@ -3,7 +3,6 @@ package views_test
 import (
 	"testing"
 
-	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/views"
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
@@ -20,20 +19,7 @@ import (
 //
 //	go test ./views/ -run '^$' -bench 'BenchmarkLogin(Logout|PasswordChangeLogout)' -benchmem -count 8 -cpu 2
 func BenchmarkLoginPasswordChangeLogout(b *testing.B) {
-	stores := []struct {
-		name string
-		open func(testing.TB) *session.Manager
-	}{
-		{"sqlite", newSessions},
-		{"memory", func(b testing.TB) *session.Manager {
-			m, err := session.New(session.Config{Storage: &mapStorage{m: map[string][]byte{}}})
-			if err != nil {
-				b.Fatal(err)
-			}
-			return m
-		}},
-	}
-	for _, st := range stores {
+	for _, st := range benchStores {
 		b.Run(st.name+"/LoginView+PasswordChangeView+LogoutView", func(b *testing.B) {
 			password := "wonderland"
 			app := fiber.New()
