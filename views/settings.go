@@ -192,8 +192,7 @@ func Setup(cfg Config) fiber.Handler {
 		if s.hosts != nil {
 			if err := s.hosts.Check(c); err != nil {
 				s.logger.Warn("Invalid HTTP_HOST header", "err", err, "path", c.Path())
-				c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
-				return c.Status(fiber.StatusBadRequest).SendString("Bad Request (400): this site does not answer to that host name.")
+				return errorPage(c, fiber.StatusBadRequest) // the site's 400.html, as for any 400
 			}
 		}
 		c.Locals(siteKey{}, s)

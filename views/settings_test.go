@@ -63,6 +63,13 @@ func TestAllowedHosts(t *testing.T) {
 	if !strings.Contains(logs.String(), "Invalid HTTP_HOST header") || !strings.Contains(logs.String(), "evil.example") {
 		t.Errorf("refusals are not logged:\n%s", logs.String())
 	}
+	t.Run("the refusal is the 400 page, naming no host", func(t *testing.T) {
+		r := newClient(t, app).do("GET", "http://evil.example/", nil)
+		if r.status != 400 || !strings.Contains(r.body, "<h1>400 Bad Request</h1>") || strings.Contains(r.body, "evil") ||
+			r.header.Get("X-Frame-Options") != "DENY" {
+			t.Errorf("%d X-Frame-Options %q:\n%s", r.status, r.header.Get("X-Frame-Options"), r.body)
+		}
+	})
 	t.Run("no AllowedHosts: no check", func(t *testing.T) {
 		r := newClient(t, open).do("GET", "http://anything.example/", nil)
 		if r.status != 200 {
