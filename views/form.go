@@ -11,6 +11,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/fiberviews/fiberviews/internal/formvalue"
 	"github.com/go-playground/form/v4"
 	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
@@ -149,7 +150,7 @@ func BindForm(c *fiber.Ctx, f any) (FormErrors, error) {
 	if err != nil {
 		return nil, err
 	}
-	values, errs := bodyValues(c), FormErrors{}
+	values, errs := formvalue.All(c), FormErrors{}
 	for _, fd := range fields {
 		vs := values[fd.name]
 		for _, v := range vs {
@@ -251,22 +252,6 @@ func merge(errs FormErrors, err error) error {
 	return nil
 }
 
-// bodyValues are the fields of a urlencoded or multipart body (none of the
-// query string).
-func bodyValues(c *fiber.Ctx) url.Values {
-	values := url.Values{}
-	mediaType, _, _ := strings.Cut(c.Get(fiber.HeaderContentType), ";")
-	switch mediaType = strings.TrimSpace(mediaType); {
-	case strings.EqualFold(mediaType, fiber.MIMEApplicationForm):
-		c.Request().PostArgs().VisitAll(func(k, v []byte) { values.Add(string(k), string(v)) })
-	case strings.EqualFold(mediaType, fiber.MIMEMultipartForm):
-		if mf, err := c.MultipartForm(); err == nil {
-			values = mf.Value
-		}
-	}
-	return values
-}
-
 // kindMessage is the message for a value of the wrong type (Django's).
 func kindMessage(fields []formField, name string) string {
 	for _, fd := range fields {
@@ -345,7 +330,7 @@ func (b *BoundForm) HasErrors() bool { return len(b.Errors) > 0 }
 // (nor invalid UTF-8 or oversized: not worth echoing back).
 func shownValues(c *fiber.Ctx, f any) url.Values {
 	fields, _ := fieldsOf(f)
-	all, shown := bodyValues(c), url.Values{}
+	all, shown := formvalue.All(c), url.Values{}
 	for _, fd := range fields {
 		vs, ok := all[fd.name]
 		if ok && !fd.secret && !slices.ContainsFunc(vs, func(v string) bool {

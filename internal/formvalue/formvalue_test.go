@@ -37,3 +37,34 @@ func TestPost(t *testing.T) {
 		})
 	}
 }
+
+// TestAllIsACopy checks that All returns every body field, never the query
+// string's, and that changing what it returns leaves the request's form as it
+// was (Fiber keeps the parsed multipart form for the rest of the request).
+func TestAllIsACopy(t *testing.T) {
+	cases := []struct{ name, ctype, body string }{
+		{"urlencoded", "application/x-www-form-urlencoded", "a=1&a=2&b=3"},
+		{"multipart", "multipart/form-data; boundary=X", "--X\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n" +
+			"--X\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n2\r\n--X\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\n3\r\n--X--\r\n"},
+	}
+	app := fiber.New()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var ctx fasthttp.RequestCtx
+			ctx.Request.Header.SetMethod("POST")
+			ctx.Request.SetRequestURI("/?q=1")
+			ctx.Request.Header.SetContentType(tc.ctype)
+			ctx.Request.SetBodyString(tc.body)
+			c := app.AcquireCtx(&ctx)
+			defer app.ReleaseCtx(c)
+			all := formvalue.All(c)
+			if len(all["a"]) != 2 || all.Get("b") != "3" || all.Has("q") {
+				t.Fatalf("All = %v, want a twice and b, no q", all)
+			}
+			delete(all, "a")
+			if got := formvalue.Post(c, "a"); got != "1" {
+				t.Errorf("after changing All's result, Post(a) = %q, want 1", got)
+			}
+		})
+	}
+}
