@@ -39,8 +39,12 @@ var methodHandlers = [nMethods]func(v any) fiber.Handler{
 	mOptions: func(v any) fiber.Handler { return v.(interface{ Options(*fiber.Ctx) error }).Options },
 }
 
-// handlerType is the signature of an HTTP method handler.
-var handlerType = reflect.TypeFor[func(*fiber.Ctx) error]()
+// handlerType is the signature of an HTTP method handler, csrfFailureType
+// that of a view's CSRFFailure.
+var (
+	handlerType     = reflect.TypeFor[func(*fiber.Ctx) error]()
+	csrfFailureType = reflect.TypeFor[func(*fiber.Ctx, error) error]()
+)
 
 // methodIndex maps a request method to its index, nMethods for others.
 func methodIndex(m string) int {
@@ -102,8 +106,10 @@ func newDispatcher(s *spec, names []string, field string, csrf bool) (*dispatche
 		d.h[mOptions] = d.defaultOptions
 	}
 	fail := csrfFailure
-	if h, ok := s.outer.(csrfFailureHook); ok {
-		fail = h.CSRFFailure
+	if ok, err := s.checkMethod("views.CSRFProtect", "CSRFFailure", csrfFailureType); err != nil {
+		return nil, err // a CSRFFailure of another signature would be silently ignored
+	} else if ok {
+		fail = s.outer.(csrfFailureHook).CSRFFailure
 	}
 	var allow []string
 	served := false

@@ -269,6 +269,11 @@ type ptrEmbed struct{ *views.TemplateView }
 type sharedA struct{ *views.TemplateView }
 type sharedB struct{ *views.TemplateView }
 
+// badCSRFFailure hides LoginView's CSRFFailure with another signature.
+type badCSRFFailure struct{ views.LoginView }
+
+func (v *badCSRFFailure) CSRFFailure(c *fiber.Ctx) error { return nil }
+
 func TestRegistrationErrors(t *testing.T) {
 	var nilView *getOnly
 	cases := []struct {
@@ -285,6 +290,8 @@ func TestRegistrationErrors(t *testing.T) {
 		{"pointer to a non-struct", new(int), views.ErrInvalidView, new(*views.InvalidViewError), []string{"does not point to a struct"}},
 		{"nil embedded base pointer", &ptrEmbed{}, views.ErrInvalidView, new(*views.InvalidViewError),
 			[]string{"*views.TemplateView", "ptrEmbed.TemplateView", "nil pointer"}},
+		{"CSRFFailure with the wrong signature", &badCSRFFailure{}, views.ErrSignature, new(*views.SignatureError),
+			[]string{"(*views_test.badCSRFFailure).CSRFFailure", "func(*fiber.Ctx) error", "func(*fiber.Ctx, error) error"}},
 		{"hook with the wrong signature", &badCtxSig{views.TemplateView{TemplateName: "x"}}, views.ErrSignature, new(*views.SignatureError),
 			[]string{"(*views_test.badCtxSig).GetContextData", "func(*fiber.Ctx) map[string]interface {}",
 				"views.TemplateView calls it as func(*fiber.Ctx) (map[string]interface {}, error)", "hides"}},
