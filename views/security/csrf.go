@@ -353,10 +353,18 @@ func (p *CSRF) checkReferer(c *fiber.Ctx) error {
 // sameOrigin reports whether origin is scheme://host, the default port
 // written or not.
 func sameOrigin(origin, scheme, host string) bool {
-	want := strings.ToLower(scheme + "://" + host)
-	got := strings.ToLower(origin)
-	def := map[string]string{"http": ":80", "https": ":443"}[scheme]
-	return strings.TrimSuffix(got, def) == strings.TrimSuffix(want, def)
+	n := len(scheme)
+	if len(origin) < n+3 || !strings.EqualFold(origin[:n], scheme) || origin[n:n+3] != "://" {
+		return false
+	}
+	def := ""
+	switch scheme {
+	case "http":
+		def = ":80"
+	case "https":
+		def = ":443"
+	}
+	return strings.EqualFold(strings.TrimSuffix(origin[n+3:], def), strings.TrimSuffix(host, def))
 }
 
 // trustedOrigin reports whether origin is one of the trusted origins.

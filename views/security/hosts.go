@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 )
 
 // ErrDisallowedHost is wrapped by the error of Hosts.Check (Django's
@@ -16,7 +17,10 @@ var ErrDisallowedHost = errors.New("security: the request's host is not one the 
 // so that nothing a request says about its own host (the base of a safe
 // next, a link in an email) can point elsewhere. Build it with NewHosts; it
 // is safe for concurrent use.
-type Hosts struct{ patterns []string } // lower case, validated
+type Hosts struct {
+	patterns []string // lower case, validated
+	any      bool     // "*" is one of them
+}
 
 // NewHosts returns the check for patterns: "example.com" matches that host,
 // ".example.com" it and its subdomains, "[::1]" an IPv6 address, "*" any
@@ -34,6 +38,7 @@ func NewHosts(patterns ...string) (*Hosts, error) {
 			return nil, fmt.Errorf(`%q is not a host name: write "example.com", ".example.com" (with subdomains), "[::1]" or "*", without scheme, port or path`, p)
 		}
 		h.patterns = append(h.patterns, p)
+		h.any = h.any || p == "*"
 	}
 	return h, nil
 }
@@ -43,7 +48,12 @@ func NewHosts(patterns ...string) (*Hosts, error) {
 // absolute-form request target, else the Host header (never
 // X-Forwarded-Host); its port is ignored.
 func (h *Hosts) Check(c *fiber.Ctx) error {
-	host := string(c.Request().Host())
+	if h.any {
+		return nil
+	}
+	// Matched without copying the header (it runs on every request); the
+	// error copies what it quotes.
+	host := utils.UnsafeString(c.Request().Host())
 	name := strings.ToLower(host)
 	if strings.HasPrefix(name, "[") { // [::1]:8000
 		if end := strings.IndexByte(name, ']'); end >= 0 {
@@ -57,7 +67,7 @@ func (h *Hosts) Check(c *fiber.Ctx) error {
 		return fmt.Errorf("%w: the request names no host (empty Host header)", ErrDisallowedHost)
 	}
 	for _, p := range h.patterns {
-		if p == "*" || name == p || (p[0] == '.' && (name == p[1:] || strings.HasSuffix(name, p))) {
+		if name == p || (p[0] == '.' && (name == p[1:] || strings.HasSuffix(name, p))) {
 			return nil
 		}
 	}
