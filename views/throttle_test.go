@@ -1,6 +1,7 @@
 package views_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -69,7 +70,13 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		}
 		return "", views.ErrInvalidCredentials
 	}
+	// Each run counts under keys of its own, so that a rerun against the same
+	// Redis (-count=2, FIBERVIEWS_REDIS_ADDR) does not find this run's counts.
+	runPrefix := fmt.Sprintf("throttle-test-%d:", time.Now().UnixNano())
 	newApps := func(t *testing.T, tc views.ThrottleConfig) [2]*fiber.App {
+		if tc.KeyPrefix == "" {
+			tc.KeyPrefix = runPrefix
+		}
 		tc.OnLockout = func(c *fiber.Ctx, l security.Lockout) {
 			lockMu.Lock()
 			lockouts = append(lockouts, l)
