@@ -125,6 +125,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.CookieName == "" {
 		cfg.CookieName = DefaultCookieName
 	}
+	if cfg.ClientIP == nil {
+		cfg.ClientIP = (*fiber.Ctx).IP
+	}
 	if !validToken(cfg.CookieName) {
 		return cfg, fmt.Errorf("%w: CookieName %q: use letters, digits and !#$%%&'*+-.^_`|~ only", ErrConfig, cfg.CookieName)
 	}

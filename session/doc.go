@@ -134,11 +134,12 @@
 // oldest (first logged in). A hundred is far more than anyone's devices and browsers over two weeks,
 // yet keeps what a user's sessions cost (listing them, "log out everywhere", the index on Redis)
 // bounded when a script logs in without keeping its cookie. On SQLite a login counts the user's keys
-// (from a fresh browser in the same statement that writes the session); on the index path (Redis,
-// plain storages) a login appends to the index and reads nothing back until the index has grown
-// past the limit (or to a power of two, which prunes the entries of ended sessions, amortised O(1)
-// per login).
+// (from a fresh browser in the same statement that writes the session); on an index storage with Append
+// (session/redisstore) a login appends to the index and reads nothing back until the index has
+// grown past the limit (or to a power of two, which prunes the entries of ended sessions, amortised
+// O(1) per login); on other storages a login reads and rewrites the user's index.
 //
-// Client IPs in Info come from fiber.Ctx.IP: behind a proxy, set Fiber's ProxyHeader and
-// trusted-proxy configuration.
+// The address in Info is Config.ClientIP(c), by default fiber.Ctx.IP (the connection's peer unless
+// fiber.Config.ProxyHeader says otherwise); behind a proxy, pass views.ClientIP, which follows
+// views.Config.Proxy.
 package session

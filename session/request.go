@@ -12,7 +12,7 @@ import (
 // and the session is findable by Sessions, LogoutOthers and LogoutAll (its key starts with the user's
 // tag; on storages without PrefixScanner it is also added to the user's index). The
 // session is written before Login returns; the cookie is set when the request ends. On error the
-// request is anonymous (never half logged in). Errors wrap ErrEmptyUserID, ErrInvalidUserID,
+// session is as it was, or anonymous (never half logged in). Errors wrap ErrEmptyUserID, ErrInvalidUserID,
 // ErrNoMiddleware, ErrStorage or ErrAuthHash. An empty or invalid user id (not valid UTF-8, or longer
 // than MaxUserIDLen bytes) is rejected before anything is read or changed: the session stays as it was.
 func Login(c *fiber.Ctx, userID string) error {

@@ -381,14 +381,10 @@ func (s *Session) encodeLocked(now time.Time, uid, hash string, created int64, d
 	if created == 0 {
 		created = now.Unix()
 	}
-	ip := s.c.IP()
-	if s.m.cfg.ClientIP != nil {
-		ip = s.m.cfg.ClientIP(s.c)
-	}
 	rec := record{
 		V: recordVersion, U: uid, H: hash, C: created, S: now.Unix(),
 		X: expirySeconds(now, s.ttl(uid, created, now)), A: s.age,
-		IP: ip, UA: userAgent(s.c), D: data,
+		IP: s.m.cfg.ClientIP(s.c), UA: userAgent(s.c), D: data,
 	}
 	val, err := json.Marshal(&rec)
 	if err != nil {

@@ -98,8 +98,8 @@ func (r *Resolver) HasName(name string) bool {
 // Reverse returns the URL of the pattern called name with args filled in:
 // positional arguments in the order of the route's parameters, or a single
 // Kwargs. Namespaced names are written "namespace:name". When several
-// patterns share the name, the first whose parameters accept the arguments
-// wins. Values are formatted by the parameter's converter, must match its
+// patterns share the name, they are tried last first, as Django's are: the
+// last in the table whose parameters accept the arguments wins. Values are formatted by the parameter's converter, must match its
 // pattern and are percent-escaped. The URL is from the table's root ("/"),
 // wherever r is mounted, as Django's reverse() is outside a request: use
 // Reverse(c, ...) for the URL under the prefix of the mount serving c, or

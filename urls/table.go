@@ -39,7 +39,8 @@ const (
 type Option func(*Pattern)
 
 // Name names a Path so that it can be reversed, like path(..., name=...).
-// Several patterns may share a name; reversal tries them in table order.
+// Several patterns may share a name; reversal tries them last first, as
+// Django's does (of two that fit the arguments, the later one wins).
 func Name(name string) Option {
 	return func(p *Pattern) { p.name, p.nameSet = name, true }
 }
