@@ -89,8 +89,9 @@
 //
 // hooksOf (hooks.go, the one file of the mechanism) asserts the bound view
 // to the interface; an unbound base falls back to its own methods. bind may
-// also validate fields (a *ConfigError) and precompute from them, since it
-// runs before the view serves.
+// also validate fields (a *ConfigError) and keep values computed from them
+// while the base is not bound yet (Outer() == nil): AsView of a view already
+// bound, which may be serving, must write nothing.
 //
 // # Views are shared configuration
 //

@@ -30,9 +30,11 @@ func hooksOf[I any](self interface{ Outer() any }) I {
 // embedding.
 type binder interface {
 	viewBase() *Base
-	// bind declares the base's hooks (spec.hooks), validates its fields
-	// and sets what AsView needs (spec.defaultMethods, spec.decorators).
-	// It calls the bind of the base it embeds first, like super().
+	// bind declares the base's hooks (hooks[I]), validates its fields
+	// and sets what AsView needs (spec.defaultMethods, spec.decorators),
+	// calling the bind of the base it embeds, like super(). It may keep
+	// values computed from the fields while the base is not yet bound
+	// (Outer() == nil): a bound view may be serving.
 	bind(s *spec) error
 }
 

@@ -142,7 +142,9 @@ func (v *LogoutView) bind(s *spec) error {
 	if err != nil {
 		return &ConfigError{View: s.name, Field: "ClearSiteData", Msg: err.Error()}
 	}
-	v.clearSiteData = csd
+	if v.Outer() == nil { // bound already (the same view registered twice): it may be serving
+		v.clearSiteData = csd
+	}
 	return hooks[redirectHooks](s, logoutViewName)
 }
 

@@ -102,7 +102,9 @@ func (v *RedirectView) bind(s *spec) error {
 	if err != nil {
 		return &ConfigError{View: s.name, Field: "URL", Msg: fmt.Sprintf("%q: %v", v.URL, err)}
 	}
-	v.url, v.parsed = parts, true
+	if v.Outer() == nil { // bound already (the same view registered twice): it may be serving
+		v.url, v.parsed = parts, true
+	}
 	return hooks[redirectViewHooks](s, redirectViewName)
 }
 
