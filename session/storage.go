@@ -113,8 +113,18 @@ func (m *Manager) write(w Write) error {
 	return m.store.Set(w.Key, w.Val, w.Exp)
 }
 
-// deleteAll deletes storage keys, in one transaction on an Updater storage.
+// deleteAll deletes storage keys: in one transaction on an Updater storage, else one Delete each
+// (all of them tried; the first error returned).
 func (m *Manager) deleteAll(keys []string) error {
+	if m.updater == nil {
+		var first error
+		for _, k := range keys {
+			if err := m.store.Delete(k); err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
+	}
 	also := make([]Write, 0, len(keys))
 	for _, k := range keys[1:] {
 		also = append(also, Write{Key: k})
@@ -123,13 +133,18 @@ func (m *Manager) deleteAll(keys []string) error {
 }
 
 // getMany returns the values of keys (nil for absent ones), in one round trip when the storage can.
-func (m *Manager) getMany(keys []string) ([][]byte, error) {
-	if g, ok := m.store.(ManyGetter); ok {
+func (m *Manager) getMany(keys []string) ([][]byte, error) { return GetMany(m.store, keys) }
+
+// GetMany returns the values of keys in st (nil for absent ones): in one round trip when st is a
+// ManyGetter, else one Get each. Packages that keep records beside the sessions (views' login
+// throttle, through StorageOf) read them with it.
+func GetMany(st fiber.Storage, keys []string) ([][]byte, error) {
+	if g, ok := st.(ManyGetter); ok {
 		return g.GetMany(keys)
 	}
 	vals := make([][]byte, len(keys))
 	for i, k := range keys {
-		v, err := m.store.Get(k)
+		v, err := st.Get(k)
 		if err != nil {
 			return nil, err
 		}

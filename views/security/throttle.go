@@ -132,21 +132,9 @@ func (t *Throttle) Check(c *fiber.Ctx, username, ip string) error {
 		return nil
 	}
 	k := t.keys(username, ip)
-	var vals [2][]byte
-	if mg, ok := st.(session.ManyGetter); ok {
-		got, err := mg.GetMany(k[:])
-		if err != nil {
-			return err
-		}
-		copy(vals[:], got)
-	} else {
-		for i, key := range k {
-			v, err := st.Get(key)
-			if err != nil {
-				return err
-			}
-			vals[i] = v
-		}
+	vals, err := session.GetMany(st, k[:])
+	if err != nil {
+		return err
 	}
 	now, until := time.Now(), int64(0)
 	for i, limit := range [2]int{t.cfg.Limit, t.cfg.IPLimit} {
