@@ -133,7 +133,8 @@ type site struct {
 
 // Validate reports what Setup would refuse: a malformed allowed host or
 // trusted origin, an unknown SameSite value, SameSite None without Secure, a
-// negative cookie age.
+// negative cookie age, a bad Proxy or Headers value, negative throttle
+// limits.
 func (cfg Config) Validate() error {
 	_, err := newSite(cfg)
 	return err
@@ -209,8 +210,11 @@ func settings(c *fiber.Ctx) *site {
 	return defaultSite
 }
 
-// Settings returns the settings in force for c (those given to Setup, with
-// the defaults filled in, or the defaults alone without Setup).
+// Settings returns the settings in force for c: those given to Setup (or
+// the defaults without Setup), with the defaults of the URL settings,
+// RedirectFieldName, CSRF and CSRFFailureTemplate filled in. Headers,
+// Proxy, LoginThrottle and Logger are returned as given: a zero field there
+// means its default.
 func Settings(c *fiber.Ctx) Config {
 	return settings(c).Config
 }

@@ -79,7 +79,7 @@ const CookieName = "messages"
 
 // MaxCookieSize is the longest cookie value written (Django's
 // max_cookie_size): when the messages do not fit, the oldest are dropped.
-// Longer cookies a client sends are ignored.
+// A cookie a client sends that is longer than twice this is ignored unread.
 const MaxCookieSize = 2048
 
 type settings struct {

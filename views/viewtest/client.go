@@ -215,7 +215,7 @@ func (cl *Client) PostForm(target string, data url.Values) (*Response, error) {
 	return cl.send(fiber.MethodPost, f.action, h, []byte(values.Encode()))
 }
 
-// Do sends req as it is, with the jar's cookies added (and redirects
+// Do sends req as it is, with the jar's cookies and Config.Header added (and redirects
 // followed with Config.FollowRedirects); a relative req.URL is taken
 // against BaseURL.
 func (cl *Client) Do(req *http.Request) (*Response, error) {

@@ -18,7 +18,7 @@
 // answers 403, exactly as it would for a person. Post is a script's call: it
 // sends the CSRF cookie's secret in the X-CSRFToken header, as a
 // JavaScript client reading the cookie does. Do sends a request as it is,
-// with the jar's cookies and nothing else.
+// with the jar's cookies and Config.Header and nothing else.
 //
 // # Logging in
 //
