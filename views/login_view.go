@@ -327,18 +327,11 @@ func (v *LoginView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
 	if field == "" {
 		field = s.RedirectFieldName
 	}
-	ctx["title"] = "Log in"
-	ctx[KeySiteName] = s.SiteName
-	ctx["next"] = next
-	ctx[field] = next
-	ctx["redirect_field_name"] = field
-	ctx["username"] = ""
-	ctx["form_error"] = ""
+	username, formError := "", ""
 	if f, ok := c.Locals(loginFormKey{}).(*loginForm); ok {
-		ctx["username"], ctx["form_error"] = f.username, f.err
+		username, formError = f.username, f.err
 	}
-	for k, val := range v.ExtraContext {
-		ctx[k] = val
-	}
+	setDefaults(ctx, "title", "Log in", KeySiteName, s.SiteName, "next", next, field, next,
+		"redirect_field_name", field, "username", username, "form_error", formError)
 	return ctx, nil
 }

@@ -231,13 +231,9 @@ func (v *LogoutView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
 		return nil, err
 	}
 	s := settings(c)
-	ctx["title"] = "Logged out"
-	ctx[KeySiteName] = s.SiteName
+	setDefaults(ctx, "title", "Logged out", KeySiteName, s.SiteName)
 	if login, err := ResolveURL(c, s.LoginURL); err == nil {
-		ctx["login_url"] = login
-	}
-	for k, val := range v.ExtraContext {
-		ctx[k] = val
+		setDefaults(ctx, "login_url", login)
 	}
 	return ctx, nil
 }

@@ -113,20 +113,11 @@ func (v *PasswordChangeView) GetTemplateNames(c *fiber.Ctx) ([]string, error) {
 // GetContextData is the hook that builds the context: FormView's, with
 // the title "Password change" unless ExtraContext sets one.
 func (v *PasswordChangeView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
-	return withTitle(v.FormView.GetContextData(c))("Password change")
-}
-
-// withTitle sets a page's default title in the context ctx, err of a
-// GetContextData.
-func withTitle(ctx map[string]any, err error) func(string) (map[string]any, error) {
-	return func(title string) (map[string]any, error) {
-		if err == nil {
-			if _, ok := ctx["title"]; !ok {
-				ctx["title"] = title
-			}
-		}
-		return ctx, err
+	ctx, err := v.FormView.GetContextData(c)
+	if err == nil {
+		setDefaults(ctx, "title", "Password change")
 	}
+	return ctx, err
 }
 
 // Post checks the form (see PasswordChangeView) and changes the password.
@@ -237,7 +228,11 @@ func (v *PasswordChangeDoneView) GetTemplateNames(c *fiber.Ctx) ([]string, error
 // GetContextData is the hook that builds the context: TemplateView's, with
 // the title "Password change successful" unless ExtraContext sets one.
 func (v *PasswordChangeDoneView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
-	return withTitle(v.TemplateView.GetContextData(c))("Password change successful")
+	ctx, err := v.TemplateView.GetContextData(c)
+	if err == nil {
+		setDefaults(ctx, "title", "Password change successful")
+	}
+	return ctx, err
 }
 
 // PasswordValidator checks a new password for the user (CurrentUser) who

@@ -118,3 +118,14 @@ func routeArgs(c *fiber.Ctx) map[string]any {
 	}
 	return args
 }
+
+// setDefaults sets the keys of kv (key, value, key, value, ...) that ctx
+// lacks: the defaults a base view adds to TemplateView's context, which
+// ExtraContext (already in ctx) overrides.
+func setDefaults(ctx map[string]any, kv ...any) {
+	for i := 0; i+1 < len(kv); i += 2 {
+		if _, ok := ctx[kv[i].(string)]; !ok {
+			ctx[kv[i].(string)] = kv[i+1]
+		}
+	}
+}
