@@ -44,20 +44,20 @@ func Render(c *fiber.Ctx, status int, name string, data map[string]any) error {
 // when the request's cookies were not read (a request the parser refused),
 // and break every form open in the browser.
 func RequestContext(c *fiber.Ctx) (map[string]any, error) {
-	user, err := CurrentUser(c)
+	user, id, err := currentUser(c)
 	if err != nil {
 		return nil, err
 	}
-	id := ""
 	_, anonymous := user.(AnonymousUser)
-	if !anonymous {
-		id, _ = session.UserID(c)
+	if anonymous {
+		id = "" // LoadUser found no such user
 	}
+	s := settings(c)
 	token := ""
 	if c.Locals(errorPageKey{}) == nil {
-		token = CSRFToken(c)
+		token = s.csrf.Token(c)
 	} else {
-		token = settings(c).csrf.TokenIfSet(c)
+		token = s.csrf.TokenIfSet(c)
 	}
 	return map[string]any{
 		KeyUser:            user,
@@ -65,7 +65,7 @@ func RequestContext(c *fiber.Ctx) (map[string]any, error) {
 		KeyIsAuthenticated: !anonymous,
 		KeyCSRFToken:       token,
 		KeyCSRFInput:       csrfInput(token),
-		KeySiteName:        settings(c).SiteName,
+		KeySiteName:        s.SiteName,
 		KeyBackGuard:       backGuardFor(user),
 		KeyMessages:        messages.For(c),
 	}, nil
@@ -122,19 +122,25 @@ type errorPageKey struct{}
 // varies on Cookie and, for a logged-in user, is Cache-Control: private
 // unless the view set Cache-Control (IsAuthenticated does the same).
 func CurrentUser(c *fiber.Ctx) (any, error) {
+	user, _, err := currentUser(c)
+	return user, err
+}
+
+// currentUser is CurrentUser with the session's user id ("" when anonymous).
+func currentUser(c *fiber.Ctx) (any, string, error) {
 	id, ok := session.UserID(c)
 	usedSession(c, ok)
 	if !ok {
-		return AnonymousUser{}, nil
+		return AnonymousUser{}, "", nil
 	}
 	if uc, ok := c.Locals(userKey{}).(*userCache); ok && uc.id == id {
-		return uc.user, nil
+		return uc.user, id, nil
 	}
 	var user any = SessionUser{ID: id}
 	if load := settings(c).LoadUser; load != nil {
 		u, err := load(c, id)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		user = u
 		if isNil(u) {
@@ -142,7 +148,7 @@ func CurrentUser(c *fiber.Ctx) (any, error) {
 		}
 	}
 	c.Locals(userKey{}, &userCache{id: id, user: user})
-	return user, nil
+	return user, id, nil
 }
 
 // isNil reports whether v is nil or a nil pointer, map, slice or func (a
