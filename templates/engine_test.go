@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -425,6 +426,26 @@ func TestURLConstants(t *testing.T) {
 			})
 		}
 	}
+	// Folded means the call no longer runs: a page with {{ url "home" }}
+	// renders with exactly the allocations of the same page with "/" written
+	// in, and fewer than the same call on data.
+	t.Run("constant calls are not run at render", func(t *testing.T) {
+		e := templates.Must(templates.New(templates.Config{Resolver: table, FS: fstest.MapFS{
+			"const.html":   {Data: []byte(`<a href="{{ url "home" }}">home</a> <a href="{{ url "user" "bob" 7 }}">bob</a>`)},
+			"literal.html": {Data: []byte(`<a href="/">home</a> <a href="/u/bob/7/">bob</a>`)},
+			"data.html":    {Data: []byte(`<a href="{{ url .home }}">home</a> <a href="{{ url "user" .name .n }}">bob</a>`)},
+		}}))
+		data := map[string]any{"home": "home", "name": "bob", "n": 7}
+		if a, b := mustRender(t, e, "const", data), mustRender(t, e, "literal", data); a != b {
+			t.Fatalf("folded %q, literal %q", a, b)
+		}
+		allocs := func(name string) float64 {
+			return testing.AllocsPerRun(50, func() { _ = e.Render(io.Discard, name, data) })
+		}
+		if c, l, d := allocs("const"), allocs("literal"), allocs("data"); c != l || c >= d {
+			t.Errorf("allocations per render: constant calls %v, literal %v, calls on data %v: the constant calls still run", c, l, d)
+		}
+	})
 }
 
 func TestFuncs(t *testing.T) {
