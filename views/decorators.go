@@ -48,7 +48,7 @@ func RedirectToLogin(c *fiber.Ctx, next string) error {
 	}
 	if next == "" {
 		next = c.OriginalURL()
-		scheme, host := settings(c).proxy.Scheme(c), string(c.Request().Host())
+		scheme, host := s.proxy.Scheme(c), string(c.Request().Host())
 		if (u.Scheme != "" && u.Scheme != scheme) || (u.Host != "" && u.Host != host) {
 			next = scheme + "://" + host + next
 		}

@@ -1,8 +1,6 @@
 package views
 
 import (
-	"reflect"
-
 	"github.com/fiberviews/fiberviews/urls"
 )
 
@@ -20,5 +18,5 @@ import (
 // urls.ViewName.
 func Path(route string, view any, opts ...urls.Option) urls.Pattern {
 	h := MustAsView(view)
-	return urls.Path(route, h, append([]urls.Option{urls.ViewName(reflect.TypeOf(view).String())}, opts...)...)
+	return urls.Path(route, h, append([]urls.Option{urls.ViewName(typeName(view))}, opts...)...)
 }
