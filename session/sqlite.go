@@ -351,7 +351,9 @@ func (s *SQLiteStorage) Sweep() (int, error) {
 		})
 		total += int(n)
 		s.stats[1].Add(n)
-		s.stats[2].Add(1)
+		if !errors.Is(err, ErrClosed) {
+			s.stats[2].Add(1) // a batch ran
+		}
 		if err != nil || n < int64(s.opts.SweepBatch) {
 			if err == nil && total > 0 {
 				err = s.vacuum()
