@@ -98,7 +98,7 @@
 // cached statements, writes queued in-process, a WITHOUT ROWID table in the layout of
 // github.com/gofiber/storage/sqlite3), with errors returned instead of panics. Any other
 // fiber.Storage plugs in unchanged; the optional interfaces Updater, Appender, Replacer,
-// PrefixScanner and ManyGetter make it atomic or faster. For sessions shared by several servers use
+// PrefixScanner, ManyGetter and KeyMarker make it atomic or faster. For sessions shared by several servers use
 // package session/redisstore, kept apart so that sites without Redis link no Redis client.
 //
 // # At scale (SQLite)
@@ -121,6 +121,13 @@
 // ErrBusy, a *fiber.Error 503 (views.ErrorHandler answers it with Retry-After; Fiber's default
 // handler with 503), counted in (*SQLiteStorage).Stats and logged (the first, then at most once a
 // minute), never a hang.
+//
+// Beside the database, the storage keeps a 512 KiB file named after it with MarksFileSuffix
+// ("sessions.sqlite3-marks"), mapped into every process that opens the database as SQLite's own
+// "-shm" file is: the KeyMarker filter, with which the login throttle of views/security knows
+// without a read that nobody failed to log in as a username or from an address (see KeyMarker). It
+// is created on first use; deleting it while no process has the database open is harmless, and
+// where it cannot be created the throttle reads its counts on every attempt.
 //
 // # Session lifetimes and limits
 //

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/fiberviews/fiberviews/internal/keymarks"
 	"github.com/fiberviews/fiberviews/internal/sqlitedb"
 )
 
@@ -72,9 +73,10 @@ var validTable = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // handler, each waiting at most WriteTimeout; the busy timeout only covers other processes sharing
 // the file. Expired rows are swept in small batches sharing that queue (see GCInterval and
 // SweepBatch), and the pages they freed are given back to the file system. It also implements
-// Updater, Appender, Replacer, ManyGetter and PrefixScanner. Safe for concurrent use.
+// Updater, Appender, Replacer, ManyGetter, PrefixScanner and KeyMarker. Safe for concurrent use.
 type SQLiteStorage struct {
 	db    *sql.DB
+	path  string
 	table string
 	opts  SQLiteOptions
 	wsem  chan struct{} // this process's write turn; see the type's documentation
@@ -91,6 +93,9 @@ type SQLiteStorage struct {
 	stopped   chan struct{} // closed when the sweeper returned
 	closeOnce sync.Once
 	closeErr  error
+
+	marksOnce sync.Once
+	marks     *keymarks.Filter // nil: none (see MarkKey)
 }
 
 var (
@@ -99,6 +104,7 @@ var (
 	_ Replacer      = (*SQLiteStorage)(nil)
 	_ ManyGetter    = (*SQLiteStorage)(nil)
 	_ PrefixScanner = (*SQLiteStorage)(nil)
+	_ KeyMarker     = (*SQLiteStorage)(nil)
 )
 
 // OpenSQLite opens (creating if needed) the SQLite file at path for sessions. It returns an error
@@ -155,6 +161,7 @@ func OpenSQLite(path string, opts ...SQLiteOptions) (*SQLiteStorage, error) {
 	t := o.Table
 	st := &SQLiteStorage{
 		db:        db,
+		path:      path,
 		table:     t,
 		opts:      o,
 		wsem:      make(chan struct{}, 1),
@@ -648,6 +655,46 @@ func (s *SQLiteStorage) Close() error {
 		close(s.done)
 		<-s.stopped
 		s.closeErr = s.db.Close()
+		s.marksOnce.Do(func() {}) // a filter not opened yet never will be
+		if s.marks != nil {
+			_ = s.marks.Close()
+		}
 	})
 	return s.closeErr
+}
+
+// MarksFileSuffix is appended to the database's path to name the file of SQLiteStorage's KeyMarker
+// filter: 512 KiB mapped into every process using the database, as SQLite's own "-shm" file is.
+const MarksFileSuffix = "-marks"
+
+// filter returns the KeyMarker filter, opening its file on first use; nil when it cannot be opened
+// (logged once): the storage then answers MayHold true, and callers read as without a filter.
+func (s *SQLiteStorage) filter() *keymarks.Filter {
+	s.marksOnce.Do(func() {
+		f, err := keymarks.Open(s.path + MarksFileSuffix)
+		if err != nil {
+			if !errors.Is(err, keymarks.ErrUnsupported) {
+				slog.Warn("session: no key filter beside the SQLite file: the login throttle reads its counts on every attempt", "err", err)
+			}
+			return
+		}
+		s.marks = f
+	})
+	return s.marks
+}
+
+// MarkKey implements KeyMarker with a filter in the file named by the database's path and
+// MarksFileSuffix, shared by every process that opens the database (by the same path) on this
+// machine. The file is created on first use; deleting it while no process uses the database is
+// harmless.
+func (s *SQLiteStorage) MarkKey(key string, until time.Time) {
+	if f := s.filter(); f != nil {
+		f.Mark(key, until)
+	}
+}
+
+// MayHold implements KeyMarker: false when no process marked key with a time after now.
+func (s *SQLiteStorage) MayHold(key string, now time.Time) bool {
+	f := s.filter()
+	return f == nil || f.MayHold(key, now)
 }

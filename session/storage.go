@@ -71,6 +71,20 @@ type ManyGetter interface {
 	GetMany(keys []string) ([][]byte, error)
 }
 
+// KeyMarker is implemented by storages that keep, beside their keys, a filter shared at once by every
+// process using the storage, which tells without a storage read that a key holds nothing. A caller
+// that keeps short-lived values under keys of its own (the login throttle of views/security keeps its
+// counts so) marks each key before writing it, and asks MayHold before reading: false is certain for a
+// key every write of which was marked, by any process; true may be wrong, and then the caller reads.
+// SQLiteStorage keeps the filter in a file beside the database (see SQLiteStorage.MarkKey); a storage
+// shared by several machines, such as Redis, cannot, and does not implement it.
+type KeyMarker interface {
+	// MarkKey records that key may hold a value until until. Call it before the write.
+	MarkKey(key string, until time.Time)
+	// MayHold reports whether key may hold a value at now.
+	MayHold(key string, now time.Time) bool
+}
+
 // checkStorage refuses a bare *redis.Storage of gofiber/storage/redis/v3: it would work, but without
 // the atomic steps package session/redisstore gives it (versions before it wrapped one silently).
 func checkStorage(s fiber.Storage) error {

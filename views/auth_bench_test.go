@@ -42,8 +42,8 @@ var benchStores = []struct {
 // hand-written Fiber handlers doing the same session work (session.Login,
 // session.Logout) with no CSRF check. Each side gets its own store of the
 // same kind: a SQLite file (the real thing, where the storage dominates), and
-// a map in memory (which leaves only the framework's own cost). Run all in
-// one command:
+// a map in memory (which leaves only the framework's own cost). The views run
+// with the login throttle on (the default) and off. Run all in one command:
 //
 //	go test ./views/ -run '^$' -bench BenchmarkLoginLogout -benchmem -count 8 -cpu 2
 func BenchmarkLoginLogout(b *testing.B) {
@@ -69,14 +69,19 @@ func BenchmarkLoginLogout(b *testing.B) {
 			})
 			loginLogoutCycles(b, app.Handler())
 		})
-		b.Run(st.name+"/LoginView+LogoutView", func(b *testing.B) {
-			app := fiber.New()
-			app.Use(st.open(b).Middleware())
-			app.Use(views.Setup(views.Config{Authenticate: benchAuthenticate, Logger: discard()}))
-			app.All("/login/", views.MustAsView(&views.LoginView{NextPage: "/home/"}))
-			app.All("/logout/", views.MustAsView(&views.LogoutView{NextPage: "/home/"}))
-			loginLogoutCycles(b, app.Handler())
-		})
+		for _, throttle := range []struct {
+			name string
+			cfg  views.ThrottleConfig
+		}{{"", views.ThrottleConfig{}}, {",throttle-off", views.ThrottleConfig{Off: true}}} {
+			b.Run(st.name+"/LoginView+LogoutView"+throttle.name, func(b *testing.B) {
+				app := fiber.New()
+				app.Use(st.open(b).Middleware())
+				app.Use(views.Setup(views.Config{Authenticate: benchAuthenticate, LoginThrottle: throttle.cfg, Logger: discard()}))
+				app.All("/login/", views.MustAsView(&views.LoginView{NextPage: "/home/"}))
+				app.All("/logout/", views.MustAsView(&views.LogoutView{NextPage: "/home/"}))
+				loginLogoutCycles(b, app.Handler())
+			})
+		}
 	}
 }
 

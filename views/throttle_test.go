@@ -133,6 +133,29 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 			t.Errorf("lockouts %+v, want one for alice and one for mallory, by username, in the future", lockouts)
 		}
 	})
+	t.Run("failures on one server lock the username on the other at once", func(t *testing.T) {
+		apps := newApps(t, views.ThrottleConfig{Limit: 3})
+		for range 3 {
+			try(t, apps, 0, "192.0.2.20", "alice-7", "wrong")
+		}
+		r, called := try(t, apps, 1, "192.0.2.21", "alice-7", "right")
+		refused(t, r, called)
+	})
+	t.Run("a success on the other server clears the count", func(t *testing.T) {
+		apps := newApps(t, views.ThrottleConfig{Limit: 3})
+		for range 2 {
+			try(t, apps, 0, "192.0.2.22", "alice-8", "wrong")
+		}
+		if r, _ := try(t, apps, 1, "192.0.2.22", "alice-8", "right"); r.status != 302 {
+			t.Fatalf("the login after two failures: %d", r.status)
+		}
+		for range 2 {
+			try(t, apps, 0, "192.0.2.22", "alice-8", "wrong")
+		}
+		if r, _ := try(t, apps, 0, "192.0.2.22", "alice-8", "right"); r.status != 302 {
+			t.Fatalf("two failures after the success were counted with the two before it: %d", r.status)
+		}
+	})
 	t.Run("success clears the username's count", func(t *testing.T) {
 		apps := newApps(t, views.ThrottleConfig{Limit: 3})
 		for round := range 3 {

@@ -76,6 +76,12 @@ func (t *Throttled) Unwrap() error { return ErrThrottled }
 // username makes no huge key and the storage holds no usernames. Build it
 // with NewThrottle; it is safe for concurrent use; a nil or Off Throttle
 // counts nothing.
+//
+// On a storage that implements session.KeyMarker (the SQLite storage),
+// Fail marks each count's key before writing it, and Check reads the counts
+// only when the filter says either key may hold one: a login from an address
+// and for a username that no process sharing the storage failed for within
+// the window costs no storage read.
 type Throttle struct{ cfg ThrottleConfig }
 
 // NewThrottle returns the throttle cfg describes, with the defaults filled
@@ -125,18 +131,24 @@ func count(raw []byte, now time.Time) (n int, until int64) {
 
 // Check returns nil when a login for username from ip may be tried, else a
 // *Throttled (wrapping ErrThrottled) until the later cool-down; or the
-// storage's error. Call it before checking the password.
+// storage's error. Call it before checking the password. It reads nothing
+// when the storage's session.KeyMarker says neither count exists.
 func (t *Throttle) Check(c *fiber.Ctx, username, ip string) error {
 	st := t.storage(c)
 	if st == nil {
 		return nil
 	}
 	k := t.keys(username, ip)
+	now := time.Now()
+	if m, ok := st.(session.KeyMarker); ok && !m.MayHold(k[0], now) && !m.MayHold(k[1], now) {
+		c.Locals(countedKey{}, false) // no process counted a failure for either: nothing to read
+		return nil
+	}
 	vals, err := session.GetMany(st, k[:])
 	if err != nil {
 		return err
 	}
-	now, until := time.Now(), int64(0)
+	until := int64(0)
 	for i, limit := range [2]int{t.cfg.Limit, t.cfg.IPLimit} {
 		if n, u := count(vals[i], now); n >= limit {
 			until = max(until, u)
@@ -157,12 +169,16 @@ func (t *Throttle) Fail(c *fiber.Ctx, username, ip string) error {
 		return nil
 	}
 	now := time.Now()
+	marker, _ := st.(session.KeyMarker)
 	for i, key := range t.keys(username, ip) {
 		var n int
 		var until int64
 		bump := func(old []byte) ([]byte, time.Duration, error) {
 			if n, until = count(old, now); n == 0 {
 				until = now.Add(t.cfg.Window).UnixMilli()
+			}
+			if marker != nil {
+				marker.MarkKey(key, time.UnixMilli(until)) // before the count is written: see Check
 			}
 			n++
 			return []byte(strconv.Itoa(n) + " " + strconv.FormatInt(until, 10)), time.Until(time.UnixMilli(until)) + time.Second, nil

@@ -1,0 +1,212 @@
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
+package keymarks
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+func open(t *testing.T, path string) *Filter {
+	t.Helper()
+	f, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.Close() })
+	return f
+}
+
+func TestMarks(t *testing.T) {
+	now := time.Unix(1_800_000_000, 500_000_000)
+	tests := []struct {
+		name  string
+		marks map[string]time.Time
+		key   string
+		at    time.Time
+		want  bool
+	}{
+		{"never marked", nil, "a", now, false},
+		{"marked, before its end", map[string]time.Time{"a": now.Add(time.Minute)}, "a", now, true},
+		{"marked, a moment before its end", map[string]time.Time{"a": now.Add(time.Minute)}, "a", now.Add(time.Minute - time.Millisecond), true},
+		{"marked, once it ended", map[string]time.Time{"a": now.Add(time.Minute)}, "a", now.Add(time.Minute + time.Second), false},
+		{"another key marked", map[string]time.Time{"b": now.Add(time.Minute)}, "a", now, false},
+		{"marked in the past", map[string]time.Time{"a": now.Add(-time.Second)}, "a", now, false},
+		{"empty key", map[string]time.Time{"": now.Add(time.Minute)}, "", now, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := open(t, filepath.Join(t.TempDir(), "marks"))
+			for k, until := range tt.marks {
+				f.Mark(k, until)
+			}
+			if got := f.MayHold(tt.key, tt.at); got != tt.want {
+				t.Errorf("MayHold(%q) = %v, want %v", tt.key, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMarkNeverShortens(t *testing.T) {
+	f := open(t, filepath.Join(t.TempDir(), "marks"))
+	now := time.Now()
+	f.Mark("k", now.Add(time.Hour))
+	f.Mark("k", now.Add(time.Second))
+	if !f.MayHold("k", now.Add(time.Minute)) {
+		t.Fatal("a shorter mark shortened a longer one")
+	}
+}
+
+// TestSharedBetweenMappings opens one file twice: two mappings, as two processes have.
+func TestSharedBetweenMappings(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "marks")
+	a, b := open(t, path), open(t, path)
+	now := time.Now()
+	a.Mark("throttle:login:ip:10.0.0.1", now.Add(time.Minute))
+	if !b.MayHold("throttle:login:ip:10.0.0.1", now) {
+		t.Fatal("a mark made through one mapping is not seen through the other")
+	}
+}
+
+// TestSharedBetweenProcesses marks a key in a child process (this test binary run again) and reads it
+// in this one.
+func TestSharedBetweenProcesses(t *testing.T) {
+	if path := os.Getenv("KEYMARKS_CHILD_FILE"); path != "" {
+		f, err := Open(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		f.Mark("from the child", time.Now().Add(time.Minute))
+		os.Exit(0)
+	}
+	path := filepath.Join(t.TempDir(), "marks")
+	f := open(t, path)
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestSharedBetweenProcesses$")
+	cmd.Env = append(os.Environ(), "KEYMARKS_CHILD_FILE="+path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if !f.MayHold("from the child", time.Now()) {
+		t.Fatal("a mark made by another process is not seen")
+	}
+	if f.MayHold("not from the child", time.Now()) {
+		t.Fatal("an unmarked key may hold a value")
+	}
+}
+
+func TestOpenFiles(t *testing.T) {
+	half := append([]byte(magic), make([]byte, headerSize-len(magic))...)
+	tests := []struct {
+		name    string
+		content []byte // nil: no file
+		wantErr error
+	}{
+		{"no file", nil, nil},
+		{"empty file", []byte{}, nil},
+		{"half made by a process that stopped", half, nil},
+		{"someone else's file", []byte("SQLite format 3\x00 and more"), ErrNotAFilter},
+		{"someone else's file of the same size", make([]byte, fileSize), ErrNotAFilter},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "marks")
+			if tt.content != nil {
+				if err := os.WriteFile(path, tt.content, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f, err := Open(path)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("Open: %v, want %v", err, tt.wantErr)
+			}
+			if err != nil {
+				if got, _ := os.ReadFile(path); !bytes.Equal(got, tt.content) {
+					t.Fatal("a file that is not a filter was changed")
+				}
+				return
+			}
+			defer f.Close()
+			if info, _ := os.Stat(path); info.Size() != fileSize || info.Mode().Perm() != 0o600 && tt.content == nil {
+				t.Fatalf("file is %d bytes, mode %v", info.Size(), info.Mode())
+			}
+			f.Mark("k", time.Now().Add(time.Minute))
+			if !f.MayHold("k", time.Now()) {
+				t.Fatal("mark lost")
+			}
+		})
+	}
+}
+
+func TestClosed(t *testing.T) {
+	f := open(t, filepath.Join(t.TempDir(), "marks"))
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	f.Mark("k", time.Now().Add(time.Minute)) // must not fault
+	if !f.MayHold("unmarked", time.Now()) {
+		t.Fatal("a closed filter answered a certain no")
+	}
+}
+
+func TestConcurrent(t *testing.T) {
+	f := open(t, filepath.Join(t.TempDir(), "marks"))
+	now := time.Now()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 1000 {
+				k := fmt.Sprintf("%d/%d", g, i)
+				f.Mark(k, now.Add(time.Duration(i+1)*time.Second))
+				if !f.MayHold(k, now) {
+					t.Errorf("%s: mark lost", k)
+					return
+				}
+			}
+		})
+	}
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = f.Close() }() // Close while others mark and read: no fault
+	wg.Wait()
+}
+
+// TestFalseYes bounds how often an unmarked key is taken for a marked one, with 10,000 live keys.
+func TestFalseYes(t *testing.T) {
+	f := open(t, filepath.Join(t.TempDir(), "marks"))
+	now := time.Now()
+	for i := range 10_000 {
+		f.Mark(fmt.Sprintf("marked %d", i), now.Add(time.Minute))
+	}
+	yes := 0
+	for i := range 10_000 {
+		if f.MayHold(fmt.Sprintf("unmarked %d", i), now) {
+			yes++
+		}
+	}
+	if yes > 300 { // 1% expected
+		t.Fatalf("%d of 10,000 unmarked keys may hold a value", yes)
+	}
+}
+
+func BenchmarkMayHold(b *testing.B) {
+	f, err := Open(filepath.Join(b.TempDir(), "marks"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	now := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		f.MayHold("throttle:login:u:0123456789abcdef0123456789abcdef", now)
+	}
+}

@@ -1,0 +1,79 @@
+package security_test
+
+import (
+	"errors"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"github.com/fiberviews/fiberviews/session"
+	"github.com/fiberviews/fiberviews/views/security"
+)
+
+// readCounting is a SQLite session storage that counts its reads.
+type readCounting struct {
+	*session.SQLiteStorage
+	reads atomic.Int32
+}
+
+func (s *readCounting) Get(k string) ([]byte, error) {
+	s.reads.Add(1)
+	return s.SQLiteStorage.Get(k)
+}
+
+func (s *readCounting) GetMany(keys []string) ([][]byte, error) {
+	s.reads.Add(1)
+	return s.SQLiteStorage.GetMany(keys)
+}
+
+// TestThrottleReadsOnlyWhatWasCounted: on a storage with a KeyMarker filter
+// (SQLite), an attempt for a username and address nobody failed for reads no
+// counts; one that any process sharing the file failed for reads them.
+func TestThrottleReadsOnlyWhatWasCounted(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "sessions.sqlite3")
+	open := func() *readCounting {
+		st, err := session.OpenSQLite(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		return &readCounting{SQLiteStorage: st}
+	}
+	a, b := open(), open() // two servers on one file
+	throttle := func(st *readCounting) *security.Throttle {
+		th, err := security.NewThrottle(security.ThrottleConfig{Limit: 2, Storage: st})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return th
+	}
+	ta, tb := throttle(a), throttle(b)
+	c := newCtx(t, req{method: "POST"})
+	steps := []struct {
+		name      string
+		do        func() error
+		want      error
+		wantReads int32 // reads of b's storage
+	}{
+		{"nobody failed: no read", func() error { return tb.Check(c, "alice", "192.0.2.1") }, nil, 0},
+		{"a's first failure", func() error { return ta.Fail(c, "alice", "192.0.2.1") }, nil, 0},
+		{"b reads the count a wrote", func() error { return tb.Check(c, "alice", "192.0.2.9") }, nil, 1},
+		{"another user from the failing address: read", func() error { return tb.Check(c, "bob", "192.0.2.1") }, nil, 1},
+		{"another user from another address: no read", func() error { return tb.Check(c, "carol", "192.0.2.2") }, nil, 0},
+		{"a's second failure", func() error { return ta.Fail(c, "alice", "192.0.2.1") }, nil, 0},
+		{"b refuses alice", func() error { return tb.Check(c, "alice", "192.0.2.9") }, security.ErrThrottled, 1},
+		{"b's success clears alice's count", func() error { return tb.Succeed(c, "alice") }, nil, 0},
+		{"then b lets alice try", func() error { return tb.Check(c, "alice", "192.0.2.9") }, nil, 1},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			before := b.reads.Load()
+			if err := s.do(); !errors.Is(err, s.want) {
+				t.Fatalf("got %v, want %v", err, s.want)
+			}
+			if got := b.reads.Load() - before; got != s.wantReads {
+				t.Errorf("%d reads of the storage, want %d", got, s.wantReads)
+			}
+		})
+	}
+}
