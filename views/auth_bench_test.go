@@ -1,12 +1,14 @@
 package views_test
 
 import (
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 )
@@ -43,7 +45,8 @@ var benchStores = []struct {
 // session.Logout) with no CSRF check. Each side gets its own store of the
 // same kind: a SQLite file (the real thing, where the storage dominates), and
 // a map in memory (which leaves only the framework's own cost). The views run
-// with the login throttle on (the default) and off. Run all in one command:
+// with the login throttle on (the default), off, and on while 10,000 other
+// usernames have a failure counted. Run all in one command:
 //
 //	go test ./views/ -run '^$' -bench BenchmarkLoginLogout -benchmem -count 8 -cpu 2
 func BenchmarkLoginLogout(b *testing.B) {
@@ -70,17 +73,41 @@ func BenchmarkLoginLogout(b *testing.B) {
 			loginLogoutCycles(b, app.Handler())
 		})
 		for _, throttle := range []struct {
-			name string
-			cfg  views.ThrottleConfig
-		}{{"", views.ThrottleConfig{}}, {",throttle-off", views.ThrottleConfig{Off: true}}} {
+			name    string
+			cfg     views.ThrottleConfig
+			failing int // usernames with a live failure count, each from an address of its own
+		}{
+			{"", views.ThrottleConfig{}, 0},
+			{",throttle-off", views.ThrottleConfig{Off: true}, 0},
+			{",10k-others-failing", views.ThrottleConfig{}, 10_000},
+		} {
 			b.Run(st.name+"/LoginView+LogoutView"+throttle.name, func(b *testing.B) {
+				m := st.open(b)
+				failLogins(b, m.Storage(), throttle.failing)
 				app := fiber.New()
-				app.Use(st.open(b).Middleware())
+				app.Use(m.Middleware())
 				app.Use(views.Setup(views.Config{Authenticate: benchAuthenticate, LoginThrottle: throttle.cfg, Logger: discard()}))
 				app.All("/login/", views.MustAsView(&views.LoginView{NextPage: "/home/"}))
 				app.All("/logout/", views.MustAsView(&views.LogoutView{NextPage: "/home/"}))
 				loginLogoutCycles(b, app.Handler())
 			})
+		}
+	}
+}
+
+// failLogins counts one failed login for each of n usernames, each from an
+// address of its own, in st (the throttle's default keys).
+func failLogins(b *testing.B, st fiber.Storage, n int) {
+	th, err := security.NewThrottle(security.ThrottleConfig{Storage: st})
+	if err != nil {
+		b.Fatal(err)
+	}
+	app := fiber.New()
+	c := app.AcquireCtx(&fasthttp.RequestCtx{})
+	defer app.ReleaseCtx(c)
+	for i := range n {
+		if err := th.Fail(c, "user"+strconv.Itoa(i), "10.1."+strconv.Itoa(i/256)+"."+strconv.Itoa(i%256)); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

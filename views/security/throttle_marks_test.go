@@ -77,3 +77,37 @@ func TestThrottleReadsOnlyWhatWasCounted(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkThrottleCheck measures Check on a SQLite session storage: for a
+// username and address nobody failed for (the filter answers, no read), and
+// for one with a failure counted (one read of both counts).
+//
+//	go test ./views/security/ -run '^$' -bench ThrottleCheck -benchmem -count 6
+func BenchmarkThrottleCheck(b *testing.B) {
+	st, err := session.OpenSQLite(filepath.Join(b.TempDir(), "sessions.sqlite3"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	th, err := security.NewThrottle(security.ThrottleConfig{Storage: st})
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := newCtx(b, req{method: "POST"})
+	if err := th.Fail(c, "mallory", "192.0.2.66"); err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct{ name, user, ip string }{
+		{"nobody-failed", "alice", "192.0.2.1"},
+		{"username-failed", "mallory", "192.0.2.1"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := th.Check(c, bc.user, bc.ip); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
