@@ -122,12 +122,16 @@
 // handler with 503), counted in (*SQLiteStorage).Stats and logged (the first, then at most once a
 // minute), never a hang.
 //
-// Beside the database, the storage keeps a 512 KiB file named after it with MarksFileSuffix
-// ("sessions.sqlite3-marks"), mapped into every process that opens the database as SQLite's own
-// "-shm" file is: the KeyMarker filter, with which the login throttle of views/security knows
-// without a read that nobody failed to log in as a username or from an address (see KeyMarker). It
-// is created on first use; deleting it while no process has the database open is harmless, and
-// where it cannot be created the throttle reads its counts on every attempt.
+// Beside the database, the storage keeps a 1 MiB file named after it with MarksFileSuffix
+// ("sessions.sqlite3-marks"), mapped into every process that uses it, as SQLite's own "-shm" file
+// is: the KeyMarker filter, with which the login throttle of views/security knows without a read
+// that nobody failed to log in as a username or from an address (see KeyMarker). It is created on
+// first use, whole and with the database file's permissions (and owner, when made by root): every
+// process sharing the database must be able to read and write it. A process that cannot logs an
+// error, reads the counts on every attempt and tries again a minute later; meanwhile the failures
+// it counts are missed by the others. Deleting the file is harmless: for one throttle window after a
+// new file is made beside an existing table, the throttle reads its counts as without it, which
+// also covers counts written by earlier versions.
 //
 // # Session lifetimes and limits
 //

@@ -516,7 +516,7 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 		}
 	} else {
 		var err error
-		if st, ok := m.store.(prefixCounter); ok && s.key == "" && userID != "" && m.cfg.MaxSessionsPerUser > 0 {
+		if st, ok := m.store.(*SQLiteStorage); ok && s.key == "" && userID != "" && m.cfg.MaxSessionsPerUser > 0 {
 			// A login from a fresh browser on SQLite counts the user's keys in its own write.
 			count, err = st.setCounting(row, m.cfg.KeyPrefix+key[:tagLen+1])
 		} else {
@@ -559,17 +559,10 @@ func (s *Session) rotateLocked(userID, hash string, keep, continued bool) error 
 	return nil
 }
 
-// prefixCounter is implemented by SQLiteStorage, and by storages that embed it: it counts the keys
-// starting with a prefix without decoding them, alone or in the statement that writes a row.
-type prefixCounter interface {
-	countPrefix(prefix string) (int, error)
-	setCounting(row Write, prefix string) (int, error)
-}
-
-// countUserKeys counts the keys starting with KeyPrefix+prefix on the PrefixScanner: a COUNT on a
-// prefixCounter, else the length of a scan.
+// countUserKeys counts the keys starting with KeyPrefix+prefix on the PrefixScanner: a COUNT on
+// SQLiteStorage, else the length of a scan.
 func (m *Manager) countUserKeys(prefix string) (int, error) {
-	if st, ok := m.store.(prefixCounter); ok {
+	if st, ok := m.store.(*SQLiteStorage); ok {
 		return st.countPrefix(m.cfg.KeyPrefix + prefix)
 	}
 	keys, _, err := m.scanner.ScanPrefix(m.cfg.KeyPrefix + prefix)

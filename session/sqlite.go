@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -94,8 +96,11 @@ type SQLiteStorage struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	marksOnce sync.Once
-	marks     *keymarks.Filter // nil: none (see MarkKey)
+	marks      atomic.Pointer[keymarks.Filter] // nil until opened (see filter)
+	marksMu    sync.Mutex                      // guards the rest, and opening
+	marksOff   bool                            // unsupported here, or the storage is closed
+	marksTried time.Time
+	newTable   bool // OpenSQLite created the table
 }
 
 var (
@@ -146,6 +151,11 @@ func OpenSQLite(path string, opts ...SQLiteOptions) (*SQLiteStorage, error) {
 	}
 	// The table of gofiber/storage/sqlite3, but WITHOUT ROWID: keyed by k itself, so a write updates
 	// one B-tree less (about 30% cheaper). An existing table is left as it is.
+	var tables int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name=?`, o.Table).Scan(&tables); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("%w: reading the tables of %q: %w", ErrStorage, path, err)
+	}
 	if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS ` + o.Table + ` (
 		k VARCHAR(64) PRIMARY KEY NOT NULL DEFAULT '',
 		v BLOB NOT NULL,
@@ -162,6 +172,7 @@ func OpenSQLite(path string, opts ...SQLiteOptions) (*SQLiteStorage, error) {
 	st := &SQLiteStorage{
 		db:        db,
 		path:      path,
+		newTable:  tables == 0,
 		table:     t,
 		opts:      o,
 		wsem:      make(chan struct{}, 1),
@@ -655,38 +666,63 @@ func (s *SQLiteStorage) Close() error {
 		close(s.done)
 		<-s.stopped
 		s.closeErr = s.db.Close()
-		s.marksOnce.Do(func() {}) // a filter not opened yet never will be
-		if s.marks != nil {
-			_ = s.marks.Close()
+		s.marksMu.Lock()
+		s.marksOff = true // a filter not opened yet never will be
+		if f := s.marks.Load(); f != nil {
+			_ = f.Close()
 		}
+		s.marksMu.Unlock()
 	})
 	return s.closeErr
 }
 
 // MarksFileSuffix is appended to the database's path to name the file of SQLiteStorage's KeyMarker
-// filter: 512 KiB mapped into every process using the database, as SQLite's own "-shm" file is.
+// filter: 1 MiB mapped into every process that uses the filter, as SQLite's own "-shm" file is.
 const MarksFileSuffix = "-marks"
 
+// marksRetry is how long a storage that could not open its filter waits before trying again.
+const marksRetry = time.Minute
+
 // filter returns the KeyMarker filter, opening its file on first use; nil when it cannot be opened
-// (logged once): the storage then answers MayHold true, and callers read as without a filter.
+// now (logged; tried again after marksRetry): the storage then answers MayHold true, and callers read
+// as without a filter.
 func (s *SQLiteStorage) filter() *keymarks.Filter {
-	s.marksOnce.Do(func() {
-		f, err := keymarks.Open(s.path + MarksFileSuffix)
-		if err != nil {
-			if !errors.Is(err, keymarks.ErrUnsupported) {
-				slog.Warn("session: no key filter beside the SQLite file: the login throttle reads its counts on every attempt", "err", err)
-			}
-			return
+	if f := s.marks.Load(); f != nil {
+		return f
+	}
+	s.marksMu.Lock()
+	defer s.marksMu.Unlock()
+	if f := s.marks.Load(); f != nil || s.marksOff || time.Since(s.marksTried) < marksRetry {
+		return f
+	}
+	s.marksTried = time.Now()
+	db := s.path
+	if real, err := filepath.EvalSymlinks(db); err == nil {
+		db = real // the file SQLite names its -wal and -shm after
+	}
+	like, _ := os.Stat(db)
+	since := time.Now()
+	if s.newTable {
+		since = time.Unix(0, 0) // this process made the table: every row was written with the filter
+	}
+	f, err := keymarks.Open(db+MarksFileSuffix, like, since)
+	if err != nil {
+		if errors.Is(err, keymarks.ErrUnsupported) {
+			s.marksOff = true
+			return nil
 		}
-		s.marks = f
-	})
-	return s.marks
+		slog.Error("session: cannot open the key filter beside the SQLite file: this process reads the login throttle's counts on every attempt, and the failures it counts are missed by the other processes sharing the file until it can; every process using the database must be able to read and write "+db+MarksFileSuffix,
+			"err", err)
+		return nil
+	}
+	s.marks.Store(f)
+	return f
 }
 
-// MarkKey implements KeyMarker with a filter in the file named by the database's path and
-// MarksFileSuffix, shared by every process that opens the database (by the same path) on this
-// machine. The file is created on first use; deleting it while no process uses the database is
-// harmless.
+// MarkKey implements KeyMarker with a filter in the file named by the database's path (symbolic
+// links resolved) and MarksFileSuffix, shared by every process that uses the database on this
+// machine. The file is created on first use, with the database file's permissions; a process that
+// cannot open it logs an error and tries again a minute later.
 func (s *SQLiteStorage) MarkKey(key string, until time.Time) {
 	if f := s.filter(); f != nil {
 		f.Mark(key, until)
@@ -697,4 +733,14 @@ func (s *SQLiteStorage) MarkKey(key string, until time.Time) {
 func (s *SQLiteStorage) MayHold(key string, now time.Time) bool {
 	f := s.filter()
 	return f == nil || f.MayHold(key, now)
+}
+
+// MarksSince implements KeyMarker: when the filter's file was made (a deleted file is made anew),
+// unless the process that made it had just made the table too (then the Unix epoch), or the far
+// future when there is no filter.
+func (s *SQLiteStorage) MarksSince() time.Time {
+	if f := s.filter(); f != nil {
+		return f.Since()
+	}
+	return time.Unix(1<<62, 0)
 }

@@ -6,6 +6,7 @@
 // reads the storage as it would without the filter. Package session puts one beside a SQLite file so
 // that the login throttle of views/security need not read its counters when nobody failed to log in.
 //
-// On systems without mmap and flock (Windows, Plan 9, WebAssembly) Open returns ErrUnsupported and
-// callers go without the filter.
+// The file is created whole (1 MiB), with the permissions of the file it serves, and never changes
+// size, so that a full disk fails at Open rather than at a write to the mapping. On systems other
+// than Linux, macOS and the BSDs Open returns ErrUnsupported and callers go without the filter.
 package keymarks

@@ -1,6 +1,7 @@
 package keymarks
 
 import (
+	"encoding/binary"
 	"errors"
 	"hash/fnv"
 	"sync"
@@ -16,14 +17,17 @@ var ErrUnsupported = errors.New("keymarks: shared memory-mapped files are not su
 // another layout version): it is left untouched.
 var ErrNotAFilter = errors.New("keymarks: the file exists and is not a key filter: move it away or choose another path")
 
-// File layout: a header of headerSize bytes (magic, then a random secret that keys the hash, so that
-// nobody outside the processes sharing the file can choose keys that share cells), then cells uint32
-// cells, each the Unix second (rounded up) until which some key hashed to it may hold a value.
+// File layout: a header of headerSize bytes (magic with the layout's version, a random secret that
+// keys the hash, so that nobody outside the processes sharing the file can choose keys that share
+// cells, and the time from which every value was marked), then cells uint32 cells, each the Unix second (rounded up)
+// until which some key hashed to it may hold a value. A new layout gets a new magic.
 const (
 	magic      = "fvkeys01"
+	offSecret  = 8
 	secretSize = 16
+	offSince   = offSecret + secretSize // uint64, little endian, Unix seconds
 	headerSize = 64
-	cells      = 1 << 17 // 512 KiB: 1% false "yes" with 10,000 live keys, 31% with 50,000
+	cells      = 1 << 18 // 1 MiB: 0.9% false "yes" per key with 20,000 live keys, 9% with 60,000
 	probes     = 3
 	fileSize   = headerSize + 4*cells
 )
@@ -34,8 +38,21 @@ type Filter struct {
 	mu     sync.RWMutex // held for reading while the mapping is used; Close takes it to unmap
 	mem    []byte       // the mapping; nil once closed
 	secret [secretSize]byte
+	since  time.Time
 	unmap  func([]byte) error
 }
+
+func newFilter(mem []byte, unmap func([]byte) error) *Filter {
+	f := &Filter{mem: mem, unmap: unmap}
+	copy(f.secret[:], mem[offSecret:])
+	f.since = time.Unix(int64(binary.LittleEndian.Uint64(mem[offSince:])), 0)
+	return f
+}
+
+// Since returns the time from which every value was marked, as the process that made the file said:
+// a value stored before may be unknown to MayHold, so a caller whose values live at most d trusts
+// MayHold's false once Since is d ago.
+func (f *Filter) Since() time.Time { return f.since }
 
 // positions returns the cells of key.
 func (f *Filter) positions(key string) [probes]uint32 {

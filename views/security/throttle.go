@@ -81,7 +81,8 @@ func (t *Throttled) Unwrap() error { return ErrThrottled }
 // Fail marks each count's key before writing it, and Check reads the counts
 // only when the filter says either key may hold one: a login from an address
 // and for a username that no process sharing the storage failed for within
-// the window costs no storage read.
+// the window costs no storage read. For one Window after the filter was made
+// (session.KeyMarker.MarksSince), Check reads as without it.
 type Throttle struct{ cfg ThrottleConfig }
 
 // NewThrottle returns the throttle cfg describes, with the defaults filled
@@ -140,7 +141,7 @@ func (t *Throttle) Check(c *fiber.Ctx, username, ip string) error {
 	}
 	k := t.keys(username, ip)
 	now := time.Now()
-	if m, ok := st.(session.KeyMarker); ok && !m.MayHold(k[0], now) && !m.MayHold(k[1], now) {
+	if m, ok := st.(session.KeyMarker); ok && now.Sub(m.MarksSince()) >= t.cfg.Window && !m.MayHold(k[0], now) && !m.MayHold(k[1], now) {
 		c.Locals(countedKey{}, false) // no process counted a failure for either: nothing to read
 		return nil
 	}

@@ -1,13 +1,17 @@
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
 package security_test
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
 
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/views/security"
+	"github.com/gofiber/fiber/v2"
 )
 
 // readCounting is a SQLite session storage that counts its reads.
@@ -39,7 +43,9 @@ func TestThrottleReadsOnlyWhatWasCounted(t *testing.T) {
 		t.Cleanup(func() { _ = st.Close() })
 		return &readCounting{SQLiteStorage: st}
 	}
-	a, b := open(), open() // two servers on one file
+	a := open()
+	a.MarksSince() // the first server to start makes the filter, beside the table it made
+	b := open()    // a second server on the file
 	throttle := func(st *readCounting) *security.Throttle {
 		th, err := security.NewThrottle(security.ThrottleConfig{Limit: 2, Storage: st})
 		if err != nil {
@@ -75,6 +81,82 @@ func TestThrottleReadsOnlyWhatWasCounted(t *testing.T) {
 				t.Errorf("%d reads of the storage, want %d", got, s.wantReads)
 			}
 		})
+	}
+}
+
+// plainStorage hides every optional interface of the storage it wraps but
+// Updater: what a process of a version without the filter writes counts
+// through.
+type plainStorage struct {
+	*session.SQLiteStorage
+}
+
+func (s plainStorage) Storage() fiber.Storage {
+	return struct {
+		fiber.Storage
+		session.Updater
+	}{s.SQLiteStorage, s.SQLiteStorage}
+}
+
+// TestThrottleReadsCountsOlderThanTheFilter: counts the filter may not know
+// of (written before it existed, or before its file was deleted) are read
+// for one window after the filter was made.
+func TestThrottleReadsCountsOlderThanTheFilter(t *testing.T) {
+	tests := []struct {
+		name  string
+		count func(t *testing.T, st *session.SQLiteStorage, db string) // two failures of alice
+	}{
+		{"counted by a process without the filter", func(t *testing.T, st *session.SQLiteStorage, db string) {
+			th, err := security.NewThrottle(security.ThrottleConfig{Limit: 2, Storage: plainStorage{st}.Storage()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fail(t, th, 2)
+		}},
+		{"counted before the filter's file was deleted", func(t *testing.T, st *session.SQLiteStorage, db string) {
+			th, err := security.NewThrottle(security.ThrottleConfig{Limit: 2, Storage: st})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fail(t, th, 2)
+			_ = st.Close()
+			if err := os.Remove(db + session.MarksFileSuffix); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "sessions.sqlite3")
+			first, err := session.OpenSQLite(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.count(t, first, db)
+			_ = first.Close()
+			st, err := session.OpenSQLite(db) // the table exists: a new filter is not trusted at once
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			th, err := security.NewThrottle(security.ThrottleConfig{Limit: 2, Storage: st})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := th.Check(newCtx(t, req{method: "POST"}), "alice", "192.0.2.5"); !errors.Is(err, security.ErrThrottled) {
+				t.Fatalf("Check = %v, want ErrThrottled: the counts written before the filter were skipped", err)
+			}
+		})
+	}
+}
+
+func fail(t *testing.T, th *security.Throttle, n int) {
+	t.Helper()
+	c := newCtx(t, req{method: "POST"})
+	for range n {
+		if err := th.Fail(c, "alice", "192.0.2.4"); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

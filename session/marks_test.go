@@ -1,0 +1,71 @@
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
+package session
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestKeyMarker(t *testing.T) {
+	now := time.Now()
+	t.Run("shared by the storages of one file, trusted from the start on a new table", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "s.sqlite3")
+		a, b := openStorage(t, db), openStorage(t, db)
+		if !a.MarksSince().Equal(time.Unix(0, 0)) {
+			t.Errorf("MarksSince = %v on a table this storage made, want the epoch", a.MarksSince())
+		}
+		if b.MayHold("k", now) {
+			t.Fatal("an unmarked key may hold a value")
+		}
+		a.MarkKey("k", now.Add(time.Minute))
+		if !b.MayHold("k", now) {
+			t.Fatal("a mark made through one storage is not seen through the other")
+		}
+	})
+	t.Run("beside the real file when the path is a symbolic link", func(t *testing.T) {
+		dir := t.TempDir()
+		real, link := filepath.Join(dir, "real.sqlite3"), filepath.Join(dir, "link.sqlite3")
+		openStorage(t, real).MarkKey("k", now.Add(time.Minute))
+		if err := os.Symlink(real, link); err != nil {
+			t.Fatal(err)
+		}
+		if !openStorage(t, link).MayHold("k", now) {
+			t.Error("a storage opened through a link does not see the marks made through the file's path")
+		}
+		if _, err := os.Stat(link + MarksFileSuffix); err == nil {
+			t.Error("a second filter was made beside the link")
+		}
+	})
+	t.Run("a file that cannot be opened: every key may hold a value", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "s.sqlite3")
+		if err := os.Mkdir(db+MarksFileSuffix, 0o700); err != nil { // a directory in the way
+			t.Fatal(err)
+		}
+		st := openStorage(t, db)
+		st.MarkKey("k", now.Add(time.Minute))
+		if !st.MayHold("other", now) || st.MarksSince().Before(now.Add(time.Hour)) {
+			t.Errorf("without a filter: MayHold false or MarksSince %v; want true and the far future", st.MarksSince())
+		}
+	})
+	t.Run("closed", func(t *testing.T) {
+		st := openStorage(t, filepath.Join(t.TempDir(), "s.sqlite3"))
+		_ = st.Close()
+		st.MarkKey("k", now.Add(time.Minute)) // no fault after Close
+		if !st.MayHold("other", now) {
+			t.Error("a closed storage answered a certain no")
+		}
+	})
+}
+
+func openStorage(t *testing.T, path string) *SQLiteStorage {
+	t.Helper()
+	st, err := OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
