@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -14,8 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/fiberviews/fiberviews/internal/progtest"
 	"github.com/fiberviews/fiberviews/views"
 )
 
@@ -54,49 +51,8 @@ var csrfInput = regexp.MustCompile(`name="csrfmiddlewaretoken" value="([^"]+)"`)
 // in an empty folder, ADDR from the environment) and clicks through it:
 // home, log in as demo, each of the two Log out buttons.
 func TestQuickstartRuns(t *testing.T) {
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "quickstart")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "ADDR="+addr)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	logs := make(chan string, 100)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			logs <- sc.Text()
-		}
-		close(logs)
-	}()
-	base := "http://" + addr
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the quick start did not listen on $ADDR within 20 s")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	prog := progtest.Start(t, ".")
+	base, dir := prog.Base, prog.Dir
 	if _, err := os.Stat(filepath.Join(dir, "quickstart.sqlite3")); err != nil {
 		t.Errorf("no session database in the working directory: %v", err)
 	}
@@ -233,8 +189,7 @@ func TestQuickstartRuns(t *testing.T) {
 			t.Errorf("Host localhost:8000: %d, want 200", resp.StatusCode)
 		}
 	})
-	cancel()
-	for line := range logs {
+	for line := range strings.SplitSeq(prog.Stop(), "\n") {
 		if strings.Contains(line, "level=ERROR") || strings.Contains(line, " ERROR ") {
 			t.Errorf("the quick start logged an error: %s", line)
 		}
