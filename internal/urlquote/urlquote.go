@@ -4,14 +4,52 @@
 // views to fill RedirectView's placeholders.
 package urlquote
 
-// safe holds the bytes Django's quote() leaves as they are with
-// safe="!$&'()*+,;=/~:@": letters, digits, "_.-~" and those.
-var safe = func() (t [256]bool) {
-	for _, b := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~!$&'()*+,;=:@/") {
-		t[b] = true
+// byteSet is a set of bytes that a quoting leaves as they are.
+type byteSet [256]bool
+
+func newByteSet(bytes string) (t byteSet) {
+	for i := 0; i < len(bytes); i++ {
+		t[bytes[i]] = true
 	}
 	return t
-}()
+}
+
+// unsafe counts the bytes of s not in t.
+func (t *byteSet) unsafe(s string) (n int) {
+	for i := 0; i < len(s); i++ {
+		if !t[s[i]] {
+			n++
+		}
+	}
+	return n
+}
+
+// appendQuoted appends s to b, with every byte not in t percent-encoded
+// (upper-case hex).
+func (t *byteSet) appendQuoted(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; t[c] {
+			b = append(b, c)
+		} else {
+			b = append(b, '%', upperhex[c>>4], upperhex[c&15])
+		}
+	}
+	return b
+}
+
+// quote returns s with every byte not in t percent-encoded; s itself, without
+// allocating, when there is none.
+func (t *byteSet) quote(s string) string {
+	n := t.unsafe(s)
+	if n == 0 {
+		return s
+	}
+	return string(t.appendQuoted(make([]byte, 0, len(s)+2*n), s))
+}
+
+// safe holds the bytes Django's quote() leaves as they are with
+// safe="!$&'()*+,;=/~:@": letters, digits, "_.-~" and those.
+var safe = newByteSet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~!$&'()*+,;=:@/")
 
 const upperhex = "0123456789ABCDEF"
 
@@ -29,28 +67,13 @@ func AllSafe(s string) bool {
 }
 
 // AppendQuoted appends Quote(s) to b.
-func AppendQuoted(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if safe[c] {
-			b = append(b, c)
-		} else {
-			b = append(b, '%', upperhex[c>>4], upperhex[c&15])
-		}
-	}
-	return b
-}
+func AppendQuoted(b []byte, s string) []byte { return safe.appendQuoted(b, s) }
 
 // Quote percent-escapes every byte of s but letters, digits and
 // "_.-~!$&'()*+,;=:@/" (upper-case hex): spaces, "?", "#", "%", "\", control
 // characters and non-ASCII bytes cannot change the meaning of the URL it goes
 // into.
-func Quote(s string) string {
-	if AllSafe(s) {
-		return s
-	}
-	return string(AppendQuoted(make([]byte, 0, 3*len(s)), s))
-}
+func Quote(s string) string { return safe.quote(s) }
 
 // EscapeLeadingSlashes keeps a path from reading as a scheme-relative URL:
 // Django's escape_leading_slashes turns "//host" into "/%2Fhost". Browsers
