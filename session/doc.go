@@ -129,9 +129,11 @@
 // first use, whole and with the database file's permissions (and owner, when made by root): every
 // process sharing the database must be able to read and write it. A process that cannot logs an
 // error, reads the counts on every attempt and tries again a minute later; meanwhile the failures
-// it counts are missed by the others. Deleting the file is harmless: for one throttle window after a
-// new file is made beside an existing table, the throttle reads its counts as without it, which
-// also covers counts written by earlier versions.
+// it counts are missed by the others, and once it opens the file every process reads the counts for
+// one throttle window (KeyMarker.MarksSince). The same window follows a new file made beside an
+// existing database, which covers counts written by versions without the filter, or before the
+// file was deleted. Delete it only while no process uses the database: one that has it open keeps
+// marking the deleted file.
 //
 // # Session lifetimes and limits
 //

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/fiberviews/fiberviews/internal/keymarks"
 )
 
 func TestKeyMarker(t *testing.T) {
@@ -39,15 +41,43 @@ func TestKeyMarker(t *testing.T) {
 			t.Error("a second filter was made beside the link")
 		}
 	})
-	t.Run("a file that cannot be opened: every key may hold a value", func(t *testing.T) {
+	t.Run("a file that cannot be opened: every key may hold a value, until a retry opens it", func(t *testing.T) {
 		db := filepath.Join(t.TempDir(), "s.sqlite3")
 		if err := os.Mkdir(db+MarksFileSuffix, 0o700); err != nil { // a directory in the way
 			t.Fatal(err)
 		}
 		st := openStorage(t, db)
-		st.MarkKey("k", now.Add(time.Minute))
+		st.MarkKey("k", now.Add(time.Minute)) // a count written unmarked
 		if !st.MayHold("other", now) || st.MarksSince().Before(now.Add(time.Hour)) {
 			t.Errorf("without a filter: MayHold false or MarksSince %v; want true and the far future", st.MarksSince())
+		}
+		if err := os.Remove(db + MarksFileSuffix); err != nil {
+			t.Fatal(err)
+		}
+		// Meanwhile another process, which could, made the file, trusted from the start.
+		other, err := keymarks.Open(db+MarksFileSuffix, nil, time.Unix(0, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = other.Close()
+		st.marksNext.Store(1) // as when marksRetry has passed
+		if st.MayHold("other", now) {
+			t.Error("after the retry opened the file: an unmarked key may hold a value")
+		}
+		if since := st.MarksSince(); since.Before(now.Add(-time.Second)) {
+			t.Errorf("MarksSince = %v after this process wrote a key unmarked, want now: another process would skip that key", since)
+		}
+	})
+	t.Run("a new table in an older database is not trusted at once", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "s.sqlite3")
+		_ = openStorage(t, db).Close()
+		st, err := OpenSQLite(db, SQLiteOptions{Table: "other_sessions"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if since := st.MarksSince(); since.Before(now.Add(-time.Second)) {
+			t.Errorf("MarksSince = %v, want now: the older table's counts were written without this filter", since)
 		}
 	})
 	t.Run("closed", func(t *testing.T) {

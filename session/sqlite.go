@@ -96,11 +96,12 @@ type SQLiteStorage struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	marks      atomic.Pointer[keymarks.Filter] // nil until opened (see filter)
-	marksMu    sync.Mutex                      // guards the rest, and opening
-	marksOff   bool                            // unsupported here, or the storage is closed
-	marksTried time.Time
-	newTable   bool // OpenSQLite created the table
+	marks       atomic.Pointer[keymarks.Filter] // nil until opened (see filter)
+	marksNext   atomic.Int64                    // Unix nanoseconds before which no open is tried; 0: none tried
+	marksMissed atomic.Bool                     // MarkKey found no filter: a key was written unmarked
+	marksMu     sync.Mutex                      // held while opening; guards marksOff
+	marksOff    bool                            // unsupported here, or the storage is closed
+	newDB       bool                            // OpenSQLite found no table in the file
 }
 
 var (
@@ -151,8 +152,8 @@ func OpenSQLite(path string, opts ...SQLiteOptions) (*SQLiteStorage, error) {
 	}
 	// The table of gofiber/storage/sqlite3, but WITHOUT ROWID: keyed by k itself, so a write updates
 	// one B-tree less (about 30% cheaper). An existing table is left as it is.
-	var tables int
-	if err := db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name=?`, o.Table).Scan(&tables); err != nil {
+	var tables int // in the whole file: the filter beside it serves every table
+	if err := db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type='table'`).Scan(&tables); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("%w: reading the tables of %q: %w", ErrStorage, path, err)
 	}
@@ -172,7 +173,7 @@ func OpenSQLite(path string, opts ...SQLiteOptions) (*SQLiteStorage, error) {
 	st := &SQLiteStorage{
 		db:        db,
 		path:      path,
-		newTable:  tables == 0,
+		newDB:     tables == 0,
 		table:     t,
 		opts:      o,
 		wsem:      make(chan struct{}, 1),
@@ -683,27 +684,31 @@ const MarksFileSuffix = "-marks"
 // marksRetry is how long a storage that could not open its filter waits before trying again.
 const marksRetry = time.Minute
 
-// filter returns the KeyMarker filter, opening its file on first use; nil when it cannot be opened
-// now (logged; tried again after marksRetry): the storage then answers MayHold true, and callers read
-// as without a filter.
+// filter returns the KeyMarker filter, opening its file on first use; nil when there is none now:
+// the storage then answers MayHold true, and callers read as without a filter. Opening happens in
+// one goroutine at a time (the others go on without the filter meanwhile); a failure is logged and
+// tried again after marksRetry.
 func (s *SQLiteStorage) filter() *keymarks.Filter {
 	if f := s.marks.Load(); f != nil {
 		return f
 	}
-	s.marksMu.Lock()
+	if time.Now().UnixNano() < s.marksNext.Load() || !s.marksMu.TryLock() {
+		return nil
+	}
 	defer s.marksMu.Unlock()
-	if f := s.marks.Load(); f != nil || s.marksOff || time.Since(s.marksTried) < marksRetry {
+	if f := s.marks.Load(); f != nil || s.marksOff {
 		return f
 	}
-	s.marksTried = time.Now()
+	first := s.marksNext.Load() == 0
+	s.marksNext.Store(time.Now().Add(marksRetry).UnixNano())
 	db := s.path
 	if real, err := filepath.EvalSymlinks(db); err == nil {
 		db = real // the file SQLite names its -wal and -shm after
 	}
 	like, _ := os.Stat(db)
 	since := time.Now()
-	if s.newTable {
-		since = time.Unix(0, 0) // this process made the table: every row was written with the filter
+	if s.newDB && first {
+		since = time.Unix(0, 0) // this process made the database: every row was written with the filter
 	}
 	f, err := keymarks.Open(db+MarksFileSuffix, like, since)
 	if err != nil {
@@ -716,6 +721,9 @@ func (s *SQLiteStorage) filter() *keymarks.Filter {
 		return nil
 	}
 	s.marks.Store(f)
+	if s.marksMissed.Load() {
+		f.RaiseSince(time.Now()) // keys this process wrote unmarked: nobody trusts a "no" for a window
+	}
 	return f
 }
 
@@ -724,9 +732,16 @@ func (s *SQLiteStorage) filter() *keymarks.Filter {
 // machine. The file is created on first use, with the database file's permissions; a process that
 // cannot open it logs an error and tries again a minute later.
 func (s *SQLiteStorage) MarkKey(key string, until time.Time) {
-	if f := s.filter(); f != nil {
-		f.Mark(key, until)
+	f := s.filter()
+	if f == nil {
+		// Written unmarked: whoever opens the filter next in this process raises its Since. Read the
+		// filter again after saying so, in case it was opened meanwhile (then mark the key there).
+		s.marksMissed.Store(true)
+		if f = s.marks.Load(); f == nil {
+			return
+		}
 	}
+	f.Mark(key, until)
 }
 
 // MayHold implements KeyMarker: false when no process marked key with a time after now.
@@ -736,7 +751,8 @@ func (s *SQLiteStorage) MayHold(key string, now time.Time) bool {
 }
 
 // MarksSince implements KeyMarker: when the filter's file was made (a deleted file is made anew),
-// unless the process that made it had just made the table too (then the Unix epoch), or the far
+// or the Unix epoch when the process that made it had just made the database itself, or later when
+// a process that wrote keys unmarked (it could not open the file then) opened it since; the far
 // future when there is no filter.
 func (s *SQLiteStorage) MarksSince() time.Time {
 	if f := s.filter(); f != nil {

@@ -1,7 +1,6 @@
 package keymarks
 
 import (
-	"encoding/binary"
 	"errors"
 	"hash/fnv"
 	"sync"
@@ -20,14 +19,15 @@ var ErrNotAFilter = errors.New("keymarks: the file exists and is not a key filte
 // File layout: a header of headerSize bytes (magic with the layout's version, a random secret that
 // keys the hash, so that nobody outside the processes sharing the file can choose keys that share
 // cells, and the time from which every value was marked), then cells uint32 cells, each the Unix second (rounded up)
-// until which some key hashed to it may hold a value. A new layout gets a new magic.
+// until which some key hashed to it may hold a value. A new layout gets a new magic and a new file
+// name, so that processes of two layouts never map one file.
 const (
 	magic      = "fvkeys01"
 	offSecret  = 8
 	secretSize = 16
 	offSince   = offSecret + secretSize // uint64, little endian, Unix seconds
 	headerSize = 64
-	cells      = 1 << 18 // 1 MiB: 0.9% false "yes" per key with 20,000 live keys, 9% with 60,000
+	cells      = 1 << 18 // 1 MiB: 0.9% false "yes" per key with 20,000 live keys, 12% with 60,000
 	probes     = 3
 	fileSize   = headerSize + 4*cells
 )
@@ -38,21 +38,44 @@ type Filter struct {
 	mu     sync.RWMutex // held for reading while the mapping is used; Close takes it to unmap
 	mem    []byte       // the mapping; nil once closed
 	secret [secretSize]byte
-	since  time.Time
 	unmap  func([]byte) error
 }
 
 func newFilter(mem []byte, unmap func([]byte) error) *Filter {
 	f := &Filter{mem: mem, unmap: unmap}
 	copy(f.secret[:], mem[offSecret:])
-	f.since = time.Unix(int64(binary.LittleEndian.Uint64(mem[offSince:])), 0)
 	return f
 }
 
-// Since returns the time from which every value was marked, as the process that made the file said:
-// a value stored before may be unknown to MayHold, so a caller whose values live at most d trusts
-// MayHold's false once Since is d ago.
-func (f *Filter) Since() time.Time { return f.since }
+// Since returns the time from which every value was marked, as the processes sharing the file say
+// (the file's creation, or later: RaiseSince): a value stored before may be unknown to MayHold, so a
+// caller whose values live at most d trusts MayHold's false once Since is d ago. After Close, the
+// far future.
+func (f *Filter) Since() time.Time {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if f.mem == nil {
+		return time.Unix(1<<62, 0)
+	}
+	return time.Unix(int64(atomic.LoadUint64(f.sincePtr())), 0)
+}
+
+// RaiseSince moves Since forward to t, for every process sharing the file: what a process that
+// stored values without marking them (it could not open the file then) says once it can.
+func (f *Filter) RaiseSince(t time.Time) {
+	v := uint64(max(t.Unix(), 0))
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	if f.mem == nil {
+		return
+	}
+	p := f.sincePtr()
+	for old := atomic.LoadUint64(p); old < v && !atomic.CompareAndSwapUint64(p, old, v); old = atomic.LoadUint64(p) {
+	}
+}
+
+// since points at the header's since field (8-byte aligned in the page-aligned mapping).
+func (f *Filter) sincePtr() *uint64 { return (*uint64)(unsafe.Pointer(&f.mem[offSince])) }
 
 // positions returns the cells of key.
 func (f *Filter) positions(key string) [probes]uint32 {

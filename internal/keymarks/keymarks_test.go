@@ -147,6 +147,31 @@ func TestOpenFiles(t *testing.T) {
 	}
 }
 
+func TestRaiseSince(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "marks")
+	a := open(t, path)
+	b, err := Open(path, nil, time.Unix(5, 0)) // an existing file keeps its own time
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	at := time.Unix(1_800_000_000, 0)
+	tests := []struct {
+		raise time.Time
+		want  time.Time
+	}{
+		{at, at},
+		{at.Add(-time.Hour), at}, // never back
+		{at.Add(time.Minute), at.Add(time.Minute)},
+	}
+	for _, tt := range tests {
+		a.RaiseSince(tt.raise)
+		if got := b.Since(); !got.Equal(tt.want) {
+			t.Errorf("after RaiseSince(%v) through another mapping: Since() = %v, want %v", tt.raise, got, tt.want)
+		}
+	}
+}
+
 func TestClosed(t *testing.T) {
 	f := open(t, filepath.Join(t.TempDir(), "marks"))
 	if err := f.Close(); err != nil {
@@ -158,6 +183,10 @@ func TestClosed(t *testing.T) {
 	f.Mark("k", time.Now().Add(time.Minute)) // must not fault
 	if !f.MayHold("unmarked", time.Now()) {
 		t.Fatal("a closed filter answered a certain no")
+	}
+	f.RaiseSince(time.Now()) // must not fault
+	if f.Since().Before(time.Now().Add(time.Hour)) {
+		t.Fatalf("a closed filter's Since is %v, want the far future", f.Since())
 	}
 }
 
@@ -190,7 +219,7 @@ func TestConcurrentMarksKeepTheLatest(t *testing.T) {
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Go(func() {
-			for i := range 2000 { // goroutine g marks its own latest at i == 1999-g
+			for i := range 2000 { // each marks 1..2000 s once, in its own order: the latest is 2000 s
 				f.Mark("k", now.Add(time.Duration(((i+g*250)%2000)+1)*time.Second))
 			}
 		})
@@ -207,11 +236,18 @@ func TestConcurrentMarksKeepTheLatest(t *testing.T) {
 func TestNewFile(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "db")
-	if err := os.WriteFile(db, nil, 0o640); err != nil {
+	if err := os.WriteFile(db, nil, 0o660); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chmod(db, 0o640); err != nil { // whatever the umask
+	if err := os.Chmod(db, 0o660); err != nil { // group-writable, which a umask of 022 would clear
 		t.Fatal(err)
+	}
+	wantUID := os.Geteuid()
+	if wantUID == 0 { // root gives the file the database's owner
+		wantUID = 65534
+		if err := os.Chown(db, wantUID, wantUID); err != nil {
+			t.Fatal(err)
+		}
 	}
 	like, err := os.Stat(db)
 	if err != nil {
@@ -227,8 +263,11 @@ func TestNewFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Mode().Perm() != 0o640 {
-		t.Errorf("mode %v, want the database's 0640", info.Mode().Perm())
+	if info.Mode().Perm() != 0o660 {
+		t.Errorf("mode %v, want the database's 0660", info.Mode().Perm())
+	}
+	if st := info.Sys().(*syscall.Stat_t); int(st.Uid) != wantUID {
+		t.Errorf("owner %d, want %d", st.Uid, wantUID)
 	}
 	if st, ok := info.Sys().(*syscall.Stat_t); !ok || st.Blocks*512 < fileSize {
 		t.Errorf("the file is not allocated whole (%+v): a full disk would fault at a later write", info.Sys())
@@ -257,7 +296,7 @@ func TestFalseYes(t *testing.T) {
 		}
 	}
 	t.Logf("%d of 100,000 unmarked keys may hold a value (%.2f%%)", yes, float64(yes)/1000)
-	if yes > 2000 { // 0.9% expected
+	if yes > 1300 { // 0.86% expected (0.75–1.11% seen); 2 probes would give 2%
 		t.Fatalf("%d of 100,000 unmarked keys may hold a value", yes)
 	}
 }

@@ -45,6 +45,7 @@ func Open(path string, like os.FileInfo, since time.Time) (*Filter, error) {
 	case info.Size() == fileSize && ours:
 	case info.Size() == 0 || ours && info.Size() < fileSize: // new, or left half made
 		if err := create(file, like, since); err != nil {
+			_ = file.Truncate(0) // a full disk: leave it no fuller
 			return nil, fmt.Errorf("keymarks: creating %s: %w", path, err)
 		}
 	default:
