@@ -229,11 +229,13 @@ func (m *Manager) trimSessions(userID string, live []liveSession) {
 		return
 	}
 	slices.SortStableFunc(live, func(a, b liveSession) int { return cmp.Compare(a.rec.C, b.rec.C) })
-	drop := make(map[string]bool, extra)
-	for _, l := range live[:extra] {
-		drop[l.key] = true
+	keys := make([]string, extra)
+	for i, l := range live[:extra] {
+		keys[i] = l.key
 	}
-	_, _ = m.removeSessions(userID, func(k string) bool { return drop[k] })
+	// Best effort, once: the sessions were just listed, and one that rotates meanwhile is trimmed at
+	// the user's next login.
+	_ = m.deleteSessions(userID, keys)
 }
 
 // liveSession is an index entry whose row exists.
@@ -348,19 +350,24 @@ func (m *Manager) removeOnce(userID string, drop func(key string) bool) (int, er
 	if err != nil {
 		return 0, err
 	}
-	var rows []string
-	dropped := map[string]bool{}
-	for _, k := range keys {
-		if drop(k) {
-			rows = append(rows, m.cfg.KeyPrefix+k)
-			dropped[k] = true
-		}
-	}
-	if len(rows) == 0 {
+	keys = slices.DeleteFunc(keys, func(k string) bool { return !drop(k) })
+	if len(keys) == 0 {
 		return 0, nil
 	}
+	return len(keys), m.deleteSessions(userID, keys)
+}
+
+// deleteSessions deletes the rows of the user's session keys, then (on the index path) their index
+// entries: a failure never leaves a live session that the index forgot.
+func (m *Manager) deleteSessions(userID string, keys []string) error {
+	rows := make([]string, len(keys))
+	dropped := make(map[string]bool, len(keys))
+	for i, k := range keys {
+		rows[i] = m.cfg.KeyPrefix + k
+		dropped[k] = true
+	}
 	if err := m.deleteAll(rows); err != nil {
-		return len(rows), storageErr("deleting sessions", err)
+		return storageErr("deleting sessions", err)
 	}
 	if m.scanner == nil {
 		// The rows are gone: those sessions are logged out. Should this index update fail, only dead
@@ -372,7 +379,7 @@ func (m *Manager) removeOnce(userID string, drop func(key string) bool) (int, er
 			return len(ix.E) != n
 		})
 	}
-	return len(rows), nil
+	return nil
 }
 
 // userKeys returns the session keys of userID: the live ones found by key prefix on a PrefixScanner,

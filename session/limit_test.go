@@ -16,8 +16,9 @@ func TestMaxSessionsPerUser(t *testing.T) {
 	for _, surface := range []int{-1, fullSurface, appenderSurface, updaterSurface, plainSurface} {
 		t.Run(cmp.Or(surfaceNames[surface], "SQLiteStorage"), func(t *testing.T) {
 			var st fiber.Storage = openTestSQLite(t) // counted by COUNT(*), not scanned
+			var cs *countingStore
 			if surface >= 0 {
-				st, _ = newCounted(t, surface)
+				st, cs = newCounted(t, surface)
 			}
 			m := newManager(t, Config{Storage: st, MaxSessionsPerUser: 3})
 			var clock atomic.Int64
@@ -32,7 +33,17 @@ func TestMaxSessionsPerUser(t *testing.T) {
 				if i%2 == 1 {
 					clients[i].must("POST", "/inc") // a login from a session with a row: n carried over
 				}
+				var scans int64
+				if cs != nil {
+					scans = cs.n("ScanPrefix")
+				}
 				clients[i].must("POST", "/login?u=ann")
+				if cs != nil && surface == fullSurface && i >= 3 {
+					// One scan to count ann's sessions, one to list them for trimming; no more.
+					if n := cs.n("ScanPrefix") - scans; n > 2 {
+						t.Errorf("login %d, over the limit: %d scans of the user's sessions, want at most 2", i, n)
+					}
+				}
 			}
 			for i, cl := range clients {
 				want := "user=ann n=" + strconv.Itoa(i%2)
