@@ -97,7 +97,9 @@ type SQLiteStorage struct {
 	closeErr  error
 
 	marks       atomic.Pointer[keymarks.Filter] // nil until opened (see filter)
-	marksNext   atomic.Int64                    // Unix nanoseconds before which no open is tried; 0: none tried
+	opened      time.Time                       // when OpenSQLite returned (the monotonic clock's origin)
+	marksNext   atomic.Int64                    // time since opened before which no open is tried
+	marksTried  bool                            // an open was tried (guarded by marksMu)
 	marksMissed atomic.Bool                     // MarkKey found no filter: a key was written unmarked
 	marksMu     sync.Mutex                      // held while opening; guards marksOff
 	marksOff    bool                            // unsupported here, or the storage is closed
@@ -174,6 +176,7 @@ func OpenSQLite(path string, opts ...SQLiteOptions) (*SQLiteStorage, error) {
 		db:        db,
 		path:      path,
 		newDB:     tables == 0,
+		opened:    time.Now(),
 		table:     t,
 		opts:      o,
 		wsem:      make(chan struct{}, 1),
@@ -660,12 +663,18 @@ func (s *SQLiteStorage) DB() *sql.DB { return s.db }
 // Table returns the table holding the sessions.
 func (s *SQLiteStorage) Table() string { return s.table }
 
-// Close stops the sweeper (an unfinished sweep stops after its current batch) and closes the pool.
-// Safe to call more than once.
+// Close stops the sweeper (an unfinished sweep stops after its current batch), waits for the write
+// in progress, and closes the pool. Safe to call more than once.
 func (s *SQLiteStorage) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.done)
 		<-s.stopped
+		if s.serialize {
+			// No write in flight: one that marked a key in the filter (Fail) commits before the
+			// filter is unmapped; later ones fail on the closed pool.
+			s.wsem <- struct{}{}
+			defer func() { <-s.wsem }()
+		}
 		s.closeErr = s.db.Close()
 		s.marksMu.Lock()
 		s.marksOff = true // a filter not opened yet never will be
@@ -685,22 +694,29 @@ const MarksFileSuffix = "-marks"
 const marksRetry = time.Minute
 
 // filter returns the KeyMarker filter, opening its file on first use; nil when there is none now:
-// the storage then answers MayHold true, and callers read as without a filter. Opening happens in
-// one goroutine at a time (the others go on without the filter meanwhile); a failure is logged and
-// tried again after marksRetry.
-func (s *SQLiteStorage) filter() *keymarks.Filter {
+// the storage then answers MayHold true, and callers read as without a filter. A failure to open is
+// logged and tried again after marksRetry. With wait false (reads), a call does not wait for another
+// goroutine's open in progress and answers nil; with wait true (MarkKey) it waits, so that no key is
+// written unmarked because an open was under way.
+func (s *SQLiteStorage) filter(wait bool) *keymarks.Filter {
 	if f := s.marks.Load(); f != nil {
 		return f
 	}
-	if time.Now().UnixNano() < s.marksNext.Load() || !s.marksMu.TryLock() {
+	if time.Since(s.opened) < time.Duration(s.marksNext.Load()) {
+		return nil
+	}
+	if wait {
+		s.marksMu.Lock()
+	} else if !s.marksMu.TryLock() {
 		return nil
 	}
 	defer s.marksMu.Unlock()
-	if f := s.marks.Load(); f != nil || s.marksOff {
+	if f := s.marks.Load(); f != nil || s.marksOff || time.Since(s.opened) < time.Duration(s.marksNext.Load()) {
 		return f
 	}
-	first := s.marksNext.Load() == 0
-	s.marksNext.Store(time.Now().Add(marksRetry).UnixNano())
+	first := !s.marksTried
+	s.marksTried = true
+	s.marksNext.Store(int64(time.Since(s.opened) + marksRetry)) // on the monotonic clock
 	db := s.path
 	if real, err := filepath.EvalSymlinks(db); err == nil {
 		db = real // the file SQLite names its -wal and -shm after
@@ -732,7 +748,7 @@ func (s *SQLiteStorage) filter() *keymarks.Filter {
 // machine. The file is created on first use, with the database file's permissions; a process that
 // cannot open it logs an error and tries again a minute later.
 func (s *SQLiteStorage) MarkKey(key string, until time.Time) {
-	f := s.filter()
+	f := s.filter(true)
 	if f == nil {
 		// Written unmarked: whoever opens the filter next in this process raises its Since. Read the
 		// filter again after saying so, in case it was opened meanwhile (then mark the key there).
@@ -746,7 +762,7 @@ func (s *SQLiteStorage) MarkKey(key string, until time.Time) {
 
 // MayHold implements KeyMarker: false when no process marked key with a time after now.
 func (s *SQLiteStorage) MayHold(key string, now time.Time) bool {
-	f := s.filter()
+	f := s.filter(false)
 	return f == nil || f.MayHold(key, now)
 }
 
@@ -755,7 +771,7 @@ func (s *SQLiteStorage) MayHold(key string, now time.Time) bool {
 // a process that wrote keys unmarked (it could not open the file then) opened it since; the far
 // future when there is no filter.
 func (s *SQLiteStorage) MarksSince() time.Time {
-	if f := s.filter(); f != nil {
+	if f := s.filter(false); f != nil {
 		return f.Since()
 	}
 	return time.Unix(1<<62, 0)

@@ -74,7 +74,7 @@ func create(file *os.File, like os.FileInfo, since time.Time) error {
 	buf := make([]byte, fileSize)
 	copy(buf, magic)
 	_, _ = rand.Read(buf[offSecret : offSecret+secretSize])
-	binary.LittleEndian.PutUint64(buf[offSince:], uint64(max(since.Unix(), 0)))
+	binary.NativeEndian.PutUint64(buf[offSince:], ceilSeconds(since)) // read by native atomics
 	if err := file.Truncate(0); err != nil {
 		return err
 	}

@@ -171,6 +171,9 @@ func (t *Throttle) Fail(c *fiber.Ctx, username, ip string) error {
 	}
 	now := time.Now()
 	marker, _ := st.(session.KeyMarker)
+	if marker != nil {
+		marker.MarksSince() // opens the filter, when Check has not, before the write transactions
+	}
 	for i, key := range t.keys(username, ip) {
 		var n int
 		var until int64
