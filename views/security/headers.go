@@ -41,7 +41,7 @@ type HeadersConfig struct {
 	Proxy *Proxy
 }
 
-// Off, as a HeadersConfig value, sends no such header (Django's None).
+// Off is the HeadersConfig value that sends no such header (Django's None).
 const Off = "off"
 
 // Headers sets the security headers of a HeadersConfig on responses. Build
