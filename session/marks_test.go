@@ -92,25 +92,6 @@ func TestKeyMarker(t *testing.T) {
 			t.Error("the key marked while the filter was being opened is not marked")
 		}
 	})
-	t.Run("Close waits for a write that marks its key", func(t *testing.T) {
-		db := filepath.Join(t.TempDir(), "s.sqlite3")
-		st, other := openStorage(t, db), openStorage(t, db)
-		st.MarksSince() // the filter is open
-		closed := make(chan error)
-		err := st.Update("k", func([]byte) ([]byte, time.Duration, error) {
-			go func() { closed <- st.Close() }() // Close while the write is under way
-			time.Sleep(50 * time.Millisecond)
-			st.MarkKey("k", now.Add(time.Minute))
-			return []byte("1"), time.Minute, nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		<-closed
-		if v, _ := other.Get("k"); string(v) == "1" && !other.MayHold("k", now) {
-			t.Error("the write committed, but its mark was lost to Close")
-		}
-	})
 	t.Run("closed", func(t *testing.T) {
 		st := openStorage(t, filepath.Join(t.TempDir(), "s.sqlite3"))
 		_ = st.Close()

@@ -98,8 +98,7 @@ type SQLiteStorage struct {
 
 	marks       atomic.Pointer[keymarks.Filter] // nil until opened (see filter)
 	opened      time.Time                       // when OpenSQLite returned (the monotonic clock's origin)
-	marksNext   atomic.Int64                    // time since opened before which no open is tried
-	marksTried  bool                            // an open was tried (guarded by marksMu)
+	marksNext   atomic.Int64                    // time since opened before which no open is tried; 0: none tried yet
 	marksMissed atomic.Bool                     // MarkKey found no filter: a key was written unmarked
 	marksMu     sync.Mutex                      // held while opening; guards marksOff
 	marksOff    bool                            // unsupported here, or the storage is closed
@@ -663,18 +662,12 @@ func (s *SQLiteStorage) DB() *sql.DB { return s.db }
 // Table returns the table holding the sessions.
 func (s *SQLiteStorage) Table() string { return s.table }
 
-// Close stops the sweeper (an unfinished sweep stops after its current batch), waits for the write
-// in progress, and closes the pool. Safe to call more than once.
+// Close stops the sweeper (an unfinished sweep stops after its current batch), closes the pool and
+// unmaps the KeyMarker filter. Safe to call more than once.
 func (s *SQLiteStorage) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.done)
 		<-s.stopped
-		if s.serialize {
-			// No write in flight: one that marked a key in the filter (Fail) commits before the
-			// filter is unmapped; later ones fail on the closed pool.
-			s.wsem <- struct{}{}
-			defer func() { <-s.wsem }()
-		}
 		s.closeErr = s.db.Close()
 		s.marksMu.Lock()
 		s.marksOff = true // a filter not opened yet never will be
@@ -714,8 +707,7 @@ func (s *SQLiteStorage) filter(wait bool) *keymarks.Filter {
 	if f := s.marks.Load(); f != nil || s.marksOff || time.Since(s.opened) < time.Duration(s.marksNext.Load()) {
 		return f
 	}
-	first := !s.marksTried
-	s.marksTried = true
+	first := s.marksNext.Load() == 0
 	s.marksNext.Store(int64(time.Since(s.opened) + marksRetry)) // on the monotonic clock
 	db := s.path
 	if real, err := filepath.EvalSymlinks(db); err == nil {

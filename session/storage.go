@@ -80,7 +80,8 @@ type ManyGetter interface {
 // SQLiteStorage keeps the filter in a file beside the database (see SQLiteStorage.MarkKey); a storage
 // shared by several machines, such as Redis, cannot, and does not implement it.
 type KeyMarker interface {
-	// MarkKey records that key may hold a value until until. Call it before the write.
+	// MarkKey records that key may hold a value until until. Call it before the write, outside
+	// the storage's own transactions (it may open a file).
 	MarkKey(key string, until time.Time)
 	// MayHold reports whether key may hold a value at now.
 	MayHold(key string, now time.Time) bool

@@ -18,9 +18,9 @@ var ErrNotAFilter = errors.New("keymarks: the file exists and is not a key filte
 
 // File layout: a header of headerSize bytes (magic with the layout's version, a random secret that
 // keys the hash, so that nobody outside the processes sharing the file can choose keys that share
-// cells, and the time from which every value was marked), then cells uint32 cells, each the Unix second (rounded up)
-// until which some key hashed to it may hold a value. A new layout gets a new magic and a new file
-// name, so that processes of two layouts never map one file.
+// cells, and the time from which every value was marked), then cells uint32 cells, each the Unix
+// second (rounded up) until which some key hashed to it may hold a value. A new layout gets a new
+// magic and a new file name, so that processes of two layouts never map one file.
 const (
 	magic      = "fvkeys01"
 	offSecret  = 8
@@ -84,7 +84,7 @@ func ceilSeconds(t time.Time) uint64 {
 	return uint64(max(sec, 0))
 }
 
-// since points at the header's since field (8-byte aligned in the page-aligned mapping).
+// sincePtr points at the header's since field (8-byte aligned in the page-aligned mapping).
 func (f *Filter) sincePtr() *uint64 { return (*uint64)(unsafe.Pointer(&f.mem[offSince])) }
 
 // positions returns the cells of key.

@@ -78,7 +78,7 @@ func (t *Throttled) Unwrap() error { return ErrThrottled }
 // counts nothing.
 //
 // On a storage that implements session.KeyMarker (the SQLite storage),
-// Fail marks each count's key before writing it, and Check reads the counts
+// Fail marks each count's key (for a Window) before writing it, and Check reads the counts
 // only when the filter says either key may hold one: a login from an address
 // and for a username that no process sharing the storage failed for within
 // the window costs no storage read. For one Window after the filter was made
@@ -171,18 +171,16 @@ func (t *Throttle) Fail(c *fiber.Ctx, username, ip string) error {
 	}
 	now := time.Now()
 	marker, _ := st.(session.KeyMarker)
-	if marker != nil {
-		marker.MarksSince() // opens the filter, when Check has not, before the write transactions
-	}
 	for i, key := range t.keys(username, ip) {
+		if marker != nil {
+			// Before the count is written (see Check), until the latest end its window can have.
+			marker.MarkKey(key, now.Add(t.cfg.Window))
+		}
 		var n int
 		var until int64
 		bump := func(old []byte) ([]byte, time.Duration, error) {
 			if n, until = count(old, now); n == 0 {
 				until = now.Add(t.cfg.Window).UnixMilli()
-			}
-			if marker != nil {
-				marker.MarkKey(key, time.UnixMilli(until)) // before the count is written: see Check
 			}
 			n++
 			return []byte(strconv.Itoa(n) + " " + strconv.FormatInt(until, 10)), time.Until(time.UnixMilli(until)) + time.Second, nil
