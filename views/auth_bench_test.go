@@ -148,45 +148,68 @@ func (s *mapStorage) Reset() error {
 
 func (s *mapStorage) Close() error { return nil }
 
-// loginLogoutCycles logs in and out b.N times on one reused RequestCtx,
-// carrying the cookies like a browser and posting the CSRF secret as the
-// token (Django accepts the unmasked secret too).
+// benchClient posts forms to a handler on one reused RequestCtx, carrying
+// the session and CSRF cookies like a browser and posting the CSRF secret as
+// the token (Django accepts the unmasked secret too). Every answer must be a
+// 302; keepCookies takes the cookies of the last one (after a login or
+// anything else that sets new ones: parsing them costs allocations).
+type benchClient struct {
+	h         fasthttp.RequestHandler
+	ctx       fasthttp.RequestCtx
+	ck        fasthttp.Cookie
+	csrf, sid string
+}
+
+func newBenchClient(h fasthttp.RequestHandler) *benchClient {
+	return &benchClient{h: h, csrf: "abcdefghijklmnopqrstuvwxyzABCDEF"}
+}
+
+func (cl *benchClient) post(b *testing.B, path, body string) {
+	ctx := &cl.ctx
+	ctx.Request.Reset()
+	ctx.Response.Reset()
+	ctx.ResetUserValues() // a server starts every request with no c.Locals
+	ctx.Request.Header.SetMethod("POST")
+	ctx.Request.SetRequestURI(path)
+	ctx.Request.Header.SetContentType("application/x-www-form-urlencoded")
+	ctx.Request.Header.SetCookie("csrftoken", cl.csrf)
+	if cl.sid != "" {
+		ctx.Request.Header.SetCookie("sessionid", cl.sid)
+	}
+	ctx.Request.SetBodyString(body + "&csrfmiddlewaretoken=" + cl.csrf)
+	cl.h(ctx)
+	if ctx.Response.StatusCode() != fiber.StatusFound {
+		b.Fatalf("POST %s: %d %s", path, ctx.Response.StatusCode(), ctx.Response.Body())
+	}
+}
+
+// keepCookies keeps the session and CSRF cookies the last answer set.
+func (cl *benchClient) keepCookies() {
+	cl.keep(&cl.sid, "sessionid")
+	cl.keep(&cl.csrf, "csrftoken") // LoginView rotates the CSRF secret
+}
+
+// keep stores in *v the value of the cookie name when the last answer set a
+// new, non-empty one (allocating only then).
+func (cl *benchClient) keep(v *string, name string) {
+	cl.ck.Reset()
+	cl.ck.SetKey(name)
+	if cl.ctx.Response.Header.Cookie(&cl.ck) {
+		if val := cl.ck.Value(); len(val) > 0 && string(val) != *v {
+			*v = string(val)
+		}
+	}
+}
+
+// loginLogoutCycles logs in and out b.N times, each time from a browser
+// without a session.
 func loginLogoutCycles(b *testing.B, h fasthttp.RequestHandler) {
-	csrf := "abcdefghijklmnopqrstuvwxyzABCDEF"
-	var ctx fasthttp.RequestCtx
-	var ck fasthttp.Cookie
-	post := func(path, sessionID, body string) {
-		ctx.Request.Reset()
-		ctx.Response.Reset()
-		ctx.ResetUserValues() // a server starts every request with no c.Locals
-		ctx.Request.Header.SetMethod("POST")
-		ctx.Request.SetRequestURI(path)
-		ctx.Request.Header.SetContentType("application/x-www-form-urlencoded")
-		ctx.Request.Header.SetCookie("csrftoken", csrf)
-		if sessionID != "" {
-			ctx.Request.Header.SetCookie("sessionid", sessionID)
-		}
-		ctx.Request.SetBodyString(body + "&csrfmiddlewaretoken=" + csrf)
-		h(&ctx)
-		if ctx.Response.StatusCode() != fiber.StatusFound {
-			b.Fatalf("POST %s: %d %s", path, ctx.Response.StatusCode(), ctx.Response.Body())
-		}
-	}
-	cookie := func(name string) string {
-		ck.Reset()
-		ck.SetKey(name)
-		if !ctx.Response.Header.Cookie(&ck) {
-			return ""
-		}
-		return string(ck.Value())
-	}
+	cl := newBenchClient(h)
 	b.ReportAllocs()
 	for b.Loop() {
-		post("/login/", "", "username=alice&password=wonderland")
-		sid := cookie("sessionid")
-		if rotated := cookie("csrftoken"); rotated != "" {
-			csrf = rotated // LoginView rotates the CSRF secret
-		}
-		post("/logout/", sid, "next=")
+		cl.sid = ""
+		cl.post(b, "/login/", "username=alice&password=wonderland")
+		cl.keepCookies()
+		cl.post(b, "/logout/", "next=")
 	}
 }

@@ -43,50 +43,18 @@ func BenchmarkLoginPasswordChangeLogout(b *testing.B) {
 }
 
 // passwordChangeCycles logs in, changes the password (to the other of two)
-// and logs out b.N times on one reused RequestCtx, like loginLogoutCycles.
+// and logs out b.N times, like loginLogoutCycles.
 func passwordChangeCycles(b *testing.B, h fasthttp.RequestHandler, password *string) {
-	csrf := "abcdefghijklmnopqrstuvwxyzABCDEF"
-	var ctx fasthttp.RequestCtx
-	var ck fasthttp.Cookie
-	cookie := func(name string) string {
-		ck.Reset()
-		ck.SetKey(name)
-		if !ctx.Response.Header.Cookie(&ck) {
-			return ""
-		}
-		return string(ck.Value())
-	}
-	sid := ""
-	post := func(path, body string) {
-		ctx.Request.Reset()
-		ctx.Response.Reset()
-		ctx.ResetUserValues()
-		ctx.Request.Header.SetMethod("POST")
-		ctx.Request.SetRequestURI(path)
-		ctx.Request.Header.SetContentType("application/x-www-form-urlencoded")
-		ctx.Request.Header.SetCookie("csrftoken", csrf)
-		if sid != "" {
-			ctx.Request.Header.SetCookie("sessionid", sid)
-		}
-		ctx.Request.SetBodyString(body + "&csrfmiddlewaretoken=" + csrf)
-		h(&ctx)
-		if ctx.Response.StatusCode() != fiber.StatusFound {
-			b.Fatalf("POST %s: %d %s", path, ctx.Response.StatusCode(), ctx.Response.Body())
-		}
-		if v := cookie("sessionid"); v != "" {
-			sid = v
-		}
-		if v := cookie("csrftoken"); v != "" {
-			csrf = v
-		}
-	}
+	cl := newBenchClient(h)
 	next := map[string]string{"wonderland": "looking-glass", "looking-glass": "wonderland"}
 	b.ReportAllocs()
 	for b.Loop() {
-		sid = ""
-		post("/login/", "username=alice&password="+*password)
+		cl.sid = ""
+		cl.post(b, "/login/", "username=alice&password="+*password)
+		cl.keepCookies()
 		n := next[*password]
-		post("/password/", "old_password="+*password+"&new_password1="+n+"&new_password2="+n)
-		post("/logout/", "next=")
+		cl.post(b, "/password/", "old_password="+*password+"&new_password1="+n+"&new_password2="+n)
+		cl.keepCookies() // the session moved to a new key
+		cl.post(b, "/logout/", "next=")
 	}
 }
