@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"io"
@@ -13,10 +12,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/fiberviews/fiberviews/internal/progtest"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -235,22 +234,7 @@ func liveSessions(t testing.TB, s *site) int {
 }
 
 // syncBuffer is a goroutine-safe log sink that can wait for a line.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type syncBuffer struct{ progtest.Buffer }
 
 // waitFor waits until the log matches re and returns the first submatch
 // (or the whole match).

@@ -1,38 +1,20 @@
 package templates_test
 
 import (
-	"bytes"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 
+	"github.com/fiberviews/fiberviews/internal/progtest"
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func get(t testing.TB, app *fiber.App, path string) (int, string, string) {
 	t.Helper()
@@ -50,7 +32,7 @@ func TestRender(t *testing.T) {
 		"ctx.html":    {Data: []byte(`path={{ .request_path }} match={{ with .resolver_match }}{{ .ViewName }} {{ .Kwargs.id }}{{ else }}none{{ end }} a={{ .a }} b={{ .b }} c={{ .c }}`)},
 		"layout.html": {Data: []byte(`<l>{{ embed }}</l>`)},
 	}
-	logs := &syncBuffer{}
+	logs := &progtest.Buffer{}
 	procs := []templates.Processor{
 		func(c *fiber.Ctx) (map[string]any, error) { return map[string]any{"a": "engine", "b": "engine"}, nil },
 	}

@@ -20,7 +20,7 @@ type Program struct {
 	cancel context.CancelFunc
 	cmd    *exec.Cmd
 	once   sync.Once
-	out    syncBuffer
+	out    Buffer
 }
 
 // Start builds the package pkg (as go build names it, from the test's
@@ -78,20 +78,23 @@ func (p *Program) Stop() string {
 	return p.out.String()
 }
 
-// syncBuffer is a bytes.Buffer safe for the program's two output streams
-// and a reader.
-type syncBuffer struct {
+// Buffer is a bytes.Buffer safe for concurrent writers and readers: a
+// program's two output streams, or a logger, while the test reads. The zero
+// value is ready to use.
+type Buffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+// Write appends p.
+func (s *Buffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+// String returns all that was written.
+func (s *Buffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
