@@ -67,7 +67,10 @@ var ErrThrottled = errors.New("security: too many failed logins for this usernam
 // attempts are accepted again.
 type Throttled struct{ Until time.Time }
 
+// Error returns ErrThrottled's text.
 func (t *Throttled) Error() string { return ErrThrottled.Error() }
+
+// Unwrap returns ErrThrottled, for errors.Is.
 func (t *Throttled) Unwrap() error { return ErrThrottled }
 
 // Throttle counts failed logins per username and per client address in a
