@@ -81,11 +81,12 @@ func (t *Throttled) Unwrap() error { return ErrThrottled }
 // counts nothing.
 //
 // On a storage that implements session.KeyMarker (the SQLite storage),
-// Fail marks each count's key (for a Window) before writing it, and Check reads the counts
-// only when the filter says either key may hold one: a login from an address
-// and for a username that no process sharing the storage failed for within
-// the window costs no storage read. For one Window after the filter was made
-// (session.KeyMarker.MarksSince), Check reads as without it.
+// Fail marks each count's key for a Window before writing it, and Check
+// reads the counts only when the filter says either key may hold one: a
+// login from an address and for a username that no process sharing the
+// storage failed for within the window costs no storage read. For one Window
+// after the filter was made (session.KeyMarker.MarksSince), Check reads as
+// without it.
 type Throttle struct{ cfg ThrottleConfig }
 
 // NewThrottle returns the throttle cfg describes, with the defaults filled
