@@ -87,8 +87,8 @@ func BenchmarkLoginLogout(b *testing.B) {
 				app := fiber.New()
 				app.Use(m.Middleware())
 				app.Use(views.Setup(views.Config{Authenticate: benchAuthenticate, LoginThrottle: throttle.cfg, Logger: discard()}))
-				app.All("/login/", views.MustAsView(&views.LoginView{NextPage: "/home/"}))
-				app.All("/logout/", views.MustAsView(&views.LogoutView{NextPage: "/home/"}))
+				app.All("/login/", mustAsView(&views.LoginView{NextPage: "/home/"}))
+				app.All("/logout/", mustAsView(&views.LogoutView{NextPage: "/home/"}))
 				loginLogoutCycles(b, app.Handler())
 			})
 		}

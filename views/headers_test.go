@@ -29,8 +29,8 @@ func TestSecurityHeaders(t *testing.T) {
 		app.Get("/exempt", views.XFrameOptionsExempt(func(c *fiber.Ctx) error { return c.SendString("exempt") }))
 		app.Get("/same", views.XFrameOptionsSameOrigin(func(c *fiber.Ctx) error { return fiber.ErrNotFound }))
 		app.Get("/deny", views.XFrameOptionsDeny(func(c *fiber.Ctx) error { return c.SendString("deny") }))
-		app.All("/view", views.MustAsView(&frameView{}))
-		app.All("/view-exempt", views.MustAsView(&frameView{}, views.Decorate(views.XFrameOptionsExempt)))
+		app.All("/view", mustAsView(&frameView{}))
+		app.All("/view-exempt", mustAsView(&frameView{Base: views.Base{Decorators: []views.Decorator{views.XFrameOptionsExempt}}}))
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)

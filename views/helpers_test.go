@@ -201,3 +201,13 @@ func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 // sessionLogout is session.Logout (a variable so tests read as steps).
 var sessionLogout = session.Logout
+
+// mustAsView is views.AsView for tests: it panics on a registration error,
+// as views.Path does.
+func mustAsView(v any) fiber.Handler {
+	h, err := views.AsView(v)
+	if err != nil {
+		panic(err)
+	}
+	return h
+}

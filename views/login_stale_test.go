@@ -5,7 +5,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
 )
 
@@ -16,7 +15,7 @@ import (
 // which then works. A cross-origin POST still gets the CSRF failure page.
 func TestLoginStaleForm(t *testing.T) {
 	var calls atomic.Int32
-	logout := urls.Path("logout/", views.MustAsView(&views.LogoutView{NextPage: "home", ClearSiteData: []string{`"cookies"`}}))
+	logout := views.Path("logout/", &views.LogoutView{NextPage: "home", ClearSiteData: []string{`"cookies"`}})
 	s := newAuthSite(t, views.Config{Authenticate: checkPasswords(&calls)}, append(loginPatterns(), logout)...)
 	login := func(cl *client, token string, extra ...string) response {
 		return cl.do("POST", "/login/", form(append([]string{"csrfmiddlewaretoken", token, "username", "alice", "password", alicePassword}, extra...)...))

@@ -52,7 +52,7 @@ var ErrInvalidCredentials = errors.New("views: invalid username or password")
 // or use it as it is:
 //
 //	app.Use(views.Setup(views.Config{Authenticate: checkPassword, LoginRedirectURL: "home"}))
-//	urls.Path("login/", views.MustAsView(&views.LoginView{NextPage: "home"}), urls.Name("login"))
+//	views.Path("login/", &views.LoginView{NextPage: "home"}, urls.Name("login"))
 //
 // GET renders GetTemplateNames (TemplateName, by default
 // registration/login.html) with GetContextData: title "Log in", site_name,
@@ -117,6 +117,8 @@ type LoginView struct {
 	// views/messages) for the page after the login (Django's
 	// SuccessMessageMixin).
 	SuccessMessage string
+
+	hooks Hooks[loginHooks]
 }
 
 const loginViewName = "views.LoginView"
@@ -127,13 +129,12 @@ type loginHooks interface {
 	Authenticate(c *fiber.Ctx, username, password string) (string, error)
 }
 
-// bind makes LoginView never cached and checks the hooks of the outer view.
-func (v *LoginView) bind(s *spec) error {
-	if err := v.TemplateView.bind(s); err != nil {
-		return err
-	}
-	s.decorators = append(s.decorators, NeverCache)
-	return hooks[loginHooks](s, loginViewName)
+var _ loginHooks = (*LoginView)(nil)
+
+// BindView makes LoginView never cached.
+func (v *LoginView) BindView(b *Binding) error {
+	b.Decorators = append(b.Decorators, NeverCache)
+	return nil
 }
 
 // loginForm is a failed login attempt, kept in c.Locals for GetContextData.
@@ -181,7 +182,7 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 	}
 	RotateCSRFToken(c)
 	messages.Success(c, v.SuccessMessage)
-	to, err := hooksOf[redirectHooks](v).GetSuccessURL(c)
+	to, err := v.hooks.Of(v).GetSuccessURL(c)
 	if err != nil {
 		return err
 	}
@@ -204,7 +205,7 @@ func (v *LoginView) check(c *fiber.Ctx, username, password string) (string, erro
 	if err := s.throttle.Check(c, username, ip); err != nil {
 		return "", err
 	}
-	id, err := hooksOf[loginHooks](v).Authenticate(c, username, password)
+	id, err := v.hooks.Of(v).Authenticate(c, username, password)
 	if errors.Is(err, ErrInvalidCredentials) {
 		if ferr := s.throttle.Fail(c, username, ip); ferr != nil {
 			return "", ferr
@@ -227,7 +228,7 @@ func (v *LoginView) redirectAuthenticated(c *fiber.Ctx) (bool, error) {
 	if err != nil || !ok {
 		return false, err
 	}
-	to, err := hooksOf[redirectHooks](v).GetSuccessURL(c)
+	to, err := v.hooks.Of(v).GetSuccessURL(c)
 	if err != nil {
 		return false, err
 	}
@@ -251,7 +252,7 @@ func (v *LoginView) CSRFFailure(c *fiber.Ctx, err error) error {
 		return err
 	}
 	if ok { // already logged in (in another tab): go where the form was going
-		to, err := hooksOf[redirectHooks](v).GetSuccessURL(c)
+		to, err := v.hooks.Of(v).GetSuccessURL(c)
 		if err != nil {
 			return err
 		}
@@ -287,13 +288,13 @@ func (v *LoginView) GetNextPage(c *fiber.Ctx) (string, error) {
 // for: the RedirectFieldName form field, else query parameter, if
 // IsSafeRedirect accepts it with GetSuccessURLAllowedHosts; else "".
 func (v *LoginView) GetRedirectURL(c *fiber.Ctx) (string, error) {
-	return safeRedirectParam(c, hooksOf[redirectHooks](v), v.RedirectFieldName), nil
+	return safeRedirectParam(c, v.hooks.Of(v), v.RedirectFieldName), nil
 }
 
 // GetSuccessURL is the hook that returns where to go after the login:
 // GetRedirectURL, else GetNextPage.
 func (v *LoginView) GetSuccessURL(c *fiber.Ctx) (string, error) {
-	return successURL(c, hooksOf[redirectHooks](v))
+	return successURL(c, v.hooks.Of(v))
 }
 
 // GetSuccessURLAllowedHosts is the hook that returns the hosts a next URL may
@@ -319,7 +320,7 @@ func (v *LoginView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
 		return nil, err
 	}
 	s := settings(c)
-	next, err := hooksOf[redirectHooks](v).GetRedirectURL(c)
+	next, err := v.hooks.Of(v).GetRedirectURL(c)
 	if err != nil {
 		return nil, err
 	}

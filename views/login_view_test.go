@@ -32,13 +32,13 @@ func checkPasswords(calls *atomic.Int32) func(c *fiber.Ctx, username, password s
 
 func loginPatterns() []urls.Pattern {
 	return []urls.Pattern{
-		urls.Path("login/", views.MustAsView(&views.LoginView{NextPage: "home"}), urls.Name("login")),
-		urls.Path("login/default/", views.MustAsView(&views.LoginView{})),
-		urls.Path("login/tpl/", views.MustAsView(&views.LoginView{RedirectFieldName: "goto", TemplateView: views.TemplateView{TemplateName: "login_page.html",
-			ExtraContext: map[string]any{"x": "extra", "title": "Sign in"}}})),
-		urls.Path("login/auth-redirect/", views.MustAsView(&views.LoginView{NextPage: "home", RedirectAuthenticatedUser: true})),
-		urls.Path("login/loop/", views.MustAsView(&views.LoginView{NextPage: "/login/loop/", RedirectAuthenticatedUser: true})),
-		urls.Path("login/hosts/", views.MustAsView(&views.LoginView{NextPage: "home", SuccessURLAllowedHosts: []string{"other.example"}})),
+		views.Path("login/", &views.LoginView{NextPage: "home"}, urls.Name("login")),
+		views.Path("login/default/", &views.LoginView{}),
+		views.Path("login/tpl/", &views.LoginView{RedirectFieldName: "goto", TemplateView: views.TemplateView{TemplateName: "login_page.html",
+			ExtraContext: map[string]any{"x": "extra", "title": "Sign in"}}}),
+		views.Path("login/auth-redirect/", &views.LoginView{NextPage: "home", RedirectAuthenticatedUser: true}),
+		views.Path("login/loop/", &views.LoginView{NextPage: "/login/loop/", RedirectAuthenticatedUser: true}),
+		views.Path("login/hosts/", &views.LoginView{NextPage: "home", SuccessURLAllowedHosts: []string{"other.example"}}),
 	}
 }
 
@@ -354,13 +354,13 @@ func (v *loginBadHook) Authenticate(c *fiber.Ctx, username string) (string, erro
 func TestLoginViewHooks(t *testing.T) {
 	var calls atomic.Int32
 	s := newAuthSite(t, views.Config{Authenticate: checkPasswords(&calls)},
-		urls.Path("auth/", views.MustAsView(&loginAuthHook{views.LoginView{NextPage: "home"}})),
-		urls.Path("next-page/", views.MustAsView(&loginNextPageHook{})),
-		urls.Path("redirect-url/", views.MustAsView(&loginRedirectURLHook{views.LoginView{NextPage: "home"}})),
-		urls.Path("success-url/", views.MustAsView(&loginSuccessURLHook{views.LoginView{NextPage: "home"}})),
-		urls.Path("allowed-hosts/", views.MustAsView(&loginAllowedHostsHook{views.LoginView{NextPage: "home"}})),
-		urls.Path("context/", views.MustAsView(&loginContextHook{views.LoginView{TemplateView: views.TemplateView{TemplateName: "login_page.html"}}})),
-		urls.Path("template-names/", views.MustAsView(&loginTemplateNamesHook{})),
+		views.Path("auth/", &loginAuthHook{views.LoginView{NextPage: "home"}}),
+		views.Path("next-page/", &loginNextPageHook{}),
+		views.Path("redirect-url/", &loginRedirectURLHook{views.LoginView{NextPage: "home"}}),
+		views.Path("success-url/", &loginSuccessURLHook{views.LoginView{NextPage: "home"}}),
+		views.Path("allowed-hosts/", &loginAllowedHostsHook{views.LoginView{NextPage: "home"}}),
+		views.Path("context/", &loginContextHook{views.LoginView{TemplateView: views.TemplateView{TemplateName: "login_page.html"}}}),
+		views.Path("template-names/", &loginTemplateNamesHook{}),
 	)
 	alice := []string{"username", "alice", "password", alicePassword}
 	cases := []struct {
@@ -401,7 +401,7 @@ func TestLoginViewHooks(t *testing.T) {
 	}
 	t.Run("a hook with the wrong signature is a registration error", func(t *testing.T) {
 		_, err := views.AsView(&loginBadHook{})
-		if !errors.Is(err, views.ErrSignature) || !strings.Contains(err.Error(), "views.LoginView calls it as func(*fiber.Ctx, string, string) (string, error)") {
+		if !errors.Is(err, views.ErrImproperlyConfigured) || !strings.Contains(err.Error(), "views.LoginView calls it as func(*fiber.Ctx, string, string) (string, error)") {
 			t.Errorf("err = %v", err)
 		}
 	})

@@ -67,14 +67,14 @@ func FuzzLogoutView(f *testing.F) {
 	patterns := []urls.Pattern{
 		urls.Path("home/", func(c *fiber.Ctx) error { return c.SendString("home") }, urls.Name("home")),
 		urls.Path("login/", func(c *fiber.Ctx) error { return c.SendString("login") }, urls.Name("login")),
-		urls.Path("logout/", views.MustAsView(&views.LogoutView{}), urls.Name("logout")),
-		urls.Path("logout/next/", views.MustAsView(&logoutNext{views.LogoutView{NextPage: "home"}}), urls.Name("logout-next")),
-		urls.Path("logout/allowed/", views.MustAsView(&views.LogoutView{
+		views.Path("logout/", &views.LogoutView{}, urls.Name("logout")),
+		views.Path("logout/next/", &logoutNext{views.LogoutView{NextPage: "home"}}, urls.Name("logout-next")),
+		views.Path("logout/allowed/", &views.LogoutView{
 			NextPage: "/done/", SuccessURLAllowedHosts: logoutFuzzVariants[2].allowed,
-		}), urls.Name("logout-allowed")),
-		urls.Path("logout/all/", views.MustAsView(&views.LogoutView{
+		}, urls.Name("logout-allowed")),
+		views.Path("logout/all/", &views.LogoutView{
 			AllSessions: true, ClearSiteData: []string{"cache", "cookies"},
-		}), urls.Name("logout-all")),
+		}, urls.Name("logout-all")),
 	}
 	app := newApp(f, appOptions{sessions: true, patterns: patterns, cfg: views.Config{
 		LoginURL: "login",

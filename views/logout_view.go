@@ -27,9 +27,9 @@ const DefaultLogoutTemplate = "registration/logged_out.html"
 //		return urls.Reverse(c, "home")
 //	}
 //
-//	urls.Path("logout/", views.MustAsView(&CustomLogoutView{
+//	views.Path("logout/", &CustomLogoutView{
 //		LogoutView: views.LogoutView{NextPage: "home"},
-//	}), urls.Name("logout"))
+//	}, urls.Name("logout"))
 //
 // It answers POST and OPTIONS only, as Django 5.0+ does: GET, HEAD, PUT,
 // DELETE, ... get 405 with "Allow: POST, OPTIONS" and the user stays logged
@@ -100,7 +100,16 @@ type LogoutView struct {
 	SuccessMessage string
 
 	clearSiteData string // the header value
+	hooks         Hooks[logoutHooks]
 }
+
+// logoutHooks are the hooks of LogoutView.
+type logoutHooks interface {
+	templateHooks
+	redirectHooks
+}
+
+var _ logoutHooks = (*LogoutView)(nil)
 
 const logoutViewName = "views.LogoutView"
 
@@ -130,22 +139,19 @@ func clearSiteDataHeader(directives []string) (string, error) {
 	return strings.Join(quoted, ", "), nil
 }
 
-// bind makes LogoutView answer POST and OPTIONS only, never cached, and
-// checks the redirect hooks of the outer view.
-func (v *LogoutView) bind(s *spec) error {
-	if err := v.TemplateView.bind(s); err != nil {
-		return err
-	}
-	s.defaultMethods = []string{"post", "options"}
-	s.decorators = append(s.decorators, NeverCache)
+// BindView makes LogoutView answer POST and OPTIONS only, never cached, and
+// checks ClearSiteData.
+func (v *LogoutView) BindView(b *Binding) error {
+	b.Methods = []string{"post", "options"}
+	b.Decorators = append(b.Decorators, NeverCache)
 	csd, err := clearSiteDataHeader(v.ClearSiteData)
 	if err != nil {
-		return &ConfigError{View: s.name, Field: "ClearSiteData", Msg: err.Error()}
+		return b.Errorf("ClearSiteData", "%v", err)
 	}
 	if v.Outer() == nil { // bound already (the same view registered twice): it may be serving
 		v.clearSiteData = csd
 	}
-	return hooks[redirectHooks](s, logoutViewName)
+	return nil
 }
 
 // Post logs the request out and answers (see LogoutView).
@@ -162,7 +168,7 @@ func (v *LogoutView) Post(c *fiber.Ctx) error {
 	if v.clearSiteData != "" {
 		c.Set("Clear-Site-Data", v.clearSiteData)
 	}
-	to, err := hooksOf[redirectHooks](v).GetSuccessURL(c)
+	to, err := v.hooks.Of(v).GetSuccessURL(c)
 	if err != nil {
 		return err
 	}
@@ -197,14 +203,14 @@ func (v *LogoutView) GetNextPage(c *fiber.Ctx) (string, error) {
 // query parameter, if IsSafeRedirect accepts it with
 // GetSuccessURLAllowedHosts; else "".
 func (v *LogoutView) GetRedirectURL(c *fiber.Ctx) (string, error) {
-	return safeRedirectParam(c, hooksOf[redirectHooks](v), v.RedirectFieldName), nil
+	return safeRedirectParam(c, v.hooks.Of(v), v.RedirectFieldName), nil
 }
 
 // GetSuccessURL is the hook that returns where to go after the logout
 // (Django's get_success_url): GetRedirectURL, else GetNextPage; "" renders
 // the template.
 func (v *LogoutView) GetSuccessURL(c *fiber.Ctx) (string, error) {
-	return successURL(c, hooksOf[redirectHooks](v))
+	return successURL(c, v.hooks.Of(v))
 }
 
 // GetSuccessURLAllowedHosts is the hook that returns the hosts a next URL may

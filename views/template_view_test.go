@@ -34,15 +34,15 @@ func TestTemplateView(t *testing.T) {
 	}
 	table = urls.MustCompile([]urls.Pattern{
 		urls.Include("blog/", []urls.Pattern{
-			urls.Path("<int:year>/<slug:slug>/", views.MustAsView(tv("ctx.html")), urls.Name("post")),
-			urls.Path("links/", views.MustAsView(tv("links.html")), urls.Name("links")),
-			urls.Path("layout/", views.MustAsView(tv("links.html")), urls.Name("layout")),
+			views.Path("<int:year>/<slug:slug>/", tv("ctx.html"), urls.Name("post")),
+			views.Path("links/", tv("links.html"), urls.Name("links")),
+			views.Path("layout/", tv("links.html"), urls.Name("layout")),
 		}, urls.Namespace("blog")),
-		urls.Path("no-name/", views.MustAsView(&views.TemplateView{}), urls.Name("no-name")),
-		urls.Path("missing/", views.MustAsView(tv("missing.html")), urls.Name("missing")),
-		urls.Path("broken/", views.MustAsView(tv("broken.html")), urls.Name("broken")),
-		urls.Path("badurl/", views.MustAsView(tv("badurl.html")), urls.Name("badurl")),
-		urls.Path("default/", views.MustAsView(tv("registration/logged_out.html")), urls.Name("default")),
+		views.Path("no-name/", &views.TemplateView{}, urls.Name("no-name")),
+		views.Path("missing/", tv("missing.html"), urls.Name("missing")),
+		views.Path("broken/", tv("broken.html"), urls.Name("broken")),
+		views.Path("badurl/", tv("badurl.html"), urls.Name("badurl")),
+		views.Path("default/", tv("registration/logged_out.html"), urls.Name("default")),
 	})
 	cases := []struct {
 		name     string
@@ -116,8 +116,8 @@ func TestTemplateViewErrorsAreTyped(t *testing.T) {
 		return c.SendStatus(500)
 	}})
 	app.Use(views.Setup(views.Config{Logger: discard()}))
-	app.Get("/missing", views.MustAsView(&views.TemplateView{TemplateName: "nope.html"}))
-	app.Get("/noname", views.MustAsView(&views.TemplateView{}))
+	app.Get("/missing", mustAsView(&views.TemplateView{TemplateName: "nope.html"}))
+	app.Get("/noname", mustAsView(&views.TemplateView{}))
 	newClient(t, app).do("GET", "/missing", nil)
 	var tdne *templates.TemplateDoesNotExist
 	if !errors.As(got, &tdne) || !errors.Is(got, fs.ErrNotExist) || tdne.Name != "nope.html" {

@@ -85,7 +85,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		a, b := managers(t)
 		cfg := views.Config{Authenticate: auth, LoginThrottle: tc, Logger: discard(),
 			Proxy: views.ProxyConfig{IPHeader: "X-Forwarded-For"}}
-		login := urls.Path("login/", views.MustAsView(&views.LoginView{NextPage: "/home/"}))
+		login := views.Path("login/", &views.LoginView{NextPage: "/home/"})
 		return [2]*fiber.App{newApp(t, appOptions{cfg: cfg, manager: a, patterns: []urls.Pattern{login}}),
 			newApp(t, appOptions{cfg: cfg, manager: b, patterns: []urls.Pattern{login}})}
 	}
