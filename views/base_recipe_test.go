@@ -81,13 +81,15 @@ type noDefault struct {
 	hooks views.Hooks[sketchHooks]
 }
 
-func (v *noDefault) Get(c *fiber.Ctx) error { return nil }
+func (v *noDefault) Get(c *fiber.Ctx) error { _ = v.hooks; return nil }
 
 // notInterface declares hooks that are not an interface.
 type notInterface struct {
 	views.TemplateView
 	hooks views.Hooks[string]
 }
+
+func (v *notInterface) Get(c *fiber.Ctx) error { _ = v.hooks; return nil }
 
 // TestBaseViewRecipe checks the recipe of views.Hooks from another package.
 func TestBaseViewRecipe(t *testing.T) {
