@@ -118,6 +118,7 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 		Logger:            s.logger,
 		AllowedHosts:      o.allowedHosts,
 		CSRF:              views.CSRFConfig{CookieSecure: o.secure},
+		URLs:              s.resolver, // every route name above and in the views is checked here
 	}))
 	// Messages ("You have been logged out.") in a cookie signed with a
 	// secret made at start-up: one waiting across a restart is dropped.

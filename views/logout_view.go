@@ -111,7 +111,6 @@ type logoutHooks interface {
 
 var _ logoutHooks = (*LogoutView)(nil)
 
-
 // clearSiteDataDirectives are the directives of the Clear-Site-Data header
 // (W3C Clear Site Data).
 var clearSiteDataDirectives = []string{

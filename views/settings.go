@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 )
@@ -88,6 +89,14 @@ type Config struct {
 	// Logger receives the warnings views log (405, 410, CSRF failures);
 	// slog.Default() when nil.
 	Logger *slog.Logger
+	// URLs is the site's url table. Set it, and Setup checks at start-up
+	// that every route name the settings and the table's views refer to
+	// (LoginURL, LoginRedirectURL, LogoutRedirectURL, NextPage, SuccessURL,
+	// PatternName, the password views' defaults) reverses, and that each
+	// view has what it needs (a LoginView a way to authenticate, a
+	// PasswordChangeView its CheckPasswordFunc and SetPasswordFunc): one
+	// error lists every mistake, each with the nearest existing name.
+	URLs *urls.Resolver
 }
 
 // CSRFConfig configures the CSRF protection (Django's CSRF_* settings): the
@@ -134,7 +143,7 @@ type site struct {
 // Validate reports what Setup would refuse: a malformed allowed host or
 // trusted origin, an unknown SameSite value, SameSite None without Secure, a
 // negative cookie age, a bad Proxy or Headers value, negative throttle
-// limits.
+// limits, and the mistakes the checks of URLs find.
 func (cfg Config) Validate() error {
 	_, err := newSite(cfg)
 	return err
@@ -166,6 +175,11 @@ func newSite(cfg Config) (*site, error) {
 		return nil, fmt.Errorf("views: Config.CSRF: %w", err)
 	}
 	s.CSRF = s.csrf.Config()
+	if cfg.URLs != nil {
+		if err := s.check(); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
