@@ -74,12 +74,12 @@ func BenchmarkLoginLogout(b *testing.B) {
 		})
 		for _, throttle := range []struct {
 			name    string
-			cfg     views.ThrottleConfig
+			cfg     security.ThrottleConfig
 			failing int // usernames with a live failure count, each from an address of its own
 		}{
-			{"", views.ThrottleConfig{}, 0},
-			{",throttle-off", views.ThrottleConfig{Off: true}, 0},
-			{",10k-others-failing", views.ThrottleConfig{}, 10_000},
+			{"", security.ThrottleConfig{}, 0},
+			{",throttle-off", security.ThrottleConfig{Off: true}, 0},
+			{",10k-others-failing", security.ThrottleConfig{}, 10_000},
 		} {
 			b.Run(st.name+"/LoginView+LogoutView"+throttle.name, func(b *testing.B) {
 				m := st.open(b)

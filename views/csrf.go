@@ -23,7 +23,7 @@ func CSRFInput(c *fiber.Ctx) template.HTML { return csrfInput(CSRFToken(c)) }
 
 func csrfInput(token string) template.HTML {
 	// The token is made of letters and digits only: nothing to escape.
-	return template.HTML(`<input type="hidden" name="` + CSRFFieldName + `" value="` + token + `">`)
+	return template.HTML(`<input type="hidden" name="` + security.CSRFFieldName + `" value="` + token + `">`)
 }
 
 // RotateCSRFToken replaces the request's CSRF secret (Django's rotate_token;

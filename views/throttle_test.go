@@ -73,7 +73,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 	// Each run counts under keys of its own, so that a rerun against the same
 	// Redis (-count=2, FIBERVIEWS_REDIS_ADDR) does not find this run's counts.
 	runPrefix := fmt.Sprintf("throttle-test-%d:", time.Now().UnixNano())
-	newApps := func(t *testing.T, tc views.ThrottleConfig) [2]*fiber.App {
+	newApps := func(t *testing.T, tc security.ThrottleConfig) [2]*fiber.App {
 		if tc.KeyPrefix == "" {
 			tc.KeyPrefix = runPrefix
 		}
@@ -84,7 +84,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		}
 		a, b := managers(t)
 		cfg := views.Config{Authenticate: auth, LoginThrottle: tc, Logger: discard(),
-			Proxy: views.ProxyConfig{IPHeader: "X-Forwarded-For"}}
+			Proxy: security.ProxyConfig{IPHeader: "X-Forwarded-For"}}
 		login := views.Path("login/", &views.LoginView{NextPage: "/home/"})
 		return [2]*fiber.App{newApp(t, appOptions{cfg: cfg, manager: a, patterns: []urls.Pattern{login}}),
 			newApp(t, appOptions{cfg: cfg, manager: b, patterns: []urls.Pattern{login}})}
@@ -108,7 +108,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 	}
 
 	t.Run("a username over the limit is refused on both servers, known or not, alike", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{Limit: 3})
+		apps := newApps(t, security.ThrottleConfig{Limit: 3})
 		lockMu.Lock()
 		lockouts = nil
 		lockMu.Unlock()
@@ -134,7 +134,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		}
 	})
 	t.Run("failures on one server lock the username on the other at once", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{Limit: 3})
+		apps := newApps(t, security.ThrottleConfig{Limit: 3})
 		for range 3 {
 			try(t, apps, 0, "192.0.2.20", "alice-7", "wrong")
 		}
@@ -142,7 +142,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		refused(t, r, called)
 	})
 	t.Run("a success on the other server clears the count", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{Limit: 3})
+		apps := newApps(t, security.ThrottleConfig{Limit: 3})
 		for range 2 {
 			try(t, apps, 0, "192.0.2.22", "alice-8", "wrong")
 		}
@@ -157,7 +157,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		}
 	})
 	t.Run("success clears the username's count", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{Limit: 3})
+		apps := newApps(t, security.ThrottleConfig{Limit: 3})
 		for round := range 3 {
 			for i := range 2 {
 				try(t, apps, i, "192.0.2.3", "alice-2", "wrong")
@@ -168,7 +168,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		}
 	})
 	t.Run("a client address over its limit, whatever the usernames", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{IPLimit: 3})
+		apps := newApps(t, security.ThrottleConfig{IPLimit: 3})
 		for i := range 3 {
 			try(t, apps, i, "198.51.100.7", "user"+strconv.Itoa(i), "wrong")
 		}
@@ -179,7 +179,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		}
 	})
 	t.Run("counts expire", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{Limit: 2, Window: time.Second})
+		apps := newApps(t, security.ThrottleConfig{Limit: 2, Window: time.Second})
 		try(t, apps, 0, "192.0.2.9", "alice-4", "wrong")
 		try(t, apps, 1, "192.0.2.9", "alice-4", "wrong")
 		r, called := try(t, apps, 0, "192.0.2.9", "alice-4", "right")
@@ -190,7 +190,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		}
 	})
 	t.Run("concurrent failures on both servers all count", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{Limit: 8})
+		apps := newApps(t, security.ThrottleConfig{Limit: 8})
 		var wg sync.WaitGroup
 		for i := range 8 {
 			wg.Go(func() { try(t, apps, i, "192.0.2.11", "alice-6", "wrong") })
@@ -200,7 +200,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		refused(t, r, called)
 	})
 	t.Run("Off", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{Off: true, Limit: 1})
+		apps := newApps(t, security.ThrottleConfig{Off: true, Limit: 1})
 		for i := range 3 {
 			if _, called := try(t, apps, i, "192.0.2.10", "alice-5", "wrong"); !called {
 				t.Fatal("Authenticate not called with the throttle off")
