@@ -80,13 +80,11 @@ func (t *Throttled) Unwrap() error { return ErrThrottled }
 // with NewThrottle; it is safe for concurrent use; a nil or Off Throttle
 // counts nothing.
 //
-// On a storage that implements session.KeyMarker (the SQLite storage),
-// Fail marks each count's key for a Window before writing it, and Check
-// reads the counts only when the filter says either key may hold one: a
-// login from an address and for a username that no process sharing the
-// storage failed for within the window costs no storage read. For one Window
-// after the filter was made (session.KeyMarker.MarksSince), Check reads as
-// without it.
+// Check reads both counts with one session.GetMany, on every storage: one
+// round trip on the SQLite storage and on Redis. (Versions before this one
+// kept, beside a SQLite database, a filter file named after it with
+// "-marks" appended, to skip that read; nothing uses that file any more, and
+// it can be deleted after upgrading every process that shares the database.)
 type Throttle struct{ cfg ThrottleConfig }
 
 // NewThrottle returns the throttle cfg describes, with the defaults filled
@@ -136,8 +134,7 @@ func count(raw []byte, now time.Time) (n int, until int64) {
 
 // Check returns nil when a login for username from ip may be tried, else a
 // *Throttled (wrapping ErrThrottled) until the later cool-down; or the
-// storage's error. Call it before checking the password. It reads nothing
-// when the storage's session.KeyMarker says neither count exists.
+// storage's error. Call it before checking the password.
 func (t *Throttle) Check(c *fiber.Ctx, username, ip string) error {
 	st := t.storage(c)
 	if st == nil {
@@ -145,10 +142,6 @@ func (t *Throttle) Check(c *fiber.Ctx, username, ip string) error {
 	}
 	k := t.keys(username, ip)
 	now := time.Now()
-	if m, ok := st.(session.KeyMarker); ok && now.Sub(m.MarksSince()) >= t.cfg.Window && !m.MayHold(k[0], now) && !m.MayHold(k[1], now) {
-		c.Locals(countedKey{}, false) // no process counted a failure for either: nothing to read
-		return nil
-	}
 	vals, err := session.GetMany(st, k[:])
 	if err != nil {
 		return err
@@ -174,12 +167,7 @@ func (t *Throttle) Fail(c *fiber.Ctx, username, ip string) error {
 		return nil
 	}
 	now := time.Now()
-	marker, _ := st.(session.KeyMarker)
 	for i, key := range t.keys(username, ip) {
-		if marker != nil {
-			// Before the count is written (see Check), until the latest end its window can have.
-			marker.MarkKey(key, now.Add(t.cfg.Window))
-		}
 		var n int
 		var until int64
 		bump := func(old []byte) ([]byte, time.Duration, error) {
