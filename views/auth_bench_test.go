@@ -248,3 +248,16 @@ func loginLogoutCycles(b *testing.B, h fasthttp.RequestHandler) {
 		cl.post(b, "/logout/", "next=")
 	}
 }
+
+// BenchmarkBcryptCompare measures the password check of bcryptAuthenticate
+// alone (bcrypt.CompareHashAndPassword at bcrypt.DefaultCost): what the
+// throttle's own cost (BenchmarkThrottleCheck in views/security) is judged
+// against.
+func BenchmarkBcryptCompare(b *testing.B) {
+	h := benchHash()
+	for b.Loop() {
+		if err := bcrypt.CompareHashAndPassword(h, []byte("wonderland")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
