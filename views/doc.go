@@ -252,9 +252,7 @@
 // address in the session storage, so that servers sharing it share the
 // counts (Config.LoginThrottle: 10 per username, 100 per address, within 3
 // minutes, by default); over the limit an attempt is refused without calling
-// Authenticate, alike whether the user exists or not. On the SQLite storage
-// an attempt for a username and address that no server failed for reads
-// nothing (session.KeyMarker); elsewhere it reads the two counts.
+// Authenticate, alike whether the user exists or not.
 //
 // These mechanisms, and the check of Config.AllowedHosts, are package
 // views/security; views builds them in Setup and renders their refusals.

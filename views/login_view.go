@@ -166,7 +166,7 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 		msg := LoginFailedMessage
 		if throttled != nil {
 			msg = ThrottledMessage
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(time.Until(throttled.Until).Seconds())+1))
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(max(throttled.Wait+time.Second-1, time.Second)/time.Second))) // whole seconds, rounded up
 		}
 		c.Locals(loginFormKey{}, &loginForm{username: username, err: msg})
 		return v.TemplateView.Get(c)

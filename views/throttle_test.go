@@ -73,10 +73,17 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 	// Each run counts under keys of its own, so that a rerun against the same
 	// Redis (-count=2, FIBERVIEWS_REDIS_ADDR) does not find this run's counts.
 	runPrefix := fmt.Sprintf("throttle-test-%d:", time.Now().UnixNano())
+	// Both servers' throttles run on this clock (Unix milliseconds): a
+	// scenario waits out a window by advancing it, without sleeping.
+	var clock atomic.Int64
+	clock.Store(time.Now().UnixMilli())
+	now := func() time.Time { return time.UnixMilli(clock.Load()) }
+	advance := func(d time.Duration) { clock.Add(d.Milliseconds()) }
 	newApps := func(t *testing.T, tc security.ThrottleConfig) [2]*fiber.App {
 		if tc.KeyPrefix == "" {
 			tc.KeyPrefix = runPrefix
 		}
+		tc.Now = now
 		tc.OnLockout = func(c *fiber.Ctx, l security.Lockout) {
 			lockMu.Lock()
 			lockouts = append(lockouts, l)
@@ -129,8 +136,8 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		lockMu.Lock()
 		defer lockMu.Unlock()
 		if len(lockouts) != 2 || lockouts[0].Username != "alice" || lockouts[1].Username != "mallory" || lockouts[0].ByIP ||
-			time.Until(lockouts[0].Until) <= 0 {
-			t.Errorf("lockouts %+v, want one for alice and one for mallory, by username, in the future", lockouts)
+			!lockouts[0].Until.Equal(now().Add(security.DefaultThrottleWindow)) {
+			t.Errorf("lockouts %+v, want one for alice and one for mallory, by username, until a window from now", lockouts)
 		}
 	})
 	t.Run("failures on one server lock the username on the other at once", func(t *testing.T) {
@@ -178,15 +185,32 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 			t.Errorf("another address: %d, want 302", r.status)
 		}
 	})
-	t.Run("counts expire", func(t *testing.T) {
-		apps := newApps(t, security.ThrottleConfig{Limit: 2, Window: time.Second})
+	t.Run("counts expire at the window's end, which Retry-After announces", func(t *testing.T) {
+		apps := newApps(t, security.ThrottleConfig{Limit: 2, Window: time.Minute})
 		try(t, apps, 0, "192.0.2.9", "alice-4", "wrong")
+		advance(10 * time.Second)
 		try(t, apps, 1, "192.0.2.9", "alice-4", "wrong")
-		r, called := try(t, apps, 0, "192.0.2.9", "alice-4", "right")
-		refused(t, r, called)
-		time.Sleep(2100 * time.Millisecond)
-		if r, _ := try(t, apps, 1, "192.0.2.9", "alice-4", "right"); r.status != 302 {
-			t.Errorf("after the window: %d, want 302", r.status)
+		for _, step := range []struct {
+			advance    time.Duration
+			retryAfter string // "" once accepted
+		}{
+			{0, "50"},
+			{49*time.Second + 500*time.Millisecond, "1"}, // rounded up
+			{499 * time.Millisecond, "1"},
+			{time.Millisecond, ""},
+		} {
+			advance(step.advance)
+			r, called := try(t, apps, 0, "192.0.2.9", "alice-4", "right")
+			if step.retryAfter == "" {
+				if r.status != 302 {
+					t.Errorf("at the window's end: %d, want 302", r.status)
+				}
+				continue
+			}
+			refused(t, r, called)
+			if got := r.header.Get("Retry-After"); got != step.retryAfter {
+				t.Errorf("Retry-After %q, want %q", got, step.retryAfter)
+			}
 		}
 	})
 	t.Run("concurrent failures on both servers all count", func(t *testing.T) {
