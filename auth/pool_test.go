@@ -21,7 +21,9 @@ func (*countingHasher) Algorithm() string { return "counting" }
 func (c *countingHasher) Encode(string) (string, error) {
 	return "counting$" + strconv.Itoa(c.iterations), nil
 }
-func (*countingHasher) Verify(password, encoded string) (bool, error) { return password == "right", nil }
+func (*countingHasher) Verify(password, encoded string) (bool, error) {
+	return password == "right", nil
+}
 func (c *countingHasher) MustUpdate(encoded string) bool {
 	return encoded != "counting$"+strconv.Itoa(c.iterations)
 }
