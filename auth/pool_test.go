@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -68,7 +67,6 @@ func (*blockingHasher) HardenRuntime(string, string) {}
 
 // manualTimer replaces the pool's timer: the test fires the wait limit itself.
 type manualTimer struct {
-	mu      sync.Mutex
 	started chan time.Duration
 	fire    chan time.Time
 }
@@ -87,7 +85,7 @@ func TestPoolDefaults(t *testing.T) {
 	if p.Size() != DefaultPoolSize() || p.Size() < 1 || p.Wait() != DefaultPoolWait {
 		t.Fatalf("size %d wait %v", p.Size(), p.Wait())
 	}
-	if DefaultPool() != DefaultPool() {
+	if a, b := DefaultPool(), DefaultPool(); a != b {
 		t.Fatal("DefaultPool is not one pool")
 	}
 }
