@@ -1,6 +1,7 @@
 package views
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -28,19 +29,12 @@ const (
 	MaxPasswordLength = 4096
 )
 
-// LoginFailedMessage is what LoginView says after any failed login: it does
-// not tell an unknown username from a wrong password (Django's).
-const LoginFailedMessage = "Please enter a correct username and password. Note that both fields may be case-sensitive."
-
-// StaleFormMessage is what LoginView says when it shows the form again
-// because the one sent was out of date (its CSRF token stale: the visitor
-// logged in or out in another tab since it was rendered).
-const StaleFormMessage = "Your login page was out of date, so you were not logged in. Please try again."
-
-// ThrottledMessage is what LoginView says to an attempt refused because
-// the username or the client's address had too many failed logins
-// (Config.LoginThrottle); the password was not checked.
-const ThrottledMessage = "Too many failed attempts to log in. Wait a few minutes, then try again."
+// The default messages of LoginView (Django's AuthenticationForm.error_messages).
+const (
+	invalidLoginMessage = "Please enter a correct username and password. Note that both fields may be case-sensitive."
+	staleFormMessage    = "Your login page was out of date, so you were not logged in. Please try again."
+	throttledMessage    = "Too many failed attempts to log in. Wait a few minutes, then try again."
+)
 
 // ErrInvalidCredentials is what Config.Authenticate (or an Authenticate hook)
 // returns, wrapped or not, for a username and password that do not match a
@@ -69,7 +63,7 @@ var ErrInvalidCredentials = errors.New("views: invalid username or password")
 // (form field, then query string; see IsSafeRedirect), else GetNextPage
 // (NextPage, else Config.LoginRedirectURL). On failure — a wrong username or
 // password, an empty, invalid UTF-8 or overlong field — it renders the form
-// again with status 200 and LoginFailedMessage, keeping the username; the
+// again with status 200 and InvalidLoginMessage, keeping the username; the
 // password is never echoed back nor logged. Every response carries Django's
 // never-cache headers.
 //
@@ -117,6 +111,21 @@ type LoginView struct {
 	// views/messages) for the page after the login (Django's
 	// SuccessMessageMixin).
 	SuccessMessage string
+	// InvalidLoginMessage is what the form says after any failed login; it
+	// does not tell an unknown username from a wrong password. Default:
+	// Django's "Please enter a correct username and password. Note that
+	// both fields may be case-sensitive."
+	InvalidLoginMessage string
+	// ThrottledMessage is what the form says to an attempt refused because
+	// the username or the client's address failed too often
+	// (Config.LoginThrottle). Default: "Too many failed attempts to log in.
+	// Wait a few minutes, then try again."
+	ThrottledMessage string
+	// StaleFormMessage is what the form says when the one sent was out of
+	// date (its CSRF token stale: the visitor logged in or out in another
+	// tab). Default: "Your login page was out of date, so you were not
+	// logged in. Please try again."
+	StaleFormMessage string
 
 	hooks Hooks[loginHooks]
 }
@@ -163,9 +172,9 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 		if !utf8.ValidString(username) || len(username) > MaxUsernameLength {
 			username = "" // not worth echoing back
 		}
-		msg := LoginFailedMessage
+		msg := cmp.Or(v.InvalidLoginMessage, invalidLoginMessage)
 		if throttled != nil {
-			msg = ThrottledMessage
+			msg = cmp.Or(v.ThrottledMessage, throttledMessage)
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(max(throttled.Wait+time.Second-1, time.Second)/time.Second))) // whole seconds, rounded up
 		}
 		c.Locals(loginFormKey{}, &loginForm{username: username, err: msg})
@@ -260,7 +269,7 @@ func (v *LoginView) CSRFFailure(c *fiber.Ctx, err error) error {
 			return redirect(c, to, fiber.StatusFound)
 		}
 	}
-	c.Locals(loginFormKey{}, &loginForm{err: StaleFormMessage})
+	c.Locals(loginFormKey{}, &loginForm{err: cmp.Or(v.StaleFormMessage, staleFormMessage)})
 	return v.TemplateView.Get(c)
 }
 
