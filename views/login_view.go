@@ -15,18 +15,18 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// DefaultLoginTemplate is the page LoginView renders (Django's
+// loginTemplate is the page LoginView renders (Django's
 // registration/login.html). The templates package embeds a default; put a
 // file of that name in your template directory to replace it.
-const DefaultLoginTemplate = "registration/login.html"
+const loginTemplate = "registration/login.html"
 
 // Limits of the login form: longer values are refused as wrong credentials
 // without calling Authenticate (Django's username field holds 150
 // characters; a password hash needs no more than 4096 bytes, and refusing
 // more keeps a huge password from costing a hash).
 const (
-	MaxUsernameLength = 150
-	MaxPasswordLength = 4096
+	maxUsernameLength = 150
+	maxPasswordLength = 4096
 )
 
 // The default messages of LoginView (Django's AuthenticationForm.error_messages).
@@ -90,7 +90,7 @@ var ErrInvalidCredentials = errors.New("views: invalid username or password")
 // by every request: never write them in a hook.
 type LoginView struct {
 	// TemplateView renders the login page: its TemplateName (default
-	// DefaultLoginTemplate) and ExtraContext (added last: its keys win).
+	// registration/login.html) and ExtraContext (added last: its keys win).
 	TemplateView
 	// NextPage is where to go after logging in when the request names no
 	// safe next: a URL or a route name (see ResolveURL). Empty:
@@ -169,7 +169,7 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 	id, err := v.check(c, username, password)
 	var throttled *security.Throttled
 	if errors.Is(err, ErrInvalidCredentials) || errors.As(err, &throttled) {
-		if !utf8.ValidString(username) || len(username) > MaxUsernameLength {
+		if !utf8.ValidString(username) || len(username) > maxUsernameLength {
 			username = "" // not worth echoing back
 		}
 		msg := cmp.Or(v.InvalidLoginMessage, invalidLoginMessage)
@@ -205,7 +205,7 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 // check refuses malformed credentials and throttled attempts, then calls
 // the Authenticate hook, counting a failure.
 func (v *LoginView) check(c *fiber.Ctx, username, password string) (string, error) {
-	if username == "" || password == "" || len(username) > MaxUsernameLength || len(password) > MaxPasswordLength ||
+	if username == "" || password == "" || len(username) > maxUsernameLength || len(password) > maxPasswordLength ||
 		!utf8.ValidString(username) || !utf8.ValidString(password) {
 		return "", ErrInvalidCredentials
 	}
@@ -276,7 +276,7 @@ func (v *LoginView) CSRFFailure(c *fiber.Ctx, err error) error {
 // Authenticate is the hook that checks a username and password and returns
 // the user id to log in, or an error wrapping ErrInvalidCredentials: by
 // default Config.Authenticate. LoginView calls it only with non-empty, valid
-// UTF-8 values within MaxUsernameLength and MaxPasswordLength.
+// UTF-8 values within maxUsernameLength and maxPasswordLength.
 func (v *LoginView) Authenticate(c *fiber.Ctx, username, password string) (string, error) {
 	auth := settings(c).Authenticate
 	if auth == nil {
@@ -313,9 +313,9 @@ func (v *LoginView) GetSuccessURLAllowedHosts(c *fiber.Ctx) []string {
 }
 
 // GetTemplateNames is the hook that lists the templates to try for the
-// login page: TemplateName, or DefaultLoginTemplate.
+// login page: TemplateName, or registration/login.html.
 func (v *LoginView) GetTemplateNames(c *fiber.Ctx) ([]string, error) {
-	return templateOr(&v.TemplateView, DefaultLoginTemplate), nil
+	return templateOr(&v.TemplateView, loginTemplate), nil
 }
 
 // GetContextData is the hook that builds the context of the login page:
