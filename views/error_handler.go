@@ -44,7 +44,7 @@ const retryAfterSeconds = 1
 //	app := fiber.New(fiber.Config{Views: engine, ErrorHandler: views.ErrorHandler})
 //
 // A *fiber.Error below 500 (400, 404, 405, 413, ...) answers its status with
-// the site's page for it, "<status>.html" (404.html, ...), else the embedded
+// the site's page for it, "<status>.html" (404.html, ...), else
 // the embedded fiberviews/error.html, rendered like Render with title ("404 Not Found"),
 // status and message (a sentence for the status; never the error's own
 // text, which may hold request bytes) on top of the request context. It is
