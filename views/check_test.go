@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/fiberviews/fiberviews/urls"
@@ -151,5 +152,31 @@ func TestNamespacedPasswordChange(t *testing.T) {
 	}
 	if db.get("alice") != "brand new pw 1" {
 		t.Errorf("stored %q", db.get("alice"))
+	}
+}
+
+// TestMissingTemplateAtStartup: a view of the table whose TemplateName does
+// not exist stops templates.New, naming the view and where it looked.
+func TestMissingTemplateAtStartup(t *testing.T) {
+	table := urls.MustCompile([]urls.Pattern{
+		views.Path("a/", &views.TemplateView{TemplateName: "a.html"}),
+		views.Path("b/", &views.TemplateView{TemplateName: "nope.html"}),
+		views.Path("login/", &views.LoginView{}), // its default, embedded
+		views.Path("c/", &views.LogoutView{TemplateView: views.TemplateView{TemplateName: "bye.html"}}),
+	})
+	_, err := templates.New(templates.Config{Resolver: table, FS: fstest.MapFS{"a.html": {Data: []byte("a")}}})
+	if !errors.Is(err, templates.ErrMissingTemplate) {
+		t.Fatalf("New = %v, want ErrMissingTemplate", err)
+	}
+	for _, want := range []string{
+		`*views.TemplateView: TemplateName "nope.html" does not exist (searched Config.FS:nope.html, embedded defaults:nope.html)`,
+		`*views.LogoutView: TemplateName "bye.html" does not exist`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "a.html") || strings.Contains(err.Error(), "LoginView") {
+		t.Errorf("error names a template that exists:\n%v", err)
 	}
 }
