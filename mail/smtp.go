@@ -11,6 +11,7 @@ import (
 	"net/textproto"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -214,6 +215,8 @@ func smtpHint(err error) string {
 	case errors.Is(err, gomail.ErrPlainAuthNotSupported), errors.Is(err, gomail.ErrLoginAuthNotSupported),
 		errors.Is(err, gomail.ErrNoSupportedAuthDiscovered):
 		return "; the server offers neither PLAIN nor LOGIN authentication"
+	case strings.Contains(err.Error(), "does not support STARTTLS"):
+		return "; use ImplicitTLS if the port speaks TLS from the start"
 	}
 	return ""
 }
