@@ -248,8 +248,8 @@ type logs struct {
 }
 
 func (h *logs) Enabled(context.Context, slog.Level) bool { return true }
-func (h *logs) WithAttrs([]slog.Attr) slog.Handler      { return h }
-func (h *logs) WithGroup(string) slog.Handler           { return h }
+func (h *logs) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *logs) WithGroup(string) slog.Handler            { return h }
 func (h *logs) Handle(_ context.Context, r slog.Record) error {
 	h.mu.Lock()
 	h.recs = append(h.recs, r.Clone())

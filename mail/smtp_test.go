@@ -187,7 +187,7 @@ func TestSMTPErrors(t *testing.T) {
 			}}},
 		{name: "connection refused", smtp: SMTP{Addr: refused, TLS: NoTLS}, temporary: true, is: ErrTemporary},
 		{name: "invalid message", server: serverConfig{mode: "plain"}, smtp: SMTP{TLS: NoTLS},
-			m: &Message{From: "a@example.com", To: []string{"b@example.com"}, Subject: "hi\r\nBcc: c@example.com"},
+			m:  &Message{From: "a@example.com", To: []string{"b@example.com"}, Subject: "hi\r\nBcc: c@example.com"},
 			is: ErrInvalidMessage, contains: []string{"Subject"}},
 		{name: "no host", smtp: SMTP{Addr: ":25"}, contains: []string{"SMTP.Addr"}},
 		{name: "bad port", smtp: SMTP{Addr: "localhost:smtp"}, contains: []string{"port"}},
