@@ -223,7 +223,7 @@ func smtpHint(err error) string {
 
 // gomail converts a checked message.
 func (m *Message) gomail() (*gomail.Msg, error) {
-	g := gomail.NewMsg()
+	g := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	set := []struct {
 		h     gomail.AddrHeader
 		addrs []string
