@@ -25,6 +25,8 @@ func TestErrorHandler(t *testing.T) {
 		app.Get("/fiber-503", func(c *fiber.Ctx) error { return fiber.NewError(503, secret) })
 		app.Get("/teapot", func(c *fiber.Ctx) error { return fiber.NewError(418, "I'm a teapot: "+secret) })
 		app.Get("/bad", func(c *fiber.Ctx) error { return fiber.NewError(400, "error when reading request headers: "+secret) })
+		app.Get("/not-implemented", func(c *fiber.Ctx) error { return fiber.ErrNotImplemented })
+		app.Get("/fiber-501", func(c *fiber.Ctx) error { return fiber.NewError(501, secret) })
 		app.Get("/missing-template", func(c *fiber.Ctx) error { return views.Render(c, 200, "nope.html", nil) })
 	}
 	site, err := templates.New(templates.Config{FS: fstest.MapFS{
@@ -51,6 +53,8 @@ func TestErrorHandler(t *testing.T) {
 		{"a fiber.Error below 500 keeps its status, not its text", nil, "/teapot", 418, "<h1>418 I&#39;m a teapot</h1>", false},
 		{"no route: the library's 404 page", nil, "/nowhere", 404, "<h1>404 Not Found</h1>", false},
 		{"a client error without a page of its own: the library's", nil, "/bad", 400, "The request could not be understood", false},
+		{"an unknown method (Fiber v3 answers 501) is the client's mistake, not a 500", nil, "/not-implemented", 501, "<h1>501 Not Implemented</h1>", false},
+		{"so is any fiber.Error 501, without its text", nil, "/fiber-501", 501, "<h1>501 Not Implemented</h1>", false},
 		{"the site's 500.html", site, "/fail", 500, "site 500: Server Error (500)", true},
 		{"the site's 404.html, with the request context", site, "/nowhere", 404, "site 404: 404 Not Found / 404 / There is no page at this address.", false},
 		{"a page that fails to render: a plain page", site, "/teapot", 418, "<h1>418 I&#39;m a teapot</h1><p>I&#39;m a teapot.</p>", false},
