@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/fiberviews/fiberviews/internal/fiberversion"
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/fiberviews/fiberviews/views"
@@ -147,13 +148,23 @@ func TestMalformedRequestsEchoNothing(t *testing.T) {
 	}
 	go func() { _ = app.Listener(ln) }()
 	t.Cleanup(func() { _ = app.Shutdown() })
-	cases := []struct{ name, raw string }{
-		{"space before the colon", "GET / HTTP/1.1\r\nHost: x\r\nCookie: sessionid=" + secret + "\r\nX-A" + secret + " : 1\r\n\r\n"},
-		{"bad Content-Length", "POST / HTTP/1.1\r\nHost: x\r\nCookie: sessionid=" + secret + "\r\nContent-Length: " + secret + "\r\n\r\n"},
-		{"bad request line", "GET /" + secret + " HTTP/9\r\nHost: x\r\n\r\n"},
+	cases := []struct {
+		name, raw string
+		ok        bool // answered 200: the parser takes it
+		major     int  // only on this major of Fiber (0: both)
+	}{
+		// Fiber v2's fasthttp refuses a space before a header's colon; the newer one of Fiber v3 takes it.
+		{"space before the colon", "GET / HTTP/1.1\r\nHost: x\r\nCookie: sessionid=" + secret + "\r\nX-A" + secret + " : 1\r\n\r\n", fiberversion.Major >= 3, 0},
+		// v3's refuses a header without a colon; v2's waits for more.
+		{"no colon", "GET / HTTP/1.1\r\nHost: x\r\nCookie: sessionid=" + secret + "\r\nX-A" + secret + "\r\n\r\n", false, 3},
+		{"bad Content-Length", "POST / HTTP/1.1\r\nHost: x\r\nCookie: sessionid=" + secret + "\r\nContent-Length: " + secret + "\r\n\r\n", false, 0},
+		{"bad request line", "GET /" + secret + " HTTP/9\r\nHost: x\r\n\r\n", false, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.major != 0 && tc.major != fiberversion.Major {
+				t.Skipf("Fiber v%d's parser only", tc.major)
+			}
 			conn, err := net.Dial("tcp", ln.Addr().String())
 			if err != nil {
 				t.Fatal(err)
@@ -165,8 +176,8 @@ func TestMalformedRequestsEchoNothing(t *testing.T) {
 			}
 			raw, _ := io.ReadAll(conn) // until the server closes or the deadline
 			resp := string(raw)
-			if !strings.HasPrefix(resp, "HTTP/1.1 4") {
-				t.Fatalf("want a 4xx, got %q", resp)
+			if want := map[bool]string{false: "HTTP/1.1 4", true: "HTTP/1.1 200 "}[tc.ok]; !strings.HasPrefix(resp, want) {
+				t.Fatalf("Fiber v%d: want %q..., got %q", fiberversion.Major, want, resp)
 			}
 			if strings.Contains(resp, "SECRET") || strings.Contains(resp, "sessionid") {
 				t.Errorf("the answer echoes the request:\n%s", resp)

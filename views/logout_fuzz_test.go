@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/fiberviews/fiberviews/internal/fiberversion"
 	"github.com/fiberviews/fiberviews/internal/offsite"
 	"net"
 	"net/url"
@@ -282,7 +283,7 @@ func (fz *logoutFuzzer) run(t *testing.T, in logoutFuzzInput) {
 		t.Helper()
 		t.Fatalf("%s\n\nrequest:\n%q\nresponse: %d\n%s\n%.600s", fmt.Sprintf(format, args...), raw, status, resp.Header.String(), resp.Body())
 	}
-	if status >= 500 {
+	if status >= 500 && !(status == fiber.StatusNotImplemented && fiberversion.Major >= 3) { // v3: an unknown method ("post")
 		fail("a %d", status)
 	}
 

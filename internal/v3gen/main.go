@@ -17,6 +17,8 @@
 //     c.SetUserContext(x) → c.SetContext(x), c.Protocol() → c.Scheme(),
 //     app.Test(req, ms) → app.Test(req, fiber.TestConfig{...});
 //     such a method used as a value is an error;
+//   - in string literals, this module's import paths get the /fiberv3
+//     element and "*fiber.Ctx" becomes "fiber.Ctx" (messages that name types);
 //   - the type fiber.Storage becomes session.Storage (this library's own
 //     interface: any gofiber/storage driver fits it on both majors).
 //
@@ -377,8 +379,9 @@ func (g *gen) goFile(p *packages.Package, f *ast.File, name string) {
 				}
 			}
 		case *ast.BasicLit:
-			if n.Kind == token.STRING && strings.Contains(n.Value, g.modPath+"/") {
-				edits = append(edits, edit{off(n.Pos()), off(n.End()), g.modPaths(n.Value)})
+			// This module's import paths, and the type *fiber.Ctx spelt in messages (and in the tests' expected messages).
+			if v := strings.ReplaceAll(g.modPaths(n.Value), "*fiber.Ctx", "fiber.Ctx"); n.Kind == token.STRING && v != n.Value {
+				edits = append(edits, edit{off(n.Pos()), off(n.End()), v})
 			}
 		}
 		return true
