@@ -109,6 +109,7 @@ type gen struct {
 	errs          []string
 	out           map[string][]byte // relative path → content
 	seen          map[string]bool   // relative paths of the Go files handled
+	uses          map[string]int    // Fiber v2 objects used
 }
 
 func (g *gen) errorf(pos token.Position, format string, args ...any) {
@@ -123,6 +124,7 @@ func main() {
 	rootFlag := flag.String("root", "", "repository root (default: the git work tree around the current directory)")
 	outFlag := flag.String("out", "", "output directory (default: ROOT/"+outName+")")
 	verify := flag.Bool("verify", true, "type-check the output")
+	listUses := flag.Bool("uses", false, "list the Fiber v2 objects the source uses (and whether audited), write nothing")
 	flag.Parse()
 	root := *rootFlag
 	if root == "" {
@@ -147,9 +149,20 @@ func main() {
 	if err != nil {
 		fatal("%v", err)
 	}
-	g := &gen{root: root, modPath: mf.Module.Mod.Path, out: map[string][]byte{}, seen: map[string]bool{}}
+	g := &gen{root: root, modPath: mf.Module.Mod.Path, out: map[string][]byte{}, seen: map[string]bool{}, uses: map[string]int{}}
 	g.goFiles()
 	g.otherFiles()
+	if *listUses {
+		keys := make([]string, 0, len(g.uses))
+		for k := range g.uses {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Printf("%s\t%d\t%v\n", k, g.uses[k], audited(k))
+		}
+		return
+	}
 	if len(g.errs) > 0 {
 		failed(g.errs)
 	}
@@ -348,6 +361,13 @@ func (g *gen) goFile(p *packages.Package, f *ast.File, name string) {
 				}
 			}
 		case *ast.Ident:
+			if key := fiberObject(info.Uses[n]); key != "" {
+				g.uses[key]++
+				if !audited(key) {
+					g.errorf(fset.Position(n.Pos()), "Fiber v2's %s is not in the audited list of internal/v3gen: check what Fiber v3 does "+
+						"with it (same behaviour: add it to audited; else add a rewrite or a seam)", key)
+				}
+			}
 			if obj, ok := info.Uses[n].(*types.TypeName); ok && obj.Pkg() != nil && obj.Pkg().Path() == fiberV2 &&
 				obj.Name() == "Ctx" && !okCtx[n] {
 				g.errorf(fset.Position(n.Pos()), "the type fiber.Ctx not behind a pointer: fiber.Ctx is an interface in v3")
@@ -398,6 +418,165 @@ func (g *gen) goFile(p *packages.Package, f *ast.File, name string) {
 		return
 	}
 	g.emit(name, res, fset.Position(f.Pos()))
+}
+
+// fiberObject names ("Ctx.Redirect", "Config.Views", "New") an object of
+// Fiber v2 (or of its utils package), or "".
+func fiberObject(obj types.Object) string {
+	if obj == nil || obj.Pkg() == nil || (obj.Pkg().Path() != fiberV2 && obj.Pkg().Path() != fiberV2+"/utils") {
+		return ""
+	}
+	prefix := ""
+	if obj.Pkg().Path() != fiberV2 {
+		prefix = "utils."
+	}
+	switch o := obj.(type) {
+	case *types.Func:
+		if recv := o.Signature().Recv(); recv != nil {
+			return prefix + recvName(recv.Type()) + "." + o.Name()
+		}
+	case *types.Var:
+		if o.IsField() {
+			return prefix + fieldOwner(o) + "." + o.Name()
+		}
+	}
+	return prefix + obj.Name()
+}
+
+var fieldOwners = map[*types.Var]string{}
+
+// fieldOwner names the struct type of Fiber v2 that declares field v.
+func fieldOwner(v *types.Var) string {
+	if name, ok := fieldOwners[v]; ok {
+		return name
+	}
+	scope := v.Pkg().Scope()
+	for _, name := range scope.Names() {
+		if tn, ok := scope.Lookup(name).(*types.TypeName); ok {
+			if st, ok := tn.Type().Underlying().(*types.Struct); ok {
+				for i := range st.NumFields() {
+					fieldOwners[st.Field(i)] = name
+				}
+			}
+		}
+	}
+	if name, ok := fieldOwners[v]; ok {
+		return name
+	}
+	return "?"
+}
+
+func recvName(t types.Type) string {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if n, ok := t.(*types.Named); ok {
+		return n.Obj().Name()
+	}
+	return types.TypeString(t, nil)
+}
+
+// audited tells whether the use of a Fiber v2 object was checked against
+// Fiber v3: the same name does the same there, or a rewrite above carries it.
+func audited(key string) bool {
+	for _, p := range []string{"Status", "Header", "Method", "MIME", "CookieSameSite", "Err"} {
+		if strings.HasPrefix(key, p) {
+			return true // constants and errors: same values
+		}
+	}
+	if _, ok := renamed[key]; ok {
+		return true
+	}
+	return special[key] || auditedNames[key]
+}
+
+// auditedNames are the Fiber v2 objects that this source uses and that
+// Fiber v3 has with the same behaviour (where the type differs, the output's
+// type check says so). A use of any other fails the generator.
+// Checked against Fiber v3.1.0. (Ctx: see the *fiber.Ctx rewrite; Storage:
+// typeMap; DisableStartupMessage: listenOnly.)
+var auditedNames = map[string]bool{
+	"Ctx": true, "Storage": true, "Storage.Close": true, "Storage.Delete": true, "Storage.Get": true,
+	"Storage.Reset": true, "Storage.Set": true, "Config.DisableStartupMessage": true,
+	"App":                     true,
+	"App.AcquireCtx":          true,
+	"App.All":                 true,
+	"App.Config":              true,
+	"App.Get":                 true,
+	"App.Group":               true,
+	"App.Handler":             true,
+	"App.Listen":              true,
+	"App.Post":                true,
+	"App.ReleaseCtx":          true,
+	"App.Shutdown":            true,
+	"App.ShutdownWithContext": true,
+	"App.Use":                 true,
+	"Config":                  true,
+	"Config.CaseSensitive":    true,
+	"Config.ErrorHandler":     true,
+	"Config.IdleTimeout":      true,
+	"Config.ReadBufferSize":   true,
+	"Config.ReadTimeout":      true,
+	"Config.StrictRouting":    true,
+	"Config.UnescapePath":     true,
+	"Config.Views":            true,
+	"Config.ViewsLayout":      true,
+	"Config.WriteTimeout":     true,
+	"Cookie":                  true,
+	"Cookie.Domain":           true,
+	"Cookie.Expires":          true,
+	"Cookie.HTTPOnly":         true,
+	"Cookie.MaxAge":           true,
+	"Cookie.Name":             true,
+	"Cookie.Path":             true,
+	"Cookie.SameSite":         true,
+	"Cookie.Secure":           true,
+	"Cookie.SessionOnly":      true,
+	"Cookie.Value":            true,
+	"Ctx.Accepts":             true,
+	"Ctx.App":                 true,
+	"Ctx.Append":              true,
+	"Ctx.Cookie":              true,
+	"Ctx.Cookies":             true,
+	"Ctx.FormValue":           true,
+	"Ctx.Get":                 true,
+	"Ctx.GetRespHeader":       true,
+	"Ctx.GetRouteURL":         true,
+	"Ctx.IP":                  true,
+	"Ctx.JSON":                true,
+	"Ctx.Locals":              true,
+	"Ctx.Method":              true,
+	"Ctx.MultipartForm":       true,
+	"Ctx.Next":                true,
+	"Ctx.OriginalURL":         true,
+	"Ctx.Params":              true,
+	"Ctx.Path":                true,
+	"Ctx.Queries":             true,
+	"Ctx.Query":               true,
+	"Ctx.Render":              true,
+	"Ctx.Request":             true,
+	"Ctx.Response":            true,
+	"Ctx.Route":               true,
+	"Ctx.SendStatus":          true,
+	"Ctx.SendString":          true,
+	"Ctx.Set":                 true,
+	"Ctx.Status":              true,
+	"Ctx.Type":                true,
+	"Ctx.Vary":                true,
+	"DefaultErrorHandler":     true,
+	"Group":                   true,
+	"Group.Prefix":            true,
+	"Handler":                 true,
+	"Map":                     true,
+	"New":                     true,
+	"NewError":                true,
+	"Route.Params":            true,
+	"RoutePatternMatch":       true,
+	"Router":                  true,
+	"Router.All":              true,
+	"Router.Name":             true,
+	"Router.Use":              true,
+	"utils.UnsafeString":      true,
 }
 
 // fiberMethod names ("Ctx.Redirect") the Fiber v2 method that sel selects, or "".
