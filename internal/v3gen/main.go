@@ -3,6 +3,7 @@
 //
 //	cd internal/v3gen && go run .            # regenerate ../../fiberv3
 //	cd internal/v3gen && go run . -out DIR   # write elsewhere (CI diffs it)
+//	cd internal/v3gen && go run . -uses      # list the Fiber v2 names the source uses
 //
 // It loads every package of the root module, tests included, with the type
 // checker and rewrites by what an expression is, not by how it is spelled:
@@ -15,8 +16,12 @@
 //     c.Redirect(url[, status]) → c.Redirect().Status(status|302).To(url),
 //     c.Context() → c.RequestCtx(), c.UserContext() → c.Context(),
 //     c.SetUserContext(x) → c.SetContext(x), c.Protocol() → c.Scheme(),
-//     app.Test(req, ms) → app.Test(req, fiber.TestConfig{...});
+//     app.Test(req, ms) → app.Test(req, fiber.TestConfig{...}),
+//     app.Listener(ln) → app.Listener(ln, fiber.ListenConfig{DisableStartupMessage: true})
+//     (v3 takes that field there; it is dropped from fiber.Config literals);
 //     such a method used as a value is an error;
+//   - every other Fiber v2 name the source uses must be in auditedNames (checked
+//     to do the same in v3): a new one fails the generator until someone checks it;
 //   - in string literals, this module's import paths get the /fiberv3
 //     element and "*fiber.Ctx" becomes "fiber.Ctx" (messages that name types);
 //   - the type fiber.Storage becomes session.Storage (this library's own
@@ -25,8 +30,8 @@
 // What cannot be rewritten lives in seams: in a package directory,
 // compat_fiber.go (and compat_fiber_test.go) hold the few v2 calls whose v3
 // form differs, and compat_fiber3.go (compat_fiber3_test.go), kept out of the
-// v2 build by "//go:build ignore", is written in their place. Both must
-// declare the same names. A file whose package clause is preceded by the line
+// v2 build by "//go:build ignore", is written in their place; it must
+// declare every name the v2 one does. A file whose package clause is preceded by the line
 // "//fiberviews:v2only" is not carried (it compares with Fiber v2 itself).
 //
 // Non-Go files of the package directories (templates, testdata) are copied.
