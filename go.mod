@@ -9,7 +9,7 @@ require (
 	github.com/emersion/go-smtp v0.26.0
 	github.com/go-playground/form/v4 v4.2.1
 	github.com/go-playground/validator/v10 v10.30.6
-	github.com/gofiber/fiber/v2 v2.52.15
+	github.com/gofiber/fiber/v2 v2.52.16
 	github.com/gofiber/storage/redis/v3 v3.4.3
 	github.com/gofiber/storage/sqlite3/v2 v2.3.0
 	github.com/gofiber/template/html/v2 v2.1.3
