@@ -513,9 +513,9 @@ func startFreshApp(t *testing.T) string {
 		t.Fatal(err)
 	}
 	table, err := urls.Compile([]urls.Pattern{
-		urls.Path("home/", views.MustAsView(&views.TemplateView{TemplateName: "home.html"}), urls.Name("home")),
-		urls.Path("login/", views.MustAsView(&views.LoginView{NextPage: "home"}), urls.Name("login")),
-		urls.Path("logout/", views.MustAsView(&views.LogoutView{})),
+		views.Path("home/", &views.TemplateView{TemplateName: "home.html"}, urls.Name("home")),
+		views.Path("login/", &views.LoginView{NextPage: "home"}, urls.Name("login")),
+		views.Path("logout/", &views.LogoutView{}),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/fiberviews/fiberviews/fiberv3/urls"
 	"github.com/fiberviews/fiberviews/fiberv3/views"
 	"github.com/fiberviews/fiberviews/fiberv3/views/messages"
+	"github.com/fiberviews/fiberviews/fiberv3/views/security"
 	"github.com/gofiber/fiber/v3"
 )
 
@@ -119,7 +120,8 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 		Authenticate:      s.authenticate,
 		Logger:            s.logger,
 		AllowedHosts:      o.allowedHosts,
-		CSRF:              views.CSRFConfig{CookieSecure: o.secure},
+		CSRF:              security.CSRFConfig{CookieSecure: o.secure},
+		URLs:              s.resolver, // every route name above and in the views is checked here
 	}))
 	// Messages ("You have been logged out.") in a cookie signed with a
 	// secret made at start-up: one waiting across a restart is dropped.

@@ -20,24 +20,23 @@ import (
 func (s *site) urlpatterns() []urls.Pattern {
 	// Pages for logged-in users only: anonymous visitors go to the login
 	// page and come back after it; nothing of them is cached.
-	private := views.Decorate(views.NeverCache, views.LoginRequired)
+	private := views.Base{LoginRequired: true, Decorators: []views.Decorator{views.NeverCache}}
 	accounts := []urls.Pattern{
 		views.Path("login/", &views.LoginView{NextPage: "home"}, urls.Name("login")),
 		views.Path("logout/", &CustomLogoutView{LogoutView: views.LogoutView{NextPage: "home", SuccessMessage: loggedOut}}, urls.Name("logout")),
 		urls.Path("logout/then-login/", logoutPOST(logoutThenLogin), urls.Name("logout-then-login")),
 		urls.Path("logout/message/", logoutPOST(logoutMessage), urls.Name("logout-message")),
 		urls.Path("logout/goodbye/", logoutPOST(logoutGoodbye), urls.Name("logout-goodbye")),
-		// A view with view options: urls.Path, with the name -urls lists.
-		urls.Path("profile/", views.MustAsView(&profileView{TemplateView: views.TemplateView{TemplateName: "accounts/profile.html"}}, private),
-			urls.Name("profile"), urls.ViewName("*main.profileView")),
-		urls.Path("sessions/", views.MustAsView(&sessionsView{TemplateView: views.TemplateView{TemplateName: "accounts/sessions.html"}}, private),
-			urls.Name("sessions"), urls.ViewName("*main.sessionsView")),
+		views.Path("profile/", &profileView{TemplateView: views.TemplateView{Base: private, TemplateName: "accounts/profile.html"}},
+			urls.Name("profile")),
+		views.Path("sessions/", &sessionsView{TemplateView: views.TemplateView{Base: private, TemplateName: "accounts/sessions.html"}},
+			urls.Name("sessions")),
 		views.Path("password_change/", s.passwordChangeView(), urls.Name("password_change")),
 		views.Path("password_change/done/", &views.PasswordChangeDoneView{}, urls.Name("password_change_done")),
 	}
 	return []urls.Pattern{
-		urls.Path("home/", views.MustAsView(&homeView{TemplateView: views.TemplateView{TemplateName: "home.html"}},
-			views.Decorate(views.NeverCache)), urls.Name("home"), urls.ViewName("*main.homeView")),
+		views.Path("home/", &homeView{TemplateView: views.TemplateView{
+			Base: views.Base{Decorators: []views.Decorator{views.NeverCache}}, TemplateName: "home.html"}}, urls.Name("home")),
 		views.Path("", &views.RedirectView{PatternName: "home"}),
 		urls.Path("logout/", logoutPOST(logoutThenHome), urls.Name("logout")),
 		urls.Include("accounts/", accounts, urls.Namespace("accounts")),

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"text/template/parse"
 
 	"github.com/fiberviews/fiberviews/fiberv3/urls"
 	"github.com/gofiber/template/html/v2"
@@ -213,6 +214,17 @@ func (e *Engine) load() error {
 	})
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
+	}
+	if e.cfg.Resolver != nil {
+		trees := map[string]*parse.Tree{}
+		for _, t := range h.Templates.Templates() {
+			if t.Tree != nil {
+				trees[t.Name()] = t.Tree
+			}
+		}
+		if err := errors.Join(checkURLNames(e.cfg.Resolver, trees), e.checkViewTemplates(st)); err != nil {
+			return err
+		}
 	}
 	e.state.Store(st)
 	return nil

@@ -27,6 +27,7 @@ type Pattern struct {
 	namespace string
 	nsSet     bool
 	viewName  string // ViewName: what WriteTable lists as the handler
+	view      any    // View: the view value the handler serves
 }
 
 type patternKind uint8
@@ -59,6 +60,18 @@ func Namespace(ns string) Option {
 // returns). views.Path sets it to the view's type ("*main.LogoutView").
 func ViewName(name string) Option {
 	return func(p *Pattern) { p.viewName = name }
+}
+
+// View records the view value the handler serves (views.Path sets it), so
+// that a framework can check every view of the table at start-up with
+// Resolver.Views; WriteTable lists it by its type unless ViewName is given.
+func View(v any) Option {
+	return func(p *Pattern) {
+		p.view = v
+		if p.viewName == "" {
+			p.viewName = fmt.Sprintf("%T", v)
+		}
+	}
 }
 
 // Path is a table entry that routes requests matching route to h. The route
@@ -206,6 +219,7 @@ type pattern struct {
 	namespaces  []string
 	namespace   string
 	viewName    string
+	view        any
 	route       string
 	levels      []*level
 	params      []*param
@@ -346,6 +360,7 @@ func (c *compiler) addPattern(p *Pattern, chain []*level, ns []string, full stri
 		levels:      chain,
 		handler:     p.handler,
 		handlerName: p.viewName,
+		view:        p.view,
 	}
 	if pt.handlerName == "" {
 		pt.handlerName = funcName(p.handler)

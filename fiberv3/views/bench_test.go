@@ -51,7 +51,7 @@ func BenchmarkGET(b *testing.B) {
 	plain := fiber.New()
 	plain.Get("/hello", hello)
 	view := fiber.New()
-	view.Get("/hello", views.MustAsView(&helloView{}))
+	view.Get("/hello", mustAsView(&helloView{}))
 	b.Run("plain", func(b *testing.B) { serve(b, plain.Handler(), "GET", "/hello") })
 	b.Run("AsView", func(b *testing.B) { serve(b, view.Handler(), "GET", "/hello") })
 }
@@ -147,7 +147,7 @@ func BenchmarkTemplateView(b *testing.B) {
 		engine := templates.Must(templates.New(templates.Config{Dir: dir, Layout: "layout"}))
 		app := fiber.New(fiber.Config{Views: engine})
 		app.Use(views.Setup(views.Config{SiteName: "Bench"}))
-		app.Get("/items/", views.MustAsView(&itemsView{views.TemplateView{TemplateName: "page.html"}}))
+		app.Get("/items/", mustAsView(&itemsView{views.TemplateView{TemplateName: "page.html"}}))
 		run(b, app.Handler())
 	})
 }

@@ -38,7 +38,7 @@ func (v *writer) Delete(c fiber.Ctx) error { return c.SendString("deleted") }
 func csrfApp(t *testing.T, cfg views.Config) (*fiber.App, *client, string) {
 	t.Helper()
 	app := newApp(t, appOptions{cfg: cfg})
-	app.All("/w", views.MustAsView(&writer{}))
+	app.All("/w", mustAsView(&writer{}))
 	cl := newClient(t, app)
 	tok := cl.do("GET", "/_token", nil).body
 	if len(tok) != 64 || cl.cookie("csrftoken") == "" {
@@ -160,7 +160,7 @@ func templateEscape(s string) string {
 }
 
 func TestCSRFTrustedOrigins(t *testing.T) {
-	cfg := views.Config{CSRF: views.CSRFConfig{TrustedOrigins: []string{"https://partner.example", "https://*.corp.example"}}}
+	cfg := views.Config{CSRF: security.CSRFConfig{TrustedOrigins: []string{"https://partner.example", "https://*.corp.example"}}}
 	cases := []struct {
 		name    string
 		headers []string
@@ -183,18 +183,18 @@ func TestCSRFTrustedOrigins(t *testing.T) {
 
 func TestCSRFExempt(t *testing.T) {
 	cases := []struct {
-		name string
-		view any
-		opts []views.ViewOption
+		name   string
+		view   any
+		status int
 	}{
-		{"Base.CSRFExempt", &writer{Base: views.Base{CSRFExempt: true}}, nil},
-		{"CSRFExempt option", &writer{}, []views.ViewOption{views.CSRFExempt()}},
+		{"Base.CSRFExempt", &writer{Base: views.Base{CSRFExempt: true}}, 200},
+		{"checked by default", &writer{}, 403},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			app := newApp(t, appOptions{})
-			app.All("/w", views.MustAsView(tc.view, tc.opts...))
-			if got := newClient(t, app).do("POST", "/w", nil); got.status != 200 || got.body != "posted" {
+			app.All("/w", mustAsView(tc.view))
+			if got := newClient(t, app).do("POST", "/w", nil); got.status != tc.status || tc.status == 200 && got.body != "posted" {
 				t.Fatalf("%d %q", got.status, got.body)
 			}
 		})
@@ -206,11 +206,11 @@ func TestCSRFExempt(t *testing.T) {
 func TestCSRFCookie(t *testing.T) {
 	cases := []struct {
 		name     string
-		cfg      views.CSRFConfig
+		cfg      security.CSRFConfig
 		contains []string
 		lacks    []string
 	}{
-		{"configured", views.CSRFConfig{CookieName: "xsrf", CookiePath: "/app", CookieDomain: "example.com", CookieSecure: true,
+		{"configured", security.CSRFConfig{CookieName: "xsrf", CookiePath: "/app", CookieDomain: "example.com", CookieSecure: true,
 			CookieSameSite: "Strict", CookieAge: time.Hour, CookieReadableByScripts: true},
 			[]string{"xsrf=", "path=/app", "domain=example.com", "secure", "SameSite=Strict", "max-age=3600"}, []string{"HttpOnly"}},
 	}
@@ -240,7 +240,7 @@ func TestCSRFCookie(t *testing.T) {
 
 func TestRotateCSRFToken(t *testing.T) {
 	app := newApp(t, appOptions{})
-	app.All("/w", views.MustAsView(&writer{}))
+	app.All("/w", mustAsView(&writer{}))
 	app.Post("/rotate", func(c fiber.Ctx) error {
 		before := views.CSRFToken(c)
 		views.RotateCSRFToken(c)
@@ -311,8 +311,8 @@ func TestCSRFDoesNotWriteTheSession(t *testing.T) {
 	app := fiber.New(fiber.Config{Views: hookEngine(t)})
 	app.Use(m.Middleware(), views.Setup(views.Config{Logger: discard()}))
 	app.Post("/_login/:id", func(c fiber.Ctx) error { return session.Login(c, c.Params("id")) })
-	app.Get("/page", views.MustAsView(&views.TemplateView{TemplateName: "form.html"}))
-	app.All("/w", views.MustAsView(&writer{}))
+	app.Get("/page", mustAsView(&views.TemplateView{TemplateName: "form.html"}))
+	app.All("/w", mustAsView(&writer{}))
 	cl := newClient(t, app)
 	cl.do("POST", "/_login/42", nil)
 	if cl.cookie("sessionid") == "" {
@@ -365,8 +365,8 @@ func TestTokenAfterLogoutWorks(t *testing.T) {
 		t.Fatal(err)
 	}
 	app := newApp(t, appOptions{engine: engine, sessions: true})
-	app.All("/logout", views.MustAsView(&loggedOutPage{views.TemplateView{TemplateName: "bye.html"}}))
-	app.All("/w", views.MustAsView(&writer{}))
+	app.All("/logout", mustAsView(&loggedOutPage{views.TemplateView{TemplateName: "bye.html"}}))
+	app.All("/w", mustAsView(&writer{}))
 	cl := newClient(t, app)
 	tok := cl.do("GET", "/_token", nil).body
 	cl.do("POST", "/_login/7", nil)
@@ -410,7 +410,7 @@ func TestCSRFFailurePage(t *testing.T) {
 			logs := &testLogger{}
 			tc.cfg.Logger = logs.logger()
 			app := newApp(t, appOptions{engine: tc.engine, cfg: tc.cfg})
-			app.All("/w", views.MustAsView(&writer{}))
+			app.All("/w", mustAsView(&writer{}))
 			got := newClient(t, app).do("POST", "/w", nil)
 			if got.status != 403 || !strings.Contains(got.body, tc.want) {
 				t.Fatalf("%d %q, want 403 with %q", got.status, got.body, tc.want)
@@ -450,7 +450,7 @@ func TestCSRFProtectDecorator(t *testing.T) {
 // TestCheckCSRFWithoutSetup checks the defaults apply with no Setup.
 func TestCheckCSRFWithoutSetup(t *testing.T) {
 	app := fiber.New()
-	app.All("/w", views.MustAsView(&writer{}))
+	app.All("/w", mustAsView(&writer{}))
 	app.Get("/_token", func(c fiber.Ctx) error { return c.SendString(views.CSRFToken(c)) })
 	cl := newClient(t, app)
 	tok := cl.do("GET", "/_token", nil).body
@@ -471,7 +471,7 @@ func TestCheckCSRFWithoutSetup(t *testing.T) {
 // TestCheckCSRF checks the request-level check a handler calls to answer a
 // refusal itself: it applies the site's settings and returns error values.
 func TestCheckCSRF(t *testing.T) {
-	app := newApp(t, appOptions{cfg: views.Config{CSRF: views.CSRFConfig{HeaderName: "X-Token"}}})
+	app := newApp(t, appOptions{cfg: views.Config{CSRF: security.CSRFConfig{HeaderName: "X-Token"}}})
 	app.Post("/f", func(c fiber.Ctx) error {
 		err := views.CheckCSRF(c)
 		return c.SendString(fmt.Sprintf("missing=%v incorrect=%v: %v",

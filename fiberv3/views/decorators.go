@@ -18,8 +18,7 @@ import (
 //
 //	urls.Path("profile/", views.LoginRequired(profile), urls.Name("profile"))
 //
-// A view: views.LoginRequired(views.MustAsView(&v)), or
-// views.MustAsView(&v, views.Decorate(views.LoginRequired)).
+// A class-based view sets Base.LoginRequired instead.
 func LoginRequired(h fiber.Handler) fiber.Handler {
 	return func(c fiber.Ctx) error {
 		ok, err := IsAuthenticated(c)

@@ -85,8 +85,8 @@ func TestLoginRequired(t *testing.T) {
 
 func TestLoginRequiredOnAView(t *testing.T) {
 	app := newApp(t, appOptions{sessions: true})
-	app.All("/a", views.LoginRequired(views.MustAsView(&getOnly{})))
-	app.All("/b", views.MustAsView(&getOnly{}, views.Decorate(views.LoginRequired)))
+	app.All("/a", views.LoginRequired(mustAsView(&getOnly{})))
+	app.All("/b", mustAsView(&getOnly{Base: views.Base{LoginRequired: true}}))
 	cl := newClient(t, app)
 	for _, p := range []string{"/a", "/b"} {
 		if got := cl.do("GET", p, nil); got.status != 302 || got.header.Get("Location") != "/accounts/login/?next="+p {
@@ -192,7 +192,7 @@ func TestWriteTableNamesViews(t *testing.T) {
 	plain := func(c fiber.Ctx) error { return nil }
 	table := urls.MustCompile([]urls.Pattern{
 		views.Path("a/", &getOnly{}, urls.Name("a")),
-		urls.Path("b/", views.MustAsView(&getOnly{}, views.Decorate(views.NeverCache, views.LoginRequired)), urls.Name("b")),
+		views.Path("b/", &getOnly{Base: views.Base{LoginRequired: true, Decorators: []views.Decorator{views.NeverCache}}}, urls.Name("b")),
 		urls.Path("c/", views.NeverCache(views.RequirePOST(views.CSRFProtect(views.LoginRequired(hello)))), urls.Name("c")),
 		views.Path("d/", &views.LogoutView{}, urls.Name("d")),
 		urls.Path("e/", plain, urls.Name("e")),
@@ -206,7 +206,7 @@ func TestWriteTableNamesViews(t *testing.T) {
 	}
 	for _, want := range []string{
 		"/a/ a *views_test.getOnly",
-		"/b/ b views.NeverCache",
+		"/b/ b *views_test.getOnly",
 		"/c/ c views.NeverCache",
 		"/d/ d *views.LogoutView",
 		"/e/ e views.TestWriteTableNamesViews",
@@ -220,7 +220,7 @@ func TestWriteTableNamesViews(t *testing.T) {
 	}
 }
 
-// TestPathPanics: views.Path panics with AsView's error, as MustAsView does.
+// TestPathPanics: views.Path panics with AsView's error, which names the mistake.
 func TestPathPanics(t *testing.T) {
 	for _, tc := range []struct {
 		name string

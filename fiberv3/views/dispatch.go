@@ -71,7 +71,8 @@ type dispatcher struct {
 // the CSRF check in front of the unsafe methods (whose refusals the view's
 // CSRFFailure method answers, if it has one), and computes the Allow
 // header.
-func newDispatcher(s *spec, names []string, field string, csrf bool) (*dispatcher, error) {
+func newDispatcher(s *spec, names []string, csrf bool) (*dispatcher, error) {
+	const field = "HTTPMethodNames"
 	d := &dispatcher{}
 	defined := false
 	for i, take := range methodHandlers {
@@ -79,11 +80,11 @@ func newDispatcher(s *spec, names []string, field string, csrf bool) (*dispatche
 			continue
 		}
 		name := methodNames[i][:1] + strings.ToLower(methodNames[i][1:]) // "Get"
-		ok, err := s.checkMethod("AsView", name, handlerType)
-		if err != nil {
+		err := s.checkMethod("AsView", name, handlerType, false)
+		if err != nil && err != errAbsent {
 			return nil, err
 		}
-		if ok {
+		if err == nil {
 			d.h[i] = take(s.outer)
 			defined = defined || i != mOptions
 		}
@@ -108,9 +109,9 @@ func newDispatcher(s *spec, names []string, field string, csrf bool) (*dispatche
 		d.h[mOptions] = d.defaultOptions
 	}
 	fail := csrfFailure
-	if ok, err := s.checkMethod("views.CSRFProtect", "CSRFFailure", csrfFailureType); err != nil {
+	if err := s.checkMethod("views.CSRFProtect", "CSRFFailure", csrfFailureType, false); err != nil && err != errAbsent {
 		return nil, err // a CSRFFailure of another signature would be silently ignored
-	} else if ok {
+	} else if err == nil {
 		fail = s.outer.(csrfFailureHook).CSRFFailure
 	}
 	var allow []string

@@ -50,7 +50,6 @@ func TestDispatch(t *testing.T) {
 	cases := []struct {
 		name string
 		view any
-		opts []views.ViewOption
 		reqs []req
 	}{
 		{
@@ -69,8 +68,7 @@ func TestDispatch(t *testing.T) {
 		},
 		{
 			name: "all methods, own Head and Options",
-			view: &allMethods{},
-			opts: []views.ViewOption{views.CSRFExempt()},
+			view: &allMethods{Base: views.Base{CSRFExempt: true}},
 			reqs: []req{
 				{method: "GET", status: 200, body: "get"},
 				{method: "HEAD", status: 200, headerName: "X-Head", header: "own"},
@@ -114,15 +112,6 @@ func TestDispatch(t *testing.T) {
 			},
 		},
 		{
-			name: "option overrides the field, works without a base",
-			view: &plain{},
-			opts: []views.ViewOption{views.HTTPMethodNames("get")},
-			reqs: []req{
-				{method: "GET", status: 200, body: "plain"},
-				{method: "OPTIONS", status: 405, allow: "GET"},
-			},
-		},
-		{
 			name: "plain struct, no base",
 			view: &plain{},
 			reqs: []req{
@@ -135,7 +124,7 @@ func TestDispatch(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			app := newApp(t, appOptions{})
-			app.All("/v", views.MustAsView(tc.view, tc.opts...))
+			app.All("/v", mustAsView(tc.view))
 			cl := newClient(t, app)
 			for _, r := range tc.reqs {
 				t.Run(r.method, func(t *testing.T) {
@@ -166,22 +155,19 @@ func TestDispatchConfigErrors(t *testing.T) {
 	cases := []struct {
 		name  string
 		view  any
-		opts  []views.ViewOption
 		field string
 		want  string
 	}{
-		{"unknown method name", &getOnly{Base: views.Base{HTTPMethodNames: []string{"get", "fetch"}}}, nil,
+		{"unknown method name", &getOnly{Base: views.Base{HTTPMethodNames: []string{"get", "fetch"}}},
 			"HTTPMethodNames", `"fetch" is not an HTTP method`},
-		{"unknown method in option", &getOnly{}, []views.ViewOption{views.HTTPMethodNames("connect")},
-			"HTTPMethodNames option", `"connect" is not an HTTP method`},
-		{"restriction leaves nothing", &getOnly{Base: views.Base{HTTPMethodNames: []string{"post"}}}, nil,
+		{"restriction leaves nothing", &getOnly{Base: views.Base{HTTPMethodNames: []string{"post"}}},
 			"HTTPMethodNames", "defines none of those methods"},
-		{"no handler at all", &views.Base{}, nil, "", "defines no HTTP method handler"},
-		{"empty struct", &struct{}{}, nil, "", "defines no HTTP method handler"},
+		{"no handler at all", &views.Base{}, "", "defines no HTTP method handler"},
+		{"empty struct", &struct{}{}, "", "defines no HTTP method handler"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := views.AsView(tc.view, tc.opts...)
+			_, err := views.AsView(tc.view)
 			var ce *views.ConfigError
 			if !errors.As(err, &ce) || !errors.Is(err, views.ErrImproperlyConfigured) {
 				t.Fatalf("err = %v, want a *ConfigError", err)
@@ -193,20 +179,9 @@ func TestDispatchConfigErrors(t *testing.T) {
 	}
 }
 
-func TestMustAsViewPanics(t *testing.T) {
-	defer func() {
-		r := recover()
-		err, ok := r.(error)
-		if !ok || !errors.Is(err, views.ErrInvalidView) {
-			t.Fatalf("recovered %v, want an ErrInvalidView error", r)
-		}
-	}()
-	views.MustAsView(getOnly{})
-}
-
-// TestDecorateOption checks that Decorate wraps every response, 405s
-// included, outermost first.
-func TestDecorateOption(t *testing.T) {
+// TestBaseDecorators checks that Base.Decorators wrap every response, 405s
+// included, outermost first, and outside LoginRequired.
+func TestBaseDecorators(t *testing.T) {
 	mark := func(v string) views.Decorator {
 		return func(h fiber.Handler) fiber.Handler {
 			return func(c fiber.Ctx) error {
@@ -215,9 +190,14 @@ func TestDecorateOption(t *testing.T) {
 			}
 		}
 	}
-	app := newApp(t, appOptions{})
-	app.All("/v", views.MustAsView(&getOnly{}, views.Decorate(mark("outer"), mark("inner"), views.NeverCache)))
+	app := newApp(t, appOptions{sessions: true})
+	app.All("/v", mustAsView(&getOnly{Base: views.Base{Decorators: []views.Decorator{mark("outer"), mark("inner"), views.NeverCache}}}))
+	app.All("/login", mustAsView(&getOnly{Base: views.Base{LoginRequired: true, Decorators: []views.Decorator{mark("outer"), views.NeverCache}}}))
 	cl := newClient(t, app)
+	if got := cl.do("GET", "/login", nil); got.status != 302 || got.header.Get("X-Order") != "outer" || got.header.Get("Cache-Control") != views.NeverCacheControl {
+		t.Errorf("anonymous GET of a LoginRequired view: %d X-Order %q Cache-Control %q, want the redirect decorated",
+			got.status, got.header.Get("X-Order"), got.header.Get("Cache-Control"))
+	}
 	for _, m := range []string{"GET", "POST"} {
 		got := cl.do(m, "/v", nil)
 		if got.header.Get("X-Order") != "outer, inner" {

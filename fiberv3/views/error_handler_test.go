@@ -102,8 +102,8 @@ func TestErrorHandler(t *testing.T) {
 // app.Test parses responses with net/http, which never reads a HEAD body.
 func TestHeadSendsNoBody(t *testing.T) {
 	app := fiber.New()
-	app.All("/get", views.MustAsView(&getOnly{}))
-	app.All("/head-only", views.MustAsView(&getOnly{Base: views.Base{HTTPMethodNames: []string{"head"}}}))
+	app.All("/get", mustAsView(&getOnly{}))
+	app.All("/head-only", mustAsView(&getOnly{Base: views.Base{HTTPMethodNames: []string{"head"}}}))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -41,7 +41,7 @@ func newExampleSite(cfg views.Config, files fstest.MapFS, patterns ...urls.Patte
 	}
 	files["home.html"] = &fstest.MapFile{Data: []byte(`<form method="post">{{ .csrf_input }}</form>`)}
 	engine := templates.Must(templates.New(templates.Config{FS: files}))
-	home := urls.Path("home/", views.MustAsView(&views.TemplateView{TemplateName: "home.html"}), urls.Name("home"))
+	home := views.Path("home/", &views.TemplateView{TemplateName: "home.html"}, urls.Name("home"))
 	table := urls.MustCompile(append([]urls.Pattern{home}, patterns...))
 	app := fiber.New(fiber.Config{Views: engine, ErrorHandler: views.ErrorHandler})
 	app.Use(sessions.Middleware())
@@ -140,7 +140,7 @@ func (v *CustomLogout) GetNextPage(c fiber.Ctx) (string, error) {
 func ExampleLogoutView() {
 	app, done := newExampleSite(views.Config{}, nil,
 		logIn,
-		urls.Path("logout/", views.MustAsView(&CustomLogout{views.LogoutView{NextPage: "home"}}), urls.Name("logout")),
+		views.Path("logout/", &CustomLogout{views.LogoutView{NextPage: "home"}}, urls.Name("logout")),
 	)
 	defer done()
 	b := &browser{app: app}
@@ -173,7 +173,7 @@ func ExampleLogoutView() {
 func ExampleLogoutView_htmxJSONAndClearSiteData() {
 	app, done := newExampleSite(views.Config{}, nil,
 		logIn,
-		urls.Path("logout/", views.MustAsView(&views.LogoutView{NextPage: "home", ClearSiteData: []string{"cache", "storage"}})),
+		views.Path("logout/", &views.LogoutView{NextPage: "home", ClearSiteData: []string{"cache", "storage"}}),
 	)
 	defer done()
 	b := &browser{app: app}
@@ -200,7 +200,7 @@ func ExampleLoginView() {
 		return "", views.ErrInvalidCredentials
 	}
 	app, done := newExampleSite(views.Config{Authenticate: checkPassword}, nil,
-		urls.Path("login/", views.MustAsView(&views.LoginView{NextPage: "home"}), urls.Name("login")),
+		views.Path("login/", &views.LoginView{NextPage: "home"}, urls.Name("login")),
 	)
 	defer done()
 	b := &browser{app: app}

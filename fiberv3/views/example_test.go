@@ -57,7 +57,7 @@ func ExampleAsView() {
 		"greet.html": {Data: []byte(`<p>{{ .greeting }}!</p>`)},
 	}}))
 	app := fiber.New(fiber.Config{Views: engine})
-	app.All("/hello/:name", views.MustAsView(&GreetingView{
+	app.All("/hello/:name", mustAsView(&GreetingView{
 		TemplateView: views.TemplateView{TemplateName: "greet.html"},
 	}))
 
@@ -76,7 +76,7 @@ func ExampleAsView_registrationError() {
 	_, err := views.AsView(Broken{})
 	fmt.Println(err)
 	// Output:
-	// views: views_test.Broken cannot be a view: it is not a pointer: pass &views_test.Broken{...}, so that AsView can bind the view into its base and your methods with pointer receivers are found
+	// views: views_test.Broken is not a pointer: pass &views_test.Broken{...}, so that the view can be bound into its base and your methods with pointer receivers are found
 }
 
 // TemplateView renders TemplateName with the route's arguments and
@@ -90,7 +90,7 @@ func ExampleTemplateView() {
 		"about.html": {Data: []byte(`{{ range .team }}[{{ . }}]{{ end }} since {{ .year }}`)},
 	}}))
 	table := urls.MustCompile([]urls.Pattern{
-		urls.Path("about/<int:year>/", views.MustAsView(about), urls.Name("about")),
+		views.Path("about/<int:year>/", about, urls.Name("about")),
 	})
 	app := fiber.New(fiber.Config{Views: engine})
 	table.Mount(app)
@@ -106,9 +106,9 @@ func ExampleRedirectView() {
 	article := func(c fiber.Ctx) error { return c.SendString("article") }
 	table := urls.MustCompile([]urls.Pattern{
 		urls.Path("articles/<int:id>/", article, urls.Name("article")),
-		urls.Path("old/<int:id>/", views.MustAsView(&views.RedirectView{URL: "/articles/%(id)s/", Permanent: true})),
-		urls.Path("go/<int:id>/", views.MustAsView(&views.RedirectView{PatternName: "article", QueryString: true})),
-		urls.Path("gone/", views.MustAsView(&views.RedirectView{})),
+		views.Path("old/<int:id>/", &views.RedirectView{URL: "/articles/%(id)s/", Permanent: true}),
+		views.Path("go/<int:id>/", &views.RedirectView{PatternName: "article", QueryString: true}),
+		views.Path("gone/", &views.RedirectView{}),
 	})
 	app := fiber.New()
 	table.Mount(app)
@@ -163,7 +163,7 @@ func (v *Vote) Post(c fiber.Ctx) error { return c.SendString("voted") }
 // the token in the X-CSRFToken header.
 func ExampleCSRFToken() {
 	app := fiber.New()
-	app.All("/vote", views.MustAsView(&Vote{}))
+	app.All("/vote", mustAsView(&Vote{}))
 	app.Get("/form", func(c fiber.Ctx) error { return c.SendString(views.CSRFToken(c)) })
 
 	// A forged POST: no cookie, no token.
@@ -223,12 +223,19 @@ func ExampleResolveURL() {
 	// no-such-route          → "" true
 }
 
-// Decorate wraps a view in decorators (outermost first); HTTPMethodNames
-// restricts the methods it answers, like Django's http_method_names.
-func ExampleDecorate() {
+// Base.Decorators wrap a view in decorators (outermost first);
+// HTTPMethodNames restricts the methods it answers, like Django's
+// http_method_names.
+func ExampleBase() {
 	app := fiber.New()
-	app.All("/vote", views.MustAsView(&Vote{}, views.HTTPMethodNames("post"), views.CSRFExempt(),
-		views.Decorate(views.NeverCache)))
+	table := urls.MustCompile([]urls.Pattern{
+		views.Path("vote", &Vote{Base: views.Base{
+			HTTPMethodNames: []string{"post"},
+			CSRFExempt:      true, // an API endpoint authenticated by a token, say
+			Decorators:      []views.Decorator{views.NeverCache},
+		}}),
+	})
+	table.Mount(app)
 	show(app, "GET", "/vote", "Allow")
 	show(app, "POST", "/vote", "Cache-Control")
 	// Output:

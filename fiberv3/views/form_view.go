@@ -46,6 +46,8 @@ type FormView struct {
 	// SuccessURL is where FormValid redirects: a URL or a route name (see
 	// ResolveURL).
 	SuccessURL string
+
+	hooks Hooks[formHooks]
 }
 
 const formViewName = "views.FormView"
@@ -60,16 +62,16 @@ type formHooks interface {
 	GetSuccessURL(c fiber.Ctx) (string, error)
 }
 
-func (v *FormView) bind(s *spec) error {
-	if err := v.TemplateView.bind(s); err != nil {
-		return err
-	}
+var _ formHooks = (*FormView)(nil)
+
+// BindView checks Form.
+func (v *FormView) BindView(b *Binding) error {
 	if v.Form != nil {
 		if _, err := fieldsOf(v.Form); err != nil {
-			return &ConfigError{View: s.name, Field: "Form", Msg: err.Error()}
+			return b.Errorf("Form", "%v", err)
 		}
 	}
-	return hooks[formHooks](s, formViewName)
+	return nil
 }
 
 type boundFormKey struct{}
@@ -85,7 +87,7 @@ func (v *FormView) Post(c fiber.Ctx) error {
 
 // bound is a new form (GetForm) bound and checked with BindForm.
 func (v *FormView) bound(c fiber.Ctx) (any, FormErrors, error) {
-	f, err := hooksOf[formHooks](v).GetForm(c)
+	f, err := v.hooks.Of(v).GetForm(c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -96,9 +98,9 @@ func (v *FormView) bound(c fiber.Ctx) (any, FormErrors, error) {
 // finish calls FormValid, or FormInvalid when errs has any error.
 func (v *FormView) finish(c fiber.Ctx, f any, errs FormErrors) error {
 	if len(errs) == 0 {
-		return hooksOf[formHooks](v).FormValid(c, f)
+		return v.hooks.Of(v).FormValid(c, f)
 	}
-	return hooksOf[formHooks](v).FormInvalid(c, f, errs)
+	return v.hooks.Of(v).FormInvalid(c, f, errs)
 }
 
 // GetForm is the hook that returns a new form for the request (Django's
@@ -121,7 +123,7 @@ func (v *FormView) GetInitial(c fiber.Ctx) (url.Values, error) { return maps.Clo
 // FormValid is the hook called with a valid form (Django's form_valid):
 // by default a 302 to GetSuccessURL.
 func (v *FormView) FormValid(c fiber.Ctx, form any) error {
-	to, err := hooksOf[formHooks](v).GetSuccessURL(c)
+	to, err := v.hooks.Of(v).GetSuccessURL(c)
 	if err != nil {
 		return err
 	}
@@ -157,7 +159,7 @@ func (v *FormView) GetContextData(c fiber.Ctx) (map[string]any, error) {
 	}
 	bf, ok := c.Locals(boundFormKey{}).(*BoundForm)
 	if !ok {
-		h := hooksOf[formHooks](v)
+		h := v.hooks.Of(v)
 		f, err := h.GetForm(c)
 		if err != nil {
 			return nil, err

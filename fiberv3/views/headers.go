@@ -8,7 +8,7 @@ import "github.com/gofiber/fiber/v3"
 // for the whole site). Use them as decorators, on a handler or a view:
 //
 //	urls.Path("embed/", views.XFrameOptionsSameOrigin(embed))
-//	views.MustAsView(&v, views.Decorate(views.XFrameOptionsExempt))
+//	views.Path("embed/", &Embed{Base: views.Base{Decorators: []views.Decorator{views.XFrameOptionsExempt}}})
 
 // XFrameOptionsExempt sends h's responses without X-Frame-Options, so that
 // any site may frame them (Django's xframe_options_exempt).

@@ -12,6 +12,7 @@ import (
 
 	"github.com/fiberviews/fiberviews/fiberv3/internal/fiberversion"
 	"github.com/fiberviews/fiberviews/fiberv3/views"
+	"github.com/fiberviews/fiberviews/fiberv3/views/security"
 	"github.com/gofiber/fiber/v3"
 )
 
@@ -32,8 +33,8 @@ func TestSecurityHeaders(t *testing.T) {
 		app.Get("/exempt", views.XFrameOptionsExempt(func(c fiber.Ctx) error { return c.SendString("exempt") }))
 		app.Get("/same", views.XFrameOptionsSameOrigin(func(c fiber.Ctx) error { return fiber.ErrNotFound }))
 		app.Get("/deny", views.XFrameOptionsDeny(func(c fiber.Ctx) error { return c.SendString("deny") }))
-		app.All("/view", views.MustAsView(&frameView{}))
-		app.All("/view-exempt", views.MustAsView(&frameView{}, views.Decorate(views.XFrameOptionsExempt)))
+		app.All("/view", mustAsView(&frameView{}))
+		app.All("/view-exempt", mustAsView(&frameView{Base: views.Base{Decorators: []views.Decorator{views.XFrameOptionsExempt}}}))
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -120,8 +121,8 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	})
 	t.Run("per site, HSTS through a trusted proxy", func(t *testing.T) {
-		app, _ := newSite(views.Config{Proxy: views.ProxyConfig{SchemeHeader: "X-Forwarded-Proto"},
-			Headers: views.HeadersConfig{FrameOptions: "SAMEORIGIN", ReferrerPolicy: "off", HSTSMaxAge: time.Hour}})
+		app, _ := newSite(views.Config{Proxy: security.ProxyConfig{SchemeHeader: "X-Forwarded-Proto"},
+			Headers: security.HeadersConfig{FrameOptions: "SAMEORIGIN", ReferrerPolicy: "off", HSTSMaxAge: time.Hour}})
 		for proto, hsts := range map[string]string{"https": "max-age=3600", "http": ""} {
 			req, _ := http.NewRequest("GET", "http://example.com/", nil)
 			req.Header.Set("X-Forwarded-Proto", proto)
@@ -137,7 +138,7 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	})
 	t.Run("Setup refuses a bad value", func(t *testing.T) {
-		if err := (views.Config{Headers: views.HeadersConfig{FrameOptions: "ALLOWALL"}}).Validate(); err == nil || !strings.Contains(err.Error(), "Config.Headers") {
+		if err := (views.Config{Headers: security.HeadersConfig{FrameOptions: "ALLOWALL"}}).Validate(); err == nil || !strings.Contains(err.Error(), "Config.Headers") {
 			t.Errorf("Validate = %v, want an error naming Config.Headers", err)
 		}
 	})

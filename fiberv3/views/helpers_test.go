@@ -203,3 +203,20 @@ func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 // sessionLogout is session.Logout (a variable so tests read as steps).
 var sessionLogout = session.Logout
+
+// mustAsView is views.AsView for tests: it panics on a registration error,
+// as views.Path does.
+func mustAsView(v any) fiber.Handler {
+	h, err := views.AsView(v)
+	if err != nil {
+		panic(err)
+	}
+	return h
+}
+
+// The default messages of LoginView, as a visitor reads them.
+const (
+	invalidLoginMessage = "Please enter a correct username and password. Note that both fields may be case-sensitive."
+	staleFormMessage    = "Your login page was out of date, so you were not logged in. Please try again."
+	throttledMessage    = "Too many failed attempts to log in. Wait a few minutes, then try again."
+)

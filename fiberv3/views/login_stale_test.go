@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/fiberviews/fiberviews/fiberv3/urls"
 	"github.com/fiberviews/fiberviews/fiberv3/views"
 )
 
@@ -18,7 +17,7 @@ import (
 // which then works. A cross-origin POST still gets the CSRF failure page.
 func TestLoginStaleForm(t *testing.T) {
 	var calls atomic.Int32
-	logout := urls.Path("logout/", views.MustAsView(&views.LogoutView{NextPage: "home", ClearSiteData: []string{`"cookies"`}}))
+	logout := views.Path("logout/", &views.LogoutView{NextPage: "home", ClearSiteData: []string{`"cookies"`}})
 	s := newAuthSite(t, views.Config{Authenticate: checkPasswords(&calls)}, append(loginPatterns(), logout)...)
 	login := func(cl *client, token string, extra ...string) response {
 		return cl.do("POST", "/login/", form(append([]string{"csrfmiddlewaretoken", token, "username", "alice", "password", alicePassword}, extra...)...))
@@ -65,7 +64,7 @@ func TestLoginStaleForm(t *testing.T) {
 			}
 			before := calls.Load()
 			r := login(cl, stale)
-			if r.status != 200 || !strings.Contains(r.body, views.StaleFormMessage) || strings.Contains(r.body, "CSRF") || strings.Contains(r.body, "alice") {
+			if r.status != 200 || !strings.Contains(r.body, staleFormMessage) || strings.Contains(r.body, "CSRF") || strings.Contains(r.body, "alice") {
 				t.Fatalf("%d, want the form again with StaleFormMessage, no CSRF words, no username:\n%s", r.status, r.body)
 			}
 			checked(t, before, false)

@@ -5,13 +5,16 @@ package views_test
 import (
 	"errors"
 	"fmt"
+	"html"
 	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/fiberviews/fiberviews/fiberv3/urls"
 	"github.com/fiberviews/fiberviews/fiberv3/views"
+	"github.com/fiberviews/fiberviews/fiberv3/views/security"
 	"github.com/gofiber/fiber/v3"
 )
 
@@ -34,13 +37,13 @@ func checkPasswords(calls *atomic.Int32) func(c fiber.Ctx, username, password st
 
 func loginPatterns() []urls.Pattern {
 	return []urls.Pattern{
-		urls.Path("login/", views.MustAsView(&views.LoginView{NextPage: "home"}), urls.Name("login")),
-		urls.Path("login/default/", views.MustAsView(&views.LoginView{})),
-		urls.Path("login/tpl/", views.MustAsView(&views.LoginView{RedirectFieldName: "goto", TemplateView: views.TemplateView{TemplateName: "login_page.html",
-			ExtraContext: map[string]any{"x": "extra", "title": "Sign in"}}})),
-		urls.Path("login/auth-redirect/", views.MustAsView(&views.LoginView{NextPage: "home", RedirectAuthenticatedUser: true})),
-		urls.Path("login/loop/", views.MustAsView(&views.LoginView{NextPage: "/login/loop/", RedirectAuthenticatedUser: true})),
-		urls.Path("login/hosts/", views.MustAsView(&views.LoginView{NextPage: "home", SuccessURLAllowedHosts: []string{"other.example"}})),
+		views.Path("login/", &views.LoginView{NextPage: "home"}, urls.Name("login")),
+		views.Path("login/default/", &views.LoginView{}),
+		views.Path("login/tpl/", &views.LoginView{RedirectFieldName: "goto", TemplateView: views.TemplateView{TemplateName: "login_page.html",
+			ExtraContext: map[string]any{"x": "extra", "title": "Sign in"}}}),
+		views.Path("login/auth-redirect/", &views.LoginView{NextPage: "home", RedirectAuthenticatedUser: true}),
+		views.Path("login/loop/", &views.LoginView{NextPage: "/login/loop/", RedirectAuthenticatedUser: true}),
+		views.Path("login/hosts/", &views.LoginView{NextPage: "home", SuccessURLAllowedHosts: []string{"other.example"}}),
 	}
 }
 
@@ -177,8 +180,8 @@ func TestLoginViewPost(t *testing.T) {
 		{"empty password", []string{"username", "alice", "password", ""}, "", false, "alice"},
 		{"no fields", nil, "", false, ""},
 		{"credentials in the query string only", nil, "?username=alice&password=" + url.QueryEscape(alicePassword), false, ""},
-		{"overlong username", []string{"username", strings.Repeat("a", views.MaxUsernameLength+1), "password", "x"}, "", false, ""},
-		{"overlong password", []string{"username", "alice", "password", strings.Repeat("p", views.MaxPasswordLength+1)}, "", false, "alice"},
+		{"overlong username", []string{"username", strings.Repeat("a", 151), "password", "x"}, "", false, ""},
+		{"overlong password", []string{"username", "alice", "password", strings.Repeat("p", 4097)}, "", false, "alice"},
 		{"invalid UTF-8 username", []string{"username", "al\xffice", "password", alicePassword}, "", false, ""},
 		{"invalid UTF-8 password", []string{"username", "alice", "password", "pa\xc3ss"}, "", false, "alice"},
 		{"markup in the username", []string{"username", `"><script>x</script>`, "password", "x"}, "", true, "&#34;&gt;&lt;script&gt;x&lt;/script&gt;"},
@@ -189,8 +192,8 @@ func TestLoginViewPost(t *testing.T) {
 			cl, token := s.client()
 			before := calls.Load()
 			r := cl.do("POST", "/login/"+tc.query, form(append([]string{"csrfmiddlewaretoken", token}, tc.fields...)...))
-			if r.status != 200 || !strings.Contains(r.body, views.LoginFailedMessage) {
-				t.Fatalf("%d, want 200 with %q:\n%s", r.status, views.LoginFailedMessage, r.body)
+			if r.status != 200 || !strings.Contains(r.body, invalidLoginMessage) {
+				t.Fatalf("%d, want 200 with %q:\n%s", r.status, invalidLoginMessage, r.body)
 			}
 			assertNeverCache(t, r)
 			if !strings.Contains(r.body, `name="username" id="id_username" value="`+tc.echoUsername+`"`) {
@@ -233,7 +236,7 @@ func TestLoginViewPost(t *testing.T) {
 		cl, _ := s.client()
 		before := calls.Load()
 		r := cl.do("POST", "/login/", form("username", "alice", "password", alicePassword))
-		if r.status != 200 || !strings.Contains(r.body, views.StaleFormMessage) || calls.Load() != before {
+		if r.status != 200 || !strings.Contains(r.body, staleFormMessage) || calls.Load() != before {
 			t.Errorf("%d %q, Authenticate called %v; want the form again with StaleFormMessage, not called", r.status, r.body, calls.Load() != before)
 		}
 		if who := s.whoami(cl); who != "" {
@@ -356,13 +359,13 @@ func (v *loginBadHook) Authenticate(c fiber.Ctx, username string) (string, error
 func TestLoginViewHooks(t *testing.T) {
 	var calls atomic.Int32
 	s := newAuthSite(t, views.Config{Authenticate: checkPasswords(&calls)},
-		urls.Path("auth/", views.MustAsView(&loginAuthHook{views.LoginView{NextPage: "home"}})),
-		urls.Path("next-page/", views.MustAsView(&loginNextPageHook{})),
-		urls.Path("redirect-url/", views.MustAsView(&loginRedirectURLHook{views.LoginView{NextPage: "home"}})),
-		urls.Path("success-url/", views.MustAsView(&loginSuccessURLHook{views.LoginView{NextPage: "home"}})),
-		urls.Path("allowed-hosts/", views.MustAsView(&loginAllowedHostsHook{views.LoginView{NextPage: "home"}})),
-		urls.Path("context/", views.MustAsView(&loginContextHook{views.LoginView{TemplateView: views.TemplateView{TemplateName: "login_page.html"}}})),
-		urls.Path("template-names/", views.MustAsView(&loginTemplateNamesHook{})),
+		views.Path("auth/", &loginAuthHook{views.LoginView{NextPage: "home"}}),
+		views.Path("next-page/", &loginNextPageHook{}),
+		views.Path("redirect-url/", &loginRedirectURLHook{views.LoginView{NextPage: "home"}}),
+		views.Path("success-url/", &loginSuccessURLHook{views.LoginView{NextPage: "home"}}),
+		views.Path("allowed-hosts/", &loginAllowedHostsHook{views.LoginView{NextPage: "home"}}),
+		views.Path("context/", &loginContextHook{views.LoginView{TemplateView: views.TemplateView{TemplateName: "login_page.html"}}}),
+		views.Path("template-names/", &loginTemplateNamesHook{}),
 	)
 	alice := []string{"username", "alice", "password", alicePassword}
 	cases := []struct {
@@ -373,7 +376,7 @@ func TestLoginViewHooks(t *testing.T) {
 		user               string
 	}{
 		{"Authenticate", "POST", "/auth/", []string{"username", "bob", "password", "hunter2"}, 302, "/home/", "", "2"},
-		{"Authenticate refuses", "POST", "/auth/", alice, 200, "", views.LoginFailedMessage, ""},
+		{"Authenticate refuses", "POST", "/auth/", alice, 200, "", invalidLoginMessage, ""},
 		{"GetNextPage", "POST", "/next-page/", alice, 302, "/welcome/", "", "1"},
 		{"GetRedirectURL", "POST", "/redirect-url/", alice, 302, "/from-hook/", "", "1"},
 		{"GetRedirectURL fills the form's next", "GET", "/redirect-url/", nil, 200, "", `name="next" value="/from-hook/"`, ""},
@@ -381,7 +384,7 @@ func TestLoginViewHooks(t *testing.T) {
 		{"GetSuccessURLAllowedHosts", "POST", "/allowed-hosts/", append([]string{"next", "https://hook.example/"}, alice...), 302, "https://hook.example/", "", "1"},
 		{"GetContextData", "GET", "/context/", nil, 200, "", "login_page title=Log in x=from-hook", ""},
 		{"GetContextData after a failure", "POST", "/context/", []string{"username", "alice", "password", "no"}, 200, "",
-			"x=from-hook next= field=next username=alice error=" + views.LoginFailedMessage, ""},
+			"x=from-hook next= field=next username=alice error=" + invalidLoginMessage, ""},
 		{"GetTemplateNames", "GET", "/template-names/", nil, 200, "", "login_page title=Log in", ""},
 	}
 	for _, tc := range cases {
@@ -403,8 +406,32 @@ func TestLoginViewHooks(t *testing.T) {
 	}
 	t.Run("a hook with the wrong signature is a registration error", func(t *testing.T) {
 		_, err := views.AsView(&loginBadHook{})
-		if !errors.Is(err, views.ErrSignature) || !strings.Contains(err.Error(), "views.LoginView calls it as func(fiber.Ctx, string, string) (string, error)") {
+		if !errors.Is(err, views.ErrImproperlyConfigured) || !strings.Contains(err.Error(), "views.LoginView calls it as func(fiber.Ctx, string, string) (string, error)") {
 			t.Errorf("err = %v", err)
 		}
 	})
+}
+
+// TestLoginMessagesInAnotherLanguage: every text the login form shows can
+// be replaced.
+func TestLoginMessagesInAnotherLanguage(t *testing.T) {
+	lv := &views.LoginView{NextPage: "/home/", InvalidLoginMessage: "Nom d’utilisateur ou mot de passe incorrect.",
+		ThrottledMessage: "Trop de tentatives.", StaleFormMessage: "Page périmée."}
+	app := newApp(t, appOptions{sessions: true, cfg: views.Config{
+		Authenticate:  func(c fiber.Ctx, u, p string) (string, error) { return "", views.ErrInvalidCredentials },
+		LoginThrottle: security.ThrottleConfig{Limit: 1, Window: time.Minute},
+	}, patterns: []urls.Pattern{views.Path("login/", lv)}})
+	cl := newClient(t, app)
+	page := cl.do("GET", "/login/", nil)
+	tok := formToken(t, page.body)
+	for i, want := range []string{"Nom d’utilisateur ou mot de passe incorrect.", "Trop de tentatives."} {
+		r := cl.do("POST", "/login/", url.Values{"username": {"alice"}, "password": {"x"}, "csrfmiddlewaretoken": {tok}})
+		if r.status != 200 || !strings.Contains(r.body, html.EscapeString(want)) {
+			t.Errorf("attempt %d: %d, want the form with %q:\n%s", i+1, r.status, want, r.body)
+		}
+	}
+	r := cl.do("POST", "/login/", url.Values{"username": {"alice"}, "password": {"x"}, "csrfmiddlewaretoken": {"stale" + strings.Repeat("x", 59)}})
+	if r.status != 200 || !strings.Contains(r.body, "Page périmée.") {
+		t.Errorf("stale form: %d, want the form with the stale message:\n%s", r.status, r.body)
+	}
 }

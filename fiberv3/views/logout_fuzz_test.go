@@ -7,16 +7,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/fiberviews/fiberviews/fiberv3/internal/fiberversion"
-	"github.com/fiberviews/fiberviews/fiberv3/internal/offsite"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/fiberviews/fiberviews/fiberv3/internal/fiberversion"
+	"github.com/fiberviews/fiberviews/fiberv3/internal/offsite"
 	"github.com/fiberviews/fiberviews/fiberv3/urls"
 	"github.com/fiberviews/fiberviews/fiberv3/views"
+	"github.com/fiberviews/fiberviews/fiberv3/views/security"
 	"github.com/gofiber/fiber/v3"
 	"github.com/valyala/fasthttp"
 )
@@ -70,25 +71,25 @@ func FuzzLogoutView(f *testing.F) {
 	patterns := []urls.Pattern{
 		urls.Path("home/", func(c fiber.Ctx) error { return c.SendString("home") }, urls.Name("home")),
 		urls.Path("login/", func(c fiber.Ctx) error { return c.SendString("login") }, urls.Name("login")),
-		urls.Path("logout/", views.MustAsView(&views.LogoutView{}), urls.Name("logout")),
-		urls.Path("logout/next/", views.MustAsView(&logoutNext{views.LogoutView{NextPage: "home"}}), urls.Name("logout-next")),
-		urls.Path("logout/allowed/", views.MustAsView(&views.LogoutView{
+		views.Path("logout/", &views.LogoutView{}, urls.Name("logout")),
+		views.Path("logout/next/", &logoutNext{views.LogoutView{NextPage: "home"}}, urls.Name("logout-next")),
+		views.Path("logout/allowed/", &views.LogoutView{
 			NextPage: "/done/", SuccessURLAllowedHosts: logoutFuzzVariants[2].allowed,
-		}), urls.Name("logout-allowed")),
-		urls.Path("logout/all/", views.MustAsView(&views.LogoutView{
+		}, urls.Name("logout-allowed")),
+		views.Path("logout/all/", &views.LogoutView{
 			AllSessions: true, ClearSiteData: []string{"cache", "cookies"},
-		}), urls.Name("logout-all")),
+		}, urls.Name("logout-all")),
 	}
 	app := newApp(f, appOptions{sessions: true, patterns: patterns, cfg: views.Config{
 		LoginURL: "login",
-		CSRF:     views.CSRFConfig{TrustedOrigins: []string{"https://trusted.example"}},
+		CSRF:     security.CSRFConfig{TrustedOrigins: []string{"https://trusted.example"}},
 	}})
 	fz := &logoutFuzzer{handler: app.Handler()}
 
 	// One CSRF secret for every run: logging in or out does not rotate it.
 	r := fz.serve(fz.raw("GET", "/_token", "example.com", nil, "", ""))
 	fz.token = string(r.Body())
-	fz.secret = logoutFuzzSetCookie(r, views.DefaultCSRFCookieName)
+	fz.secret = logoutFuzzSetCookie(r, security.DefaultCSRFCookieName)
 	if r.StatusCode() != 200 || fz.secret == "" || fz.token == "" {
 		f.Fatalf("/_token: %d %q, cookie %q", r.StatusCode(), r.Body(), fz.secret)
 	}
@@ -223,7 +224,7 @@ func (fz *logoutFuzzer) run(t *testing.T, in logoutFuzzInput) {
 	}
 	var cookies []string
 	if in.has(logoutFuzzCSRFCookie) {
-		cookies = append(cookies, views.DefaultCSRFCookieName+"="+fz.secret)
+		cookies = append(cookies, security.DefaultCSRFCookieName+"="+fz.secret)
 	}
 	if key != "" {
 		cookies = append(cookies, "sessionid="+key)
@@ -240,7 +241,7 @@ func (fz *logoutFuzzer) run(t *testing.T, in logoutFuzzInput) {
 		body += f
 	}
 	if in.has(logoutFuzzFormToken) {
-		addField(views.CSRFFieldName + "=" + fz.token)
+		addField(security.CSRFFieldName + "=" + fz.token)
 	}
 	if in.has(logoutFuzzNextForm) {
 		addField("next=" + url.QueryEscape(in.next))
@@ -265,7 +266,7 @@ func (fz *logoutFuzzer) run(t *testing.T, in logoutFuzzInput) {
 	}
 	var headers []string
 	if in.has(logoutFuzzHeaderToken) {
-		headers = append(headers, views.DefaultCSRFHeaderName, fz.token)
+		headers = append(headers, security.DefaultCSRFHeaderName, fz.token)
 	}
 	headers = append(headers, "Origin", in.origin, "Sec-Fetch-Site", in.fetchSite, "HX-Request", in.hx,
 		"Accept", in.accept, "Content-Type", in.ctype)
@@ -322,7 +323,7 @@ func (fz *logoutFuzzer) run(t *testing.T, in logoutFuzzInput) {
 		switch {
 		case loggedOut && !(status < 400 && string(req.Header.Method()) == "POST"):
 			fail("logged out by a %d answer to %q", status, req.Header.Method())
-		case loggedOut && !csrfOK && !strings.Contains(in.cookie, views.DefaultCSRFCookieName):
+		case loggedOut && !csrfOK && !strings.Contains(in.cookie, security.DefaultCSRFCookieName):
 			fail("logged out without a valid CSRF token")
 		case !loggedOut && status < 400 && string(req.Header.Method()) == "POST" && v.view:
 			fail("a %d answer to a POST left the session logged in as %q", status, after)

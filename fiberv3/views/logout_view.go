@@ -13,11 +13,11 @@ import (
 	"github.com/gofiber/fiber/v3"
 )
 
-// DefaultLogoutTemplate is the page LogoutView renders when it has nowhere to
+// logoutTemplate is the page LogoutView renders when it has nowhere to
 // redirect to (Django's registration/logged_out.html). The templates package
 // embeds a default; put a file of that name in your template directory to
 // replace it.
-const DefaultLogoutTemplate = "registration/logged_out.html"
+const logoutTemplate = "registration/logged_out.html"
 
 // LogoutView logs the user out on POST (Django 5's LogoutView). Embed it in
 // your own struct, set its fields, and override its hooks there:
@@ -29,9 +29,9 @@ const DefaultLogoutTemplate = "registration/logged_out.html"
 //		return urls.Reverse(c, "home")
 //	}
 //
-//	urls.Path("logout/", views.MustAsView(&CustomLogoutView{
+//	views.Path("logout/", &CustomLogoutView{
 //		LogoutView: views.LogoutView{NextPage: "home"},
-//	}), urls.Name("logout"))
+//	}, urls.Name("logout"))
 //
 // It answers POST and OPTIONS only, as Django 5.0+ does: GET, HEAD, PUT,
 // DELETE, ... get 405 with "Allow: POST, OPTIONS" and the user stays logged
@@ -67,7 +67,7 @@ const DefaultLogoutTemplate = "registration/logged_out.html"
 // by every request: never write them in a hook.
 type LogoutView struct {
 	// TemplateView renders the logged-out page: its TemplateName (default
-	// DefaultLogoutTemplate) and ExtraContext (added last: its keys win,
+	// registration/logged_out.html) and ExtraContext (added last: its keys win,
 	// "title" included).
 	TemplateView
 	// NextPage is where to go after logging out when the request names no
@@ -102,9 +102,16 @@ type LogoutView struct {
 	SuccessMessage string
 
 	clearSiteData string // the header value
+	hooks         Hooks[logoutHooks]
 }
 
-const logoutViewName = "views.LogoutView"
+// logoutHooks are the hooks of LogoutView.
+type logoutHooks interface {
+	templateHooks
+	redirectHooks
+}
+
+var _ logoutHooks = (*LogoutView)(nil)
 
 // clearSiteDataDirectives are the directives of the Clear-Site-Data header
 // (W3C Clear Site Data).
@@ -132,22 +139,19 @@ func clearSiteDataHeader(directives []string) (string, error) {
 	return strings.Join(quoted, ", "), nil
 }
 
-// bind makes LogoutView answer POST and OPTIONS only, never cached, and
-// checks the redirect hooks of the outer view.
-func (v *LogoutView) bind(s *spec) error {
-	if err := v.TemplateView.bind(s); err != nil {
-		return err
-	}
-	s.defaultMethods = []string{"post", "options"}
-	s.decorators = append(s.decorators, NeverCache)
+// BindView makes LogoutView answer POST and OPTIONS only, never cached, and
+// checks ClearSiteData.
+func (v *LogoutView) BindView(b *Binding) error {
+	b.Methods = []string{"post", "options"}
+	b.Decorators = append(b.Decorators, NeverCache)
 	csd, err := clearSiteDataHeader(v.ClearSiteData)
 	if err != nil {
-		return &ConfigError{View: s.name, Field: "ClearSiteData", Msg: err.Error()}
+		return b.Errorf("ClearSiteData", "%v", err)
 	}
 	if v.Outer() == nil { // bound already (the same view registered twice): it may be serving
 		v.clearSiteData = csd
 	}
-	return hooks[redirectHooks](s, logoutViewName)
+	return nil
 }
 
 // Post logs the request out and answers (see LogoutView).
@@ -164,7 +168,7 @@ func (v *LogoutView) Post(c fiber.Ctx) error {
 	if v.clearSiteData != "" {
 		c.Set("Clear-Site-Data", v.clearSiteData)
 	}
-	to, err := hooksOf[redirectHooks](v).GetSuccessURL(c)
+	to, err := v.hooks.Of(v).GetSuccessURL(c)
 	if err != nil {
 		return err
 	}
@@ -199,14 +203,14 @@ func (v *LogoutView) GetNextPage(c fiber.Ctx) (string, error) {
 // query parameter, if IsSafeRedirect accepts it with
 // GetSuccessURLAllowedHosts; else "".
 func (v *LogoutView) GetRedirectURL(c fiber.Ctx) (string, error) {
-	return safeRedirectParam(c, hooksOf[redirectHooks](v), v.RedirectFieldName), nil
+	return safeRedirectParam(c, v.hooks.Of(v), v.RedirectFieldName), nil
 }
 
 // GetSuccessURL is the hook that returns where to go after the logout
 // (Django's get_success_url): GetRedirectURL, else GetNextPage; "" renders
 // the template.
 func (v *LogoutView) GetSuccessURL(c fiber.Ctx) (string, error) {
-	return successURL(c, hooksOf[redirectHooks](v))
+	return successURL(c, v.hooks.Of(v))
 }
 
 // GetSuccessURLAllowedHosts is the hook that returns the hosts a next URL may
@@ -217,9 +221,9 @@ func (v *LogoutView) GetSuccessURLAllowedHosts(c fiber.Ctx) []string {
 }
 
 // GetTemplateNames is the hook that lists the templates to try for the
-// logged-out page: TemplateName, or DefaultLogoutTemplate.
+// logged-out page: TemplateName, or registration/logged_out.html.
 func (v *LogoutView) GetTemplateNames(c fiber.Ctx) ([]string, error) {
-	return templateOr(&v.TemplateView, DefaultLogoutTemplate), nil
+	return templateOr(&v.TemplateView, logoutTemplate), nil
 }
 
 // GetContextData is the hook that builds the context of the logged-out page

@@ -14,6 +14,7 @@ import (
 	"github.com/fiberviews/fiberviews/fiberv3/session"
 	"github.com/fiberviews/fiberviews/fiberv3/urls"
 	"github.com/fiberviews/fiberviews/fiberv3/views"
+	"github.com/fiberviews/fiberviews/fiberv3/views/security"
 	"github.com/gofiber/fiber/v3"
 )
 
@@ -24,15 +25,15 @@ type CustomLogoutView struct{ views.LogoutView }
 // logoutPatterns are the logout views the tests post to.
 func logoutPatterns() []urls.Pattern {
 	return []urls.Pattern{
-		urls.Path("logout/", views.MustAsView(&CustomLogoutView{LogoutView: views.LogoutView{NextPage: "home"}}), urls.Name("logout")),
-		urls.Path("logout/render/", views.MustAsView(&views.LogoutView{})),
-		urls.Path("logout/bye/", views.MustAsView(&views.LogoutView{TemplateView: views.TemplateView{TemplateName: "bye.html",
-			ExtraContext: map[string]any{"title": "Bye", "x": "extra"}}})),
-		urls.Path("logout/url/", views.MustAsView(&views.LogoutView{NextPage: "/elsewhere/?a=1"})),
-		urls.Path("logout/hosts/", views.MustAsView(&views.LogoutView{NextPage: "home", SuccessURLAllowedHosts: []string{"other.example"}})),
-		urls.Path("logout/field/", views.MustAsView(&views.LogoutView{NextPage: "home", RedirectFieldName: "goto"})),
-		urls.Path("logout/csd/", views.MustAsView(&views.LogoutView{NextPage: "home", ClearSiteData: []string{"cache", `"cookies"`}})),
-		urls.Path("logout/all/", views.MustAsView(&views.LogoutView{NextPage: "home", AllSessions: true})),
+		views.Path("logout/", &CustomLogoutView{LogoutView: views.LogoutView{NextPage: "home"}}, urls.Name("logout")),
+		views.Path("logout/render/", &views.LogoutView{}),
+		views.Path("logout/bye/", &views.LogoutView{TemplateView: views.TemplateView{TemplateName: "bye.html",
+			ExtraContext: map[string]any{"title": "Bye", "x": "extra"}}}),
+		views.Path("logout/url/", &views.LogoutView{NextPage: "/elsewhere/?a=1"}),
+		views.Path("logout/hosts/", &views.LogoutView{NextPage: "home", SuccessURLAllowedHosts: []string{"other.example"}}),
+		views.Path("logout/field/", &views.LogoutView{NextPage: "home", RedirectFieldName: "goto"}),
+		views.Path("logout/csd/", &views.LogoutView{NextPage: "home", ClearSiteData: []string{"cache", `"cookies"`}}),
+		views.Path("logout/all/", &views.LogoutView{NextPage: "home", AllSessions: true}),
 	}
 }
 
@@ -170,7 +171,7 @@ func TestLogoutViewPost(t *testing.T) {
 
 func TestLogoutViewNext(t *testing.T) {
 	// X-Forwarded-Proto counts only because the site trusts it.
-	s := newAuthSite(t, views.Config{Proxy: views.ProxyConfig{SchemeHeader: "X-Forwarded-Proto"}}, logoutPatterns()...)
+	s := newAuthSite(t, views.Config{Proxy: security.ProxyConfig{SchemeHeader: "X-Forwarded-Proto"}}, logoutPatterns()...)
 	cases := []struct {
 		name, path string
 		body       []string // form pairs besides the token
@@ -259,8 +260,8 @@ func TestLogoutViewRender(t *testing.T) {
 	}
 	t.Run("Config.LogoutRedirectURL is the site-wide default", func(t *testing.T) {
 		s := newAuthSite(t, views.Config{LogoutRedirectURL: "home"},
-			urls.Path("out/", views.MustAsView(&views.LogoutView{})),
-			urls.Path("out/own/", views.MustAsView(&views.LogoutView{NextPage: "/own/"})))
+			views.Path("out/", &views.LogoutView{}),
+			views.Path("out/own/", &views.LogoutView{NextPage: "/own/"}))
 		for path, want := range map[string]string{"/out/": "/home/", "/out/own/": "/own/"} {
 			cl, token := s.login("7")
 			r := cl.do("POST", path, form("csrfmiddlewaretoken", token))
@@ -270,7 +271,7 @@ func TestLogoutViewRender(t *testing.T) {
 		}
 	})
 	t.Run("a NextPage that is not a route is a clear error", func(t *testing.T) {
-		s := newAuthSite(t, views.Config{}, urls.Path("out/", views.MustAsView(&views.LogoutView{NextPage: "no-such-route"})))
+		s := newAuthSite(t, views.Config{}, views.Path("out/", &views.LogoutView{NextPage: "no-such-route"}))
 		cl, token := s.login("7")
 		r := cl.do("POST", "/out/", form("csrfmiddlewaretoken", token))
 		if r.status != 500 || !strings.Contains(r.body, `"no-such-route" is neither a URL nor a route name`) {
@@ -467,15 +468,15 @@ func (v *logoutBadHook) GetSuccessURL(c fiber.Ctx) string { return "/" }
 
 func TestLogoutViewHooks(t *testing.T) {
 	s := newAuthSite(t, views.Config{},
-		urls.Path("next-page/", views.MustAsView(&logoutNextPageHook{views.LogoutView{NextPage: "home"}})),
-		urls.Path("redirect-url/", views.MustAsView(&logoutRedirectURLHook{views.LogoutView{NextPage: "home"}})),
-		urls.Path("success-url/", views.MustAsView(&logoutSuccessURLHook{views.LogoutView{NextPage: "home"}})),
-		urls.Path("allowed-hosts/", views.MustAsView(&logoutAllowedHostsHook{views.LogoutView{NextPage: "home",
-			SuccessURLAllowedHosts: []string{"field.example"}}})),
-		urls.Path("context/", views.MustAsView(&logoutContextHook{views.LogoutView{TemplateView: views.TemplateView{TemplateName: "bye.html"}}})),
-		urls.Path("template-names/", views.MustAsView(&logoutTemplateNamesHook{views.LogoutView{TemplateView: views.TemplateView{ExtraContext: map[string]any{"x": "names"}}}})),
-		urls.Path("render/", views.MustAsView(&logoutRenderHook{})),
-		urls.Path("two-levels/", views.MustAsView(&logoutOuter{logoutMiddle{views.LogoutView{NextPage: "home", TemplateView: views.TemplateView{TemplateName: "bye.html"}}}})),
+		views.Path("next-page/", &logoutNextPageHook{views.LogoutView{NextPage: "home"}}),
+		views.Path("redirect-url/", &logoutRedirectURLHook{views.LogoutView{NextPage: "home"}}),
+		views.Path("success-url/", &logoutSuccessURLHook{views.LogoutView{NextPage: "home"}}),
+		views.Path("allowed-hosts/", &logoutAllowedHostsHook{views.LogoutView{NextPage: "home",
+			SuccessURLAllowedHosts: []string{"field.example"}}}),
+		views.Path("context/", &logoutContextHook{views.LogoutView{TemplateView: views.TemplateView{TemplateName: "bye.html"}}}),
+		views.Path("template-names/", &logoutTemplateNamesHook{views.LogoutView{TemplateView: views.TemplateView{ExtraContext: map[string]any{"x": "names"}}}}),
+		views.Path("render/", &logoutRenderHook{}),
+		views.Path("two-levels/", &logoutOuter{logoutMiddle{views.LogoutView{NextPage: "home", TemplateView: views.TemplateView{TemplateName: "bye.html"}}}}),
 	)
 	cases := []struct {
 		name, path string
@@ -512,8 +513,8 @@ func TestLogoutViewHooks(t *testing.T) {
 	}
 	t.Run("a hook with the wrong signature is a registration error", func(t *testing.T) {
 		_, err := views.AsView(&logoutBadHook{})
-		var se *views.SignatureError
-		if !errors.As(err, &se) || se.Method != "GetSuccessURL" || !strings.Contains(err.Error(), "views.LogoutView calls it as func(fiber.Ctx) (string, error)") {
+		var ce *views.ConfigError
+		if !errors.As(err, &ce) || ce.Field != "GetSuccessURL" || !strings.Contains(err.Error(), "views.LogoutView calls it as func(fiber.Ctx) (string, error)") {
 			t.Errorf("err = %v", err)
 		}
 	})

@@ -42,7 +42,7 @@ func FuzzMalformedRequest(f *testing.F) {
 		ReadTimeout: 300 * time.Millisecond})
 	app.Use(newSessions(f).Middleware(), views.Setup(views.Config{Logger: discard()}))
 	app.Get("/", func(c fiber.Ctx) error { return c.SendString("home") })
-	app.All("/view", views.MustAsView(&frameView{}))
+	app.All("/view", mustAsView(&frameView{}))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		f.Fatal(err)

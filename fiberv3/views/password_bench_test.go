@@ -32,13 +32,13 @@ func BenchmarkLoginPasswordChangeLogout(b *testing.B) {
 				}
 				return "", views.ErrInvalidCredentials
 			}}))
-			app.All("/login/", views.MustAsView(&views.LoginView{NextPage: "/home/"}))
-			app.All("/password/", views.MustAsView(&views.PasswordChangeView{
+			app.All("/login/", mustAsView(&views.LoginView{NextPage: "/home/"}))
+			app.All("/password/", mustAsView(&views.PasswordChangeView{
 				FormView:          views.FormView{SuccessURL: "/done/"},
 				CheckPasswordFunc: func(c fiber.Ctx, id, pw string) (bool, error) { return pw == password, nil },
 				SetPasswordFunc:   func(c fiber.Ctx, id, pw string) error { password = pw; return nil },
 			}))
-			app.All("/logout/", views.MustAsView(&views.LogoutView{NextPage: "/home/"}))
+			app.All("/logout/", mustAsView(&views.LogoutView{NextPage: "/home/"}))
 			passwordChangeCycles(b, app.Handler(), &password)
 		})
 	}

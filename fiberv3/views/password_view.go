@@ -3,7 +3,6 @@
 package views
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
@@ -65,6 +64,8 @@ type PasswordChangeView struct {
 	// AUTH_PASSWORD_VALIDATORS). Nil: DefaultPasswordValidators; an empty
 	// slice checks nothing.
 	PasswordValidators []PasswordValidator
+
+	hooks Hooks[passwordHooks]
 }
 
 // PasswordChangeForm is the form of PasswordChangeView.
@@ -83,12 +84,16 @@ type passwordHooks interface {
 	SetPassword(c fiber.Ctx, userID, password string) error
 }
 
-func (v *PasswordChangeView) bind(s *spec) error {
-	if err := v.FormView.bind(s); err != nil {
+var _ passwordHooks = (*PasswordChangeView)(nil)
+
+// BindView makes PasswordChangeView never cached and login required.
+func (v *PasswordChangeView) BindView(b *Binding) error {
+	if err := v.FormView.BindView(b); err != nil {
 		return err
 	}
-	s.decorators = append(s.decorators, NeverCache, LoginRequired)
-	return hooks[passwordHooks](s, passwordChangeViewName)
+	b.Decorators = append(b.Decorators, NeverCache)
+	b.LoginRequired = true
+	return nil
 }
 
 // GetForm is the hook that returns a new form: a copy of Form, by default
@@ -100,10 +105,17 @@ func (v *PasswordChangeView) GetForm(c fiber.Ctx) (any, error) {
 	return v.FormView.GetForm(c)
 }
 
+// passwordChangeDone is the default SuccessURL of PasswordChangeView.
+const passwordChangeDone = "password_change_done"
+
 // GetSuccessURL is the hook that returns where a changed password leads:
-// SuccessURL, by default the route "password_change_done".
+// SuccessURL, by default the route "password_change_done", looked up in the
+// view's own namespace first ("accounts:password_change_done").
 func (v *PasswordChangeView) GetSuccessURL(c fiber.Ctx) (string, error) {
-	return ResolveURL(c, cmp.Or(v.SuccessURL, "password_change_done"))
+	if v.SuccessURL != "" {
+		return ResolveURL(c, v.SuccessURL)
+	}
+	return resolveDefault(c, passwordChangeDone)
 }
 
 // GetTemplateNames is the hook that lists the templates to try:
@@ -124,7 +136,7 @@ func (v *PasswordChangeView) GetContextData(c fiber.Ctx) (map[string]any, error)
 
 // Post checks the form (see PasswordChangeView) and changes the password.
 func (v *PasswordChangeView) Post(c fiber.Ctx) error {
-	h := hooksOf[passwordHooks](v)
+	h := v.hooks.Of(v)
 	uid, ok := session.UserID(c)
 	if !ok { // logged out by another request since LoginRequired looked
 		return RedirectToLogin(c, "")
@@ -178,7 +190,7 @@ func (v *PasswordChangeView) validatePassword(c fiber.Ctx, password string, errs
 // logged out, then the redirect of FormView.FormValid.
 func (v *PasswordChangeView) FormValid(c fiber.Ctx, form any) error {
 	uid, _ := session.UserID(c)
-	if err := hooksOf[passwordHooks](v).SetPassword(c, uid, form.(*PasswordChangeForm).NewPassword1); err != nil {
+	if err := v.hooks.Of(v).SetPassword(c, uid, form.(*PasswordChangeForm).NewPassword1); err != nil {
 		return err
 	}
 	if err := session.UpdateAuthHash(c); err != nil {
@@ -216,9 +228,11 @@ func (v *PasswordChangeView) SetPassword(c fiber.Ctx, userID, password string) e
 // "Password change successful").
 type PasswordChangeDoneView struct{ TemplateView }
 
-func (v *PasswordChangeDoneView) bind(s *spec) error {
-	s.decorators = append(s.decorators, NeverCache, LoginRequired)
-	return v.TemplateView.bind(s)
+// BindView makes PasswordChangeDoneView never cached and login required.
+func (v *PasswordChangeDoneView) BindView(b *Binding) error {
+	b.Decorators = append(b.Decorators, NeverCache)
+	b.LoginRequired = true
+	return nil
 }
 
 // GetTemplateNames is the hook that lists the templates to try:

@@ -11,14 +11,16 @@ import (
 //
 //	views.Path("logout/", &CustomLogoutView{}, urls.Name("logout"))
 //
-// is urls.Path(route, MustAsView(view), opts...) with urls.ViewName set to
-// the view's type ("*main.CustomLogoutView"), which urls.Resolver.WriteTable
-// lists (a urls.ViewName in opts replaces it). Like MustAsView it panics on
-// a registration error (the error AsView returns), so that a broken view
-// stops the program at start-up. For view options (HTTPMethodNames,
-// Decorate, ...) use urls.Path with MustAsView(view, options...) and
-// urls.ViewName.
+// It binds the view with AsView and records it in the table (urls.View), so
+// that WriteTable lists it by type and Setup checks its route names at
+// start-up. It panics on a registration error (the *ConfigError AsView
+// returns), so that a broken view stops the program before it serves.
+// Decorators, login-required and the allowed methods are fields of the
+// view's Base.
 func Path(route string, view any, opts ...urls.Option) urls.Pattern {
-	h := MustAsView(view)
-	return urls.Path(route, h, append([]urls.Option{urls.ViewName(typeName(view))}, opts...)...)
+	h, err := AsView(view)
+	if err != nil {
+		panic(err)
+	}
+	return urls.Path(route, h, append([]urls.Option{urls.View(view)}, opts...)...)
 }

@@ -15,9 +15,9 @@ import (
 // RedirectView redirects every request (Django's RedirectView):
 //
 //	// /old/42/ → /new/42/
-//	urls.Path("old/<int:id>/", views.MustAsView(&views.RedirectView{URL: "/new/%(id)s/"}))
+//	views.Path("old/<int:id>/", &views.RedirectView{URL: "/new/%(id)s/"})
 //	// /go/42/ → the URL of the route "article" reversed with id=42
-//	urls.Path("go/<int:id>/", views.MustAsView(&views.RedirectView{PatternName: "article"}))
+//	views.Path("go/<int:id>/", &views.RedirectView{PatternName: "article"})
 //
 // The target is GetRedirectURL's (a hook): URL with its placeholders filled
 // from the route's arguments, else the route PatternName reversed with the
@@ -46,6 +46,7 @@ type RedirectView struct {
 
 	url    []urlPart // URL, parsed by AsView
 	parsed bool
+	hooks  Hooks[redirectViewHooks]
 }
 
 // redirectViewHooks are the hooks of RedirectView: the other methods call
@@ -57,8 +58,6 @@ type redirectViewHooks interface {
 
 // urlPart is a literal, or a placeholder when key is set.
 type urlPart struct{ lit, key string }
-
-const redirectViewName = "views.RedirectView"
 
 // parseURLTemplate splits a URL with %(name)s placeholders.
 func parseURLTemplate(u string) ([]urlPart, error) {
@@ -98,16 +97,18 @@ func parseURLTemplate(u string) ([]urlPart, error) {
 	return parts, nil
 }
 
-// bind parses URL and checks the hooks of the outer view.
-func (v *RedirectView) bind(s *spec) error {
+var _ redirectViewHooks = (*RedirectView)(nil)
+
+// BindView parses URL.
+func (v *RedirectView) BindView(b *Binding) error {
 	parts, err := parseURLTemplate(v.URL)
 	if err != nil {
-		return &ConfigError{View: s.name, Field: "URL", Msg: fmt.Sprintf("%q: %v", v.URL, err)}
+		return b.Errorf("URL", "%q: %v", v.URL, err)
 	}
 	if v.Outer() == nil { // bound already (the same view registered twice): it may be serving
 		v.url, v.parsed = parts, true
 	}
-	return hooks[redirectViewHooks](s, redirectViewName)
+	return nil
 }
 
 // GetRedirectURL is the hook that returns the target (Django's
@@ -177,7 +178,7 @@ func (v *RedirectView) GetRedirectURL(c fiber.Ctx) (string, error) {
 // Get redirects to GetRedirectURL (the outer view's when it defines it): 302,
 // or 301 when Permanent; 410 Gone when it is empty.
 func (v *RedirectView) Get(c fiber.Ctx) error {
-	target, err := hooksOf[redirectViewHooks](v).GetRedirectURL(c)
+	target, err := v.hooks.Of(v).GetRedirectURL(c)
 	if err != nil {
 		return err
 	}
@@ -197,7 +198,7 @@ func (v *RedirectView) Get(c fiber.Ctx) error {
 // outerGet is the outer view's Get (Django's self.get), which the other
 // methods call.
 func (v *RedirectView) outerGet(c fiber.Ctx) error {
-	return hooksOf[redirectViewHooks](v).Get(c)
+	return v.hooks.Of(v).Get(c)
 }
 
 // Head answers like Get.

@@ -13,7 +13,7 @@ import (
 )
 
 func TestRedirectView(t *testing.T) {
-	rv := func(v views.RedirectView) fiber.Handler { return views.MustAsView(&v) }
+	rv := func(v views.RedirectView) fiber.Handler { return mustAsView(&v) }
 	table := urls.MustCompile([]urls.Pattern{
 		urls.Path("articles/<int:id>/", func(c fiber.Ctx) error { return nil }, urls.Name("article")),
 		urls.Path("archive/<int:year>/<slug:slug>/", func(c fiber.Ctx) error { return nil }, urls.Name("archive")),
@@ -90,7 +90,7 @@ func TestRedirectView(t *testing.T) {
 
 func TestRedirectViewPOSTWithToken(t *testing.T) {
 	app := newApp(t, appOptions{})
-	app.All("/r/:id", views.MustAsView(&views.RedirectView{URL: "/to/%(id)s/"}))
+	app.All("/r/:id", mustAsView(&views.RedirectView{URL: "/to/%(id)s/"}))
 	cl := newClient(t, app)
 	tok := cl.do("GET", "/_token", nil).body
 	for _, m := range []string{"POST", "PUT", "PATCH", "DELETE"} {

@@ -22,7 +22,7 @@ import (
 //		return ctx, nil
 //	}
 //
-//	views.MustAsView(&About{TemplateView: views.TemplateView{TemplateName: "about.html"}})
+//	views.Path("about/", &About{TemplateView: views.TemplateView{TemplateName: "about.html"}})
 //
 // Get calls GetContextData, then RenderToResponse, which calls
 // GetTemplateNames and renders the first template that exists with Render.
@@ -33,6 +33,8 @@ type TemplateView struct {
 	// ExtraContext is added to the context by GetContextData (Django's
 	// extra_context). Shared by all requests: never modify it in a hook.
 	ExtraContext map[string]any
+
+	hooks Hooks[templateHooks]
 }
 
 // templateHooks are the hooks of TemplateView.
@@ -42,15 +44,13 @@ type templateHooks interface {
 	RenderToResponse(c fiber.Ctx, ctx map[string]any) error
 }
 
-func (v *TemplateView) bind(s *spec) error {
-	return hooks[templateHooks](s, "views.TemplateView")
-}
+var _ templateHooks = (*TemplateView)(nil)
 
 // Get renders the page: GetContextData, then RenderToResponse (both the
 // outer view's when it defines them).
 // LoginView and LogoutView render their pages through it.
 func (v *TemplateView) Get(c fiber.Ctx) error {
-	h := hooksOf[templateHooks](v)
+	h := v.hooks.Of(v)
 	ctx, err := h.GetContextData(c)
 	if err != nil {
 		return err
@@ -93,7 +93,7 @@ func (v *TemplateView) GetTemplateNames(c fiber.Ctx) ([]string, error) {
 // (JSON for API clients, another status). LogoutView and LoginView render
 // through it.
 func (v *TemplateView) RenderToResponse(c fiber.Ctx, ctx map[string]any) error {
-	names, err := hooksOf[templateHooks](v).GetTemplateNames(c)
+	names, err := v.hooks.Of(v).GetTemplateNames(c)
 	if err != nil {
 		return err
 	}

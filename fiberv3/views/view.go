@@ -5,6 +5,7 @@ package views
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v3"
@@ -14,43 +15,8 @@ import (
 // LoginRequired and CSRFProtect are decorators.
 type Decorator func(fiber.Handler) fiber.Handler
 
-// ViewOption changes how AsView serves a view.
-type ViewOption func(*viewOptions)
-
-type viewOptions struct {
-	methods    []string
-	hasMethods bool
-	csrfExempt bool
-	decorators []Decorator
-}
-
-// HTTPMethodNames restricts the methods the view answers, like setting
-// Base.HTTPMethodNames (Django's http_method_names); it also works for views
-// that embed no base. Names are case-insensitive: "get", "post", "put",
-// "patch", "delete", "head", "options", "trace".
-func HTTPMethodNames(names ...string) ViewOption {
-	return func(o *viewOptions) { o.methods, o.hasMethods = names, true }
-}
-
-// CSRFExempt turns the CSRF check off for this view, like Base.CSRFExempt
-// (Django's csrf_exempt). Only for endpoints that authenticate every request
-// some other way (an API token, a webhook signature).
-func CSRFExempt() ViewOption {
-	return func(o *viewOptions) { o.csrfExempt = true }
-}
-
-// Decorate wraps the view's handler in decorators, the first outermost:
-// AsView(v, Decorate(LoginRequired, NeverCache)) is
-// LoginRequired(NeverCache(AsView(v))). They see every request, including
-// the ones answered 405 or 403. Order matters as in Django: with
-// Decorate(LoginRequired, NeverCache) the redirect of an anonymous visitor
-// to the login page is sent before NeverCache runs and carries no
-// never-cache headers; write Decorate(NeverCache, LoginRequired) to cover it.
-func Decorate(decorators ...Decorator) ViewOption {
-	return func(o *viewOptions) { o.decorators = append(o.decorators, decorators...) }
-}
-
-// AsView turns a view into a fiber.Handler (Django's View.as_view()).
+// AsView turns a view into a fiber.Handler (Django's View.as_view()); Path
+// calls it for a url table.
 //
 // v must be a non-nil pointer to a struct. Its HTTP method handlers are its
 // methods Get, Head, Post, Put, Patch, Delete and Options, each
@@ -63,47 +29,52 @@ func Decorate(decorators ...Decorator) ViewOption {
 //     an empty body;
 //   - any other method answers 405 with the Allow header;
 //   - POST, PUT, PATCH and DELETE are CSRF-checked first (see CSRFProtect)
-//     unless the view is exempt.
+//     unless Base.CSRFExempt is set.
 //
-// When v embeds a base view (Base, TemplateView, RedirectView, ...), AsView
-// binds v into it, so that the base calls the hooks v defines (see the
-// package documentation). Mistakes are registration errors: a non-pointer
-// (*InvalidViewError), a method or hook with the wrong signature
-// (*SignatureError), a method or base that Go drops as ambiguous
-// (*AmbiguousError), a base value already bound to another view
-// (*AlreadyBoundError), a bad field value (*ConfigError). A failed AsView
-// binds nothing.
-//
-// The view value is shared by every request the handler serves: never keep
-// per-request state in its fields.
-func AsView(v any, opts ...ViewOption) (fiber.Handler, error) {
-	var o viewOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
+// When v embeds a base view (Base, TemplateView, LogoutView, ...), AsView
+// binds v into it, so that the base calls the hooks v defines (see Hooks).
+// Every mistake Go would accept silently is a *ConfigError matching
+// ErrImproperlyConfigured: a value that is not a non-nil pointer to a struct,
+// a method or hook with the wrong signature (it would hide the base's
+// instead of overriding it), a method or base that two embedded fields
+// provide (Go drops it), a base value already bound to another view, a bad
+// field value. A failed AsView binds nothing.
+func AsView(v any) (fiber.Handler, error) {
 	s, baseName, err := inspect(v)
 	if err != nil {
 		return nil, err
 	}
-	names, field, csrf := []string(nil), "HTTPMethodNames", true
+	b := Binding{View: s.name}
 	var base *Base
-	if b, ok := v.(binder); ok {
-		base = b.viewBase()
+	if bd, ok := v.(binder); ok {
+		base = bd.viewBase()
 		if base.outer != nil && base.outer != v {
-			return nil, &AlreadyBoundError{Base: baseName, Bound: typeName(base.outer), View: s.name}
+			return nil, &ConfigError{View: s.name, Msg: fmt.Sprintf(
+				"its %s is already bound to a %s value: one base value cannot serve two views; "+
+					"give each view its own base value (embed it by value, not by a shared pointer)",
+				baseName, typeName(base.outer))}
 		}
-		if err := b.bind(s); err != nil {
+		if err := s.checkHooks(); err != nil {
 			return nil, err
 		}
-		names, csrf = base.HTTPMethodNames, !base.CSRFExempt
-		if names == nil {
-			names = s.defaultMethods
+		if vb, ok := v.(viewBinder); ok {
+			if err := vb.BindView(&b); err != nil {
+				return nil, err
+			}
 		}
 	}
-	if o.hasMethods {
-		names, field = o.methods, "HTTPMethodNames option"
+	names, csrf := b.Methods, true
+	var decorators []Decorator
+	login := b.LoginRequired
+	if base != nil {
+		if base.HTTPMethodNames != nil {
+			names = base.HTTPMethodNames
+		}
+		csrf = !base.CSRFExempt
+		decorators = append(slices.Clone(base.Decorators), b.Decorators...)
+		login = login || base.LoginRequired
 	}
-	d, err := newDispatcher(s, names, field, csrf && !o.csrfExempt)
+	d, err := newDispatcher(s, names, csrf)
 	if err != nil {
 		return nil, err
 	}
@@ -118,55 +89,48 @@ func AsView(v any, opts ...ViewOption) (fiber.Handler, error) {
 			return d.serve(c)
 		}
 	}
-	for _, decs := range [][]Decorator{s.decorators, o.decorators} {
-		for i := len(decs) - 1; i >= 0; i-- {
-			h = decs[i](h)
-		}
+	if login {
+		h = LoginRequired(h)
 	}
-	if base != nil {
-		base.outer = v // last: a failed AsView binds nothing
+	for i := len(decorators) - 1; i >= 0; i-- {
+		h = decorators[i](h)
+	}
+	if base != nil && base.outer == nil {
+		base.outer = v // last, and only once: a failed AsView binds nothing, and a bound view may be serving
 	}
 	return h, nil
-}
-
-// MustAsView is AsView for url tables: it panics on a registration error.
-func MustAsView(v any, opts ...ViewOption) fiber.Handler {
-	h, err := AsView(v, opts...)
-	if err != nil {
-		panic(err)
-	}
-	return h
 }
 
 // inspect checks the shape of v and finds its base, returning the type name
 // of the base view it embeds ("views.TemplateView").
 func inspect(v any) (*spec, string, error) {
 	if v == nil {
-		return nil, "", &InvalidViewError{View: "nil", Reason: "pass a pointer to your view struct, e.g. AsView(&MyView{})"}
+		return nil, "", &ConfigError{View: "nil", Msg: "is not a view: pass a pointer to your view struct, e.g. &MyView{}"}
 	}
 	rv := reflect.ValueOf(v)
 	t := rv.Type()
 	reason := ""
 	switch {
 	case t.Kind() != reflect.Pointer:
-		reason = fmt.Sprintf("it is not a pointer: pass &%s{...}, so that AsView can bind the view into its base "+
+		reason = fmt.Sprintf("is not a pointer: pass &%s{...}, so that the view can be bound into its base "+
 			"and your methods with pointer receivers are found", strings.TrimPrefix(t.String(), "*"))
 	case rv.IsNil():
-		reason = "it is a nil pointer"
+		reason = "is a nil pointer"
 	case t.Elem().Kind() != reflect.Struct:
-		reason = "it does not point to a struct"
+		reason = "does not point to a struct"
 	}
 	if reason != "" {
-		return nil, "", &InvalidViewError{View: t.String(), Reason: reason}
+		return nil, "", &ConfigError{View: t.String(), Msg: reason}
 	}
 	s := &spec{outer: v, val: rv, name: t.String()}
 	var paths []string
 	var baseName string
 	if err := findBases(rv.Elem(), typeLabel(t.Elem()), "", 0, &paths, &baseName); err != nil {
-		return nil, "", &InvalidViewError{View: s.name, Reason: err.Error()}
+		return nil, "", &ConfigError{View: s.name, Msg: err.Error()}
 	}
 	if len(paths) > 1 {
-		return nil, "", &AmbiguousError{View: s.name, Name: "views.Base", Candidates: paths}
+		return nil, "", &ConfigError{View: s.name, Msg: fmt.Sprintf("embeds more than one base view (%s): Go drops their "+
+			"ambiguous methods, so no base would run; embed exactly one base view", strings.Join(paths, ", "))}
 	}
 	return s, baseName, nil
 }

@@ -185,6 +185,37 @@ func main() {
 			failed(errs)
 		}
 	}
+	if *outFlag == "" {
+		if err := syncQuickStart(root, g.out["example/quickstart/main.go"]); err != nil {
+			fatal("%v", err)
+		}
+	}
+}
+
+// syncQuickStart puts the generated quick start (without its generated-code
+// line) in place of the package main block of docs/fiberv3.md, which the
+// quick start's test compares with the program.
+func syncQuickStart(root string, src []byte) error {
+	if src == nil {
+		return nil
+	}
+	if _, rest, ok := bytes.Cut(src, []byte("\n\n")); ok && bytes.HasPrefix(src, []byte("// Code generated ")) {
+		src = rest
+	}
+	doc := filepath.Join(root, "docs", "fiberv3.md")
+	b, err := os.ReadFile(doc)
+	if err != nil {
+		return err
+	}
+	parts := strings.Split(string(b), "```go\n")
+	for i := 1; i < len(parts); i++ {
+		end := strings.Index(parts[i], "```\n")
+		if end >= 0 && strings.Contains(parts[i][:end], "package main") {
+			parts[i] = string(src) + parts[i][end:]
+			return os.WriteFile(doc, []byte(strings.Join(parts, "```go\n")), 0o644)
+		}
+	}
+	return fmt.Errorf("%s has no ```go block with package main to hold the quick start", doc)
 }
 
 func fatal(format string, args ...any) {

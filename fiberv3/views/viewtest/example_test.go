@@ -37,8 +37,8 @@ func Example() {
 	}
 	defer sessions.Close()
 	table := urls.MustCompile([]urls.Pattern{
-		urls.Path("greet/", views.MustAsView(&greetView{TemplateView: views.TemplateView{TemplateName: "greet.html"}},
-			views.Decorate(views.LoginRequired)), urls.Name("greet")),
+		views.Path("greet/", &greetView{TemplateView: views.TemplateView{
+			Base: views.Base{LoginRequired: true}, TemplateName: "greet.html"}}, urls.Name("greet")),
 	})
 	engine, err := templates.New(templates.Config{Resolver: table, FS: fstest.MapFS{
 		"greet.html": {Data: []byte(`<form method="post" action="{{ url "greet" }}">{{ .csrf_input }}<input name="name"></form>`)},
