@@ -24,7 +24,7 @@ type SignupForm struct {
 // redirects to SuccessURL.
 func ExampleFormView() {
 	table := urls.MustCompile([]urls.Pattern{
-		views.Path("signup/", &views.FormView{Form: &SignupForm{}, SuccessURL: "/welcome/",
+		views.Path("signup/", &views.FormView[SignupForm]{SuccessURL: "/welcome/",
 			TemplateView: views.TemplateView{TemplateName: "signup.html"}}, urls.Name("signup")),
 	})
 	engine, err := templates.New(templates.Config{Resolver: table, FS: fstest.MapFS{"signup.html": {Data: []byte(

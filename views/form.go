@@ -17,8 +17,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// A form is a pointer to a struct of your own, whose exported fields are
-// the form's fields:
+// A form is a struct of your own, whose exported fields are the form's
+// fields:
 //
 //	type ContactForm struct {
 //		Email   string `form:"email" validate:"required,email,max=254"`
@@ -83,19 +83,35 @@ type formField struct {
 	kind   reflect.Kind
 }
 
-var formFields sync.Map // reflect.Type → []formField
+// formType is what BindForm knows of a form's struct type.
+type formType struct {
+	fields []formField
+}
 
-// fieldsOf lists the fields of the struct *T that form points to.
-func fieldsOf(f any) ([]formField, error) {
-	t := reflect.TypeOf(f)
-	if t == nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct || reflect.ValueOf(f).IsNil() {
-		return nil, fmt.Errorf("%w: a form must be a non-nil pointer to a struct, got %T", ErrImproperlyConfigured, f)
+var formTypes sync.Map // reflect.Type → formTypeResult
+
+type formTypeResult struct {
+	ft  *formType
+	err error
+}
+
+// formTypeOf inspects the form type t (once: the result is cached), which
+// must be a struct.
+func formTypeOf(t reflect.Type) (*formType, error) {
+	if r, ok := formTypes.Load(t); ok {
+		return r.(formTypeResult).ft, r.(formTypeResult).err
 	}
-	if fs, ok := formFields.Load(t); ok {
-		return fs.([]formField), nil
+	ft, err := inspectForm(t)
+	formTypes.Store(t, formTypeResult{ft, err})
+	return ft, err
+}
+
+func inspectForm(t reflect.Type) (*formType, error) {
+	if t.Kind() != reflect.Struct {
+		return nil, &ConfigError{View: typeString(t), Msg: "is not a struct: a form is a struct whose exported fields are its fields"}
 	}
-	var fs []formField
-	for _, sf := range reflect.VisibleFields(t.Elem()) {
+	ft := &formType{}
+	for _, sf := range reflect.VisibleFields(t) {
 		if !sf.IsExported() || sf.Anonymous {
 			continue
 		}
@@ -104,12 +120,11 @@ func fieldsOf(f any) ([]formField, error) {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
-		ft := deref(sf.Type)
-		fs = append(fs, formField{name: cmp.Or(name, sf.Name), secret: opts == "secret",
-			multi: ft.Kind() == reflect.Slice || ft.Kind() == reflect.Array || ft.Kind() == reflect.Map, kind: ft.Kind()})
+		k := deref(sf.Type).Kind()
+		ft.fields = append(ft.fields, formField{name: cmp.Or(name, sf.Name), secret: opts == "secret",
+			multi: k == reflect.Slice || k == reflect.Array || k == reflect.Map, kind: k})
 	}
-	formFields.Store(t, fs)
-	return fs, nil
+	return ft, nil
 }
 
 var (
@@ -136,7 +151,7 @@ func newValidator() *validator.Validate {
 	return v
 }
 
-// BindForm fills the form f (see above) from the request body — never the
+// BindForm fills the form (see above) from the request body — never the
 // query string — and checks it, returning the user's mistakes as FormErrors
 // (empty when the form is valid) and a failure of the server as err. Before
 // decoding, a value that is not valid UTF-8, longer than
@@ -145,11 +160,20 @@ func newValidator() *validator.Validate {
 // (a value of the wrong type is a field error), the validate tags checked
 // with github.com/go-playground/validator, and f's Validate method called.
 // Fields the form does not have are ignored, as Django does.
-func BindForm(c *fiber.Ctx, f any) (FormErrors, error) {
-	fields, err := fieldsOf(f)
+func BindForm[F any](c *fiber.Ctx, form *F) (FormErrors, error) {
+	ft, err := formTypeOf(reflect.TypeFor[F]())
 	if err != nil {
 		return nil, err
 	}
+	if form == nil {
+		return nil, &ConfigError{View: "views.BindForm", Msg: "got a nil form: pass a pointer to a new one, e.g. &" + typeString(reflect.TypeFor[F]()) + "{}"}
+	}
+	return ft.bind(c, form)
+}
+
+// bind is BindForm, f being a non-nil pointer to a struct of the type ft.
+func (ft *formType) bind(c *fiber.Ctx, f any) (FormErrors, error) {
+	fields := ft.fields
 	values, errs := formvalue.All(c), FormErrors{}
 	for _, fd := range fields {
 		vs := values[fd.name]
@@ -326,12 +350,16 @@ func (b *BoundForm) NonFieldErrors() []string { return b.Errors[""] }
 // HasErrors reports whether the form has any error.
 func (b *BoundForm) HasErrors() bool { return len(b.Errors) > 0 }
 
-// shownValues are the submitted values of f's fields that are not secret
-// (nor invalid UTF-8 or oversized: not worth echoing back).
-func shownValues(c *fiber.Ctx, f any) url.Values {
-	fields, _ := fieldsOf(f)
+// shownValues are the submitted values of the fields of the form type t
+// that are not secret (nor invalid UTF-8 or oversized: not worth echoing
+// back).
+func shownValues(c *fiber.Ctx, t reflect.Type) url.Values {
+	ft, err := formTypeOf(t)
+	if err != nil {
+		return url.Values{}
+	}
 	all, shown := formvalue.All(c), url.Values{}
-	for _, fd := range fields {
+	for _, fd := range ft.fields {
 		vs, ok := all[fd.name]
 		if ok && !fd.secret && !slices.ContainsFunc(vs, func(v string) bool {
 			return len(v) > MaxFormValueLength || !utf8.ValidString(v)

@@ -39,12 +39,13 @@ func (f *contactForm) Validate(c *fiber.Ctx) error {
 }
 
 // contactView counts on FormValid: it answers the valid form itself.
-type contactView struct{ views.FormView }
+type contactView struct {
+	views.FormView[contactForm]
+}
 
-func (v *contactView) FormValid(c *fiber.Ctx, form any) error {
-	f := form.(*contactForm)
+func (v *contactView) FormValid(c *fiber.Ctx, f *contactForm) error {
 	if f.Message == "redirect" {
-		return v.FormView.FormValid(c, form)
+		return v.FormView.FormValid(c, f)
 	}
 	return c.SendString("sent " + f.Email + " " + f.Message)
 }
@@ -61,8 +62,8 @@ func formSite(t *testing.T) (*viewtest.Client, *session.Manager) {
 	t.Helper()
 	table, err := urls.Compile([]urls.Pattern{
 		urls.Path("thanks/", func(c *fiber.Ctx) error { return c.SendString("thanks") }, urls.Name("thanks")),
-		views.Path("contact/", &contactView{FormView: views.FormView{
-			Form: &contactForm{Copies: 1}, SuccessURL: "thanks", Initial: url.Values{"email": {"you@example.com"}},
+		views.Path("contact/", &contactView{FormView: views.FormView[contactForm]{
+			Form: contactForm{Copies: 1}, SuccessURL: "thanks", Initial: url.Values{"email": {"you@example.com"}},
 			TemplateView: views.TemplateView{TemplateName: "contact.html"},
 		}}, urls.Name("contact")),
 		views.Path("nocsrf/", &views.TemplateView{TemplateName: "nocsrf.html"}, urls.Name("nocsrf")),
@@ -168,21 +169,50 @@ func TestFormViewPost(t *testing.T) {
 	})
 }
 
+// oldContactView overrides FormValid with the signature of the FormView
+// without a type parameter: it would never be called.
+type oldContactView struct {
+	views.FormView[contactForm]
+}
+
+func (v *oldContactView) FormValid(c *fiber.Ctx, form any) error { return nil }
+
+// withTopics has a slice field, which a Form default would share.
+type withTopics struct {
+	Topics []string `form:"topic"`
+}
+
 func TestFormViewConfig(t *testing.T) {
-	type notStruct int
-	n := notStruct(1)
-	if _, err := views.AsView(&views.FormView{Form: &n}); !errors.Is(err, views.ErrImproperlyConfigured) {
-		t.Errorf("Form pointing to an int: %v, want ErrImproperlyConfigured", err)
+	tests := []struct {
+		name string
+		view any
+		want string // the registration error
+	}{
+		{"a form that is not a struct", &views.FormView[int]{},
+			"views: *views.FormView[int].Form: int is not a struct: a form is a struct whose exported fields are its fields"},
+		{"a hook with the signature of the untyped FormView", &oldContactView{},
+			"views: *views_test.oldContactView.FormValid: has signature func(*fiber.Ctx, interface {}) error " +
+				"but views.FormView[views_test.contactForm] calls it as func(*fiber.Ctx, *views_test.contactForm) error"},
+		{"a Form sharing a slice", &views.FormView[withTopics]{Form: withTopics{Topics: []string{"a"}}},
+			"views: *views.FormView[views_test.withTopics].Form: its field Topics holds a slice, which every request's copy of Form would share"},
+		{"a field hiding a hook", &struct {
+			views.FormView[contactForm]
+			FormValid func()
+		}{}, "FormValid: is a field of type func(), which hides the method views.FormView[views_test.contactForm] calls as func(*fiber.Ctx, *views_test.contactForm) error"},
 	}
-	if _, err := views.AsView(&views.FormView{Form: contactForm{}}); !errors.Is(err, views.ErrImproperlyConfigured) {
-		t.Errorf("Form not a pointer: %v, want ErrImproperlyConfigured", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := views.AsView(tt.view)
+			if !errors.Is(err, views.ErrImproperlyConfigured) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("AsView: %v\nwant ErrImproperlyConfigured with %q", err, tt.want)
+			}
+		})
 	}
-	if _, err := views.AsView(&struct {
-		views.FormView
-		FormValid func()
-	}{}); !errors.Is(err, views.ErrImproperlyConfigured) || !strings.Contains(err.Error(), "FormValid: is a field of type func()") {
-		t.Errorf("a FormValid field: %v, want a registration error", err)
-	}
+	t.Run("a Form with defaults but no shared values", func(t *testing.T) {
+		if _, err := views.AsView(&views.FormView[contactForm]{Form: contactForm{Copies: 2}}); err != nil {
+			t.Error(err)
+		}
+	})
 }
 
 // must returns v, or panics with err: for calls that fail only when the
@@ -239,14 +269,16 @@ func TestBindFormWithBind(t *testing.T) {
 			}
 		})
 	}
-	t.Run("not a pointer to a struct", func(t *testing.T) {
+	t.Run("not a struct, or nil", func(t *testing.T) {
 		app := fiber.New()
 		app.Post("/", func(c *fiber.Ctx) error {
-			_, err := views.BindForm(c, answerForm{})
-			return c.SendString(fmt.Sprint(errors.Is(err, views.ErrImproperlyConfigured)))
+			n := 1
+			_, err1 := views.BindForm(c, &n)
+			_, err2 := views.BindForm[answerForm](c, nil)
+			return c.SendString(fmt.Sprint(errors.Is(err1, views.ErrImproperlyConfigured), errors.Is(err2, views.ErrImproperlyConfigured)))
 		})
-		if r := must(viewtest.New(app, viewtest.Config{}).Do(httptest.NewRequest("POST", "/", nil))); r.Body != "true" {
-			t.Errorf("BindForm of a struct value: ErrImproperlyConfigured %s", r.Body)
+		if r := must(viewtest.New(app, viewtest.Config{}).Do(httptest.NewRequest("POST", "/", nil))); r.Body != "true true" {
+			t.Errorf("BindForm of an *int, of nil: ErrImproperlyConfigured %s", r.Body)
 		}
 	})
 }
