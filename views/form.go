@@ -85,7 +85,18 @@ type formField struct {
 
 // formType is what BindForm knows of a form's struct type.
 type formType struct {
-	fields []formField
+	fields               []formField
+	hasBind, hasValidate bool // *F has the methods Bind and Validate
+}
+
+// formMethods are the methods BindForm calls on a form, with their
+// signatures as Go source writes them.
+var formMethods = []struct {
+	name, source string
+	want         reflect.Type
+}{
+	{"Bind", "(c *fiber.Ctx, values url.Values) error", reflect.TypeFor[func(*fiber.Ctx, url.Values) error]()},
+	{"Validate", "(c *fiber.Ctx) error", reflect.TypeFor[func(*fiber.Ctx) error]()},
 }
 
 var formTypes sync.Map // reflect.Type → formTypeResult
@@ -111,6 +122,19 @@ func inspectForm(t reflect.Type) (*formType, error) {
 		return nil, &ConfigError{View: typeString(t), Msg: "is not a struct: a form is a struct whose exported fields are its fields"}
 	}
 	ft := &formType{}
+	for _, fm := range formMethods {
+		m := reflect.New(t).MethodByName(fm.name)
+		if !m.IsValid() {
+			continue
+		}
+		if m.Type() != fm.want {
+			return nil, &ConfigError{View: typeString(t), Field: fm.name, Msg: fmt.Sprintf(
+				"has signature %s but BindForm calls it as %s: as it is, it never runs; change it to func (f *%s) %s%s",
+				typeString(m.Type()), typeString(fm.want), typeLabel(t), fm.name, fm.source)}
+		}
+		ft.hasBind = ft.hasBind || fm.name == "Bind"
+		ft.hasValidate = ft.hasValidate || fm.name == "Validate"
+	}
 	for _, sf := range reflect.VisibleFields(t) {
 		if !sf.IsExported() || sf.Anonymous {
 			continue
@@ -195,10 +219,10 @@ func (ft *formType) bind(c *fiber.Ctx, f any) (FormErrors, error) {
 			delete(values, fd.name)
 		}
 	}
-	if b, ok := f.(interface {
-		Bind(*fiber.Ctx, url.Values) error
-	}); ok {
-		if err := merge(errs, b.Bind(c, values)); err != nil {
+	if ft.hasBind {
+		if err := merge(errs, f.(interface {
+			Bind(*fiber.Ctx, url.Values) error
+		}).Bind(c, values)); err != nil {
 			return nil, err
 		}
 	} else if err := decode(f, fields, values, errs); err != nil {
@@ -217,8 +241,8 @@ func (ft *formType) bind(c *fiber.Ctx, f any) (FormErrors, error) {
 		}
 	}
 	if len(errs) == 0 {
-		if v, ok := f.(interface{ Validate(*fiber.Ctx) error }); ok {
-			if err := merge(errs, v.Validate(c)); err != nil {
+		if ft.hasValidate {
+			if err := merge(errs, f.(interface{ Validate(*fiber.Ctx) error }).Validate(c)); err != nil {
 				return nil, err
 			}
 		}

@@ -36,8 +36,10 @@ import (
 // wrong types, invalid UTF-8, oversized or repeated values — is a form error,
 // never a 500. Templates escape what they show, as html/template does.
 //
-// AsView checks F: a type that is not a struct, or a Form sharing a slice,
-// map or pointer between requests, is a registration error.
+// AsView checks F: a type that is not a struct, a Bind or Validate method
+// whose signature is not the one BindForm calls (it would never run), or a
+// Form sharing a slice, map or pointer between requests, is a registration
+// error.
 //
 // Hooks: GetForm, GetInitial, FormValid, FormInvalid, GetSuccessURL, and
 // TemplateView's.

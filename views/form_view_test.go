@@ -282,3 +282,63 @@ func TestBindFormWithBind(t *testing.T) {
 		}
 	})
 }
+
+// Forms whose Validate or Bind would never be called: the signature is not
+// the one BindForm calls.
+type (
+	validateNoCtx  struct{ Name string }
+	validateBool   struct{ Name string }
+	bindNoValues   struct{ Name string }
+	validateValue  struct{ Name string } // value receiver: in *F's method set, fine
+	validateCallsC struct{ Name string }
+)
+
+func (f *validateNoCtx) Validate() error                        { return nil }
+func (f *validateBool) Validate(c *fiber.Ctx) bool              { return true }
+func (f *bindNoValues) Bind(c *fiber.Ctx) error                 { return nil }
+func (f validateValue) Validate(c *fiber.Ctx) error             { return nil }
+func (f *validateCallsC) Validate(c *fiber.Ctx) error           { return nil }
+func (f *validateCallsC) Bind(c *fiber.Ctx, v url.Values) error { return nil }
+
+func TestFormMethodSignatures(t *testing.T) {
+	tests := []struct {
+		name string
+		view any
+		want string // the registration error; "" for none
+	}{
+		{"Validate without c", &views.FormView[validateNoCtx]{},
+			"views: *views.FormView[views_test.validateNoCtx].Form: views_test.validateNoCtx.Validate: has signature func() error " +
+				"but BindForm calls it as func(*fiber.Ctx) error: as it is, it never runs; change it to func (f *validateNoCtx) Validate(c *fiber.Ctx) error"},
+		{"Validate returning bool", &views.FormView[validateBool]{},
+			"views_test.validateBool.Validate: has signature func(*fiber.Ctx) bool but BindForm calls it as func(*fiber.Ctx) error"},
+		{"Bind without values", &views.FormView[bindNoValues]{},
+			"views_test.bindNoValues.Bind: has signature func(*fiber.Ctx) error but BindForm calls it as func(*fiber.Ctx, url.Values) error: " +
+				"as it is, it never runs; change it to func (f *bindNoValues) Bind(c *fiber.Ctx, values url.Values) error"},
+		{"Validate on the value", &views.FormView[validateValue]{}, ""},
+		{"both right", &views.FormView[validateCallsC]{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := views.AsView(tt.view)
+			if tt.want == "" {
+				if err != nil {
+					t.Errorf("AsView: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, views.ErrImproperlyConfigured) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("AsView: %v\nwant ErrImproperlyConfigured with %q", err, tt.want)
+			}
+		})
+	}
+	t.Run("BindForm fails too, rather than skip the method", func(t *testing.T) {
+		app := fiber.New()
+		app.Post("/", func(c *fiber.Ctx) error {
+			_, err := views.BindForm(c, &validateBool{})
+			return c.SendString(fmt.Sprint(errors.Is(err, views.ErrImproperlyConfigured)))
+		})
+		if r := must(viewtest.New(app, viewtest.Config{}).Do(httptest.NewRequest("POST", "/", nil))); r.Body != "true" {
+			t.Errorf("BindForm of a form whose Validate returns bool: ErrImproperlyConfigured %s", r.Body)
+		}
+	})
+}
