@@ -31,13 +31,23 @@ import (
 // leaves the field out), its option secret keeps the value out of a
 // re-rendered form (passwords), and the validate tag holds rules of
 // github.com/go-playground/validator. BindForm fills such a struct from the
-// request body and checks it; a form may also define
+// request body and checks it; a form may also define, on *ContactForm,
 //
 //	Bind(c *fiber.Ctx, values url.Values) error // replaces the decoding
 //	Validate(c *fiber.Ctx) error                // checks after the rules (Django's clean)
 //
-// each returning a FormErrors for the user's mistakes, any other error for
-// a failure of the server (500).
+// (another signature is a registration error, as it would never run).
+// Validate runs even when fields failed, so that the user sees every error
+// at once: a field that failed holds its zero value, its default (Form of
+// FormView), or a partial value (the elements of a list that were read), a
+// pointer field may be nil, and Validate should check only what it can.
+//
+// The errors of Bind and Validate are shown to the user: a FormErrors adds
+// its messages, any other error its text as a non-field error (key ""),
+// Django's ValidationError. A failure of the server is not the user's
+// mistake: return it as, or wrapped around, a *fiber.Error (e.g.
+// fmt.Errorf("spam check: %w", fiber.ErrServiceUnavailable)), which
+// BindForm returns as its err, as it does a *ConfigError.
 
 // FormErrors are a form's error messages by field name (the form tag); the
 // key "" holds the errors of the form as a whole (Django's non-field
@@ -75,7 +85,8 @@ const (
 )
 
 // formField is what BindForm knows of a field: its request name, whether it
-// is secret, whether it takes several values, and its kind for messages.
+// is secret, whether it takes several values, and the kind of its values
+// for messages.
 type formField struct {
 	name   string
 	secret bool
@@ -144,9 +155,12 @@ func inspectForm(t reflect.Type) (*formType, error) {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
-		k := deref(sf.Type).Kind()
-		ft.fields = append(ft.fields, formField{name: cmp.Or(name, sf.Name), secret: opts == "secret",
-			multi: k == reflect.Slice || k == reflect.Array || k == reflect.Map, kind: k})
+		t := deref(sf.Type)
+		fd := formField{name: cmp.Or(name, sf.Name), secret: opts == "secret", kind: t.Kind()}
+		if k := t.Kind(); k == reflect.Slice || k == reflect.Array || k == reflect.Map {
+			fd.multi, fd.kind = true, deref(t.Elem()).Kind() // its values' kind, for messages
+		}
+		ft.fields = append(ft.fields, fd)
 	}
 	return ft, nil
 }
@@ -240,11 +254,9 @@ func (ft *formType) bind(c *fiber.Ctx, f any) (FormErrors, error) {
 			}
 		}
 	}
-	if len(errs) == 0 {
-		if ft.hasValidate {
-			if err := merge(errs, f.(interface{ Validate(*fiber.Ctx) error }).Validate(c)); err != nil {
-				return nil, err
-			}
+	if ft.hasValidate { // even when fields failed, as Django's clean: every error at once
+		if err := merge(errs, f.(interface{ Validate(*fiber.Ctx) error }).Validate(c)); err != nil {
+			return nil, err
 		}
 	}
 	return errs, nil
@@ -288,14 +300,22 @@ func decode(f any, fields []formField, values url.Values, errs FormErrors) (err 
 	return nil
 }
 
-// merge adds the FormErrors in err to errs and returns any other error.
+// merge adds the error err of Bind or Validate to errs: a FormErrors's
+// messages, or any other error's text as a non-field error. It returns the
+// errors that are not the user's: a *fiber.Error, a *ConfigError.
 func merge(errs FormErrors, err error) error {
 	var fe FormErrors
-	if err == nil || !errors.As(err, &fe) {
+	var he *fiber.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &he) || errors.Is(err, ErrImproperlyConfigured):
 		return err
-	}
-	for k, msgs := range fe {
-		errs[k] = append(errs[k], msgs...)
+	case errors.As(err, &fe):
+		for k, msgs := range fe {
+			errs[k] = append(errs[k], msgs...)
+		}
+	default:
+		errs.Add("", err.Error())
 	}
 	return nil
 }

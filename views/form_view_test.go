@@ -30,7 +30,10 @@ type contactForm struct {
 
 func (f *contactForm) Validate(c *fiber.Ctx) error {
 	if f.Code == "boom" {
-		return errors.New("the code checker is down")
+		return errors.New("The code checker is down, try again later.")
+	}
+	if f.Code == "down" {
+		return fmt.Errorf("the code checker: %w", fiber.ErrServiceUnavailable)
 	}
 	if f.Code != "" && f.Code != "1234" {
 		return views.FormErrors{"": {"The code is wrong."}}
@@ -125,7 +128,11 @@ func TestFormViewPost(t *testing.T) {
 		{"a secret field is never shown back", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "code": {"9999"}}, 200,
 			[]string{"nonfield=[The code is wrong.]", "code=[]"}, []string{"9999"}},
 		{"unknown fields are ignored", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "admin": {"1"}}, 200, []string{"sent"}, nil},
-		{"Validate failing is a server error", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "code": {"boom"}}, 500, nil, []string{"checker"}},
+		{"a plain error of Validate is shown as a non-field error", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "code": {"boom"}}, 200,
+			[]string{"nonfield=[The code checker is down, try again later.]"}, []string{"sent"}},
+		{"a *fiber.Error of Validate is the response's", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "code": {"down"}}, 503, nil, []string{"checker"}},
+		{"every error at once: the fields' and Validate's", url.Values{"email": {"nope"}, "copies": {"many"}, "code": {"9999"}}, 200,
+			[]string{"email:Enter a valid email address.|", "message:This field is required.|", "copies:Enter a whole number.|", "nonfield=[The code is wrong.]"}, []string{"sent"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,7 +241,9 @@ func (f *answerForm) Bind(c *fiber.Ctx, values url.Values) error {
 	case "forty-two", "42":
 		f.Answer = "42"
 	case "fail":
-		return errors.New("the oracle is out")
+		return errors.New("The oracle is out.")
+	case "down":
+		return fiber.ErrServiceUnavailable
 	default:
 		return views.FormErrors{"answer": {"Not the answer."}}
 	}
@@ -247,7 +256,7 @@ func TestBindFormWithBind(t *testing.T) {
 		f := &answerForm{}
 		errs, err := views.BindForm(c, f)
 		if err != nil {
-			return c.Status(500).SendString(err.Error())
+			return err
 		}
 		if len(errs) > 0 {
 			return c.SendString(errs.Error())
@@ -255,17 +264,22 @@ func TestBindFormWithBind(t *testing.T) {
 		return c.SendString("bound " + f.Answer)
 	})
 	cl := viewtest.New(app, viewtest.Config{})
-	for body, want := range map[string]string{
-		"answer=forty-two": "bound 42",
-		"answer=41":        "views: the form has errors: answer: Not the answer.",
-		"":                 "views: the form has errors: answer: Not the answer.",
-		"answer=fail":      "the oracle is out",
+	for _, tt := range []struct {
+		body   string
+		status int
+		want   string
+	}{
+		{"answer=forty-two", 200, "bound 42"},
+		{"answer=41", 200, "views: the form has errors: answer: Not the answer."},
+		{"", 200, "views: the form has errors: answer: Not the answer."},
+		{"answer=fail", 200, "views: the form has errors: (form): The oracle is out.; answer: This field is required."},
+		{"answer=down", 503, "Service Unavailable"},
 	} {
-		t.Run(body, func(t *testing.T) {
-			req := httptest.NewRequest("POST", "/", strings.NewReader(body))
+		t.Run(tt.body, func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/", strings.NewReader(tt.body))
 			req.Header.Set("Content-Type", fiber.MIMEApplicationForm)
-			if r := must(cl.Do(req)); r.Body != want {
-				t.Errorf("%q: %q, want %q", body, r.Body, want)
+			if r := must(cl.Do(req)); r.StatusCode != tt.status || r.Body != tt.want {
+				t.Errorf("%q: %d %q, want %d %q", tt.body, r.StatusCode, r.Body, tt.status, tt.want)
 			}
 		})
 	}
@@ -341,4 +355,42 @@ func TestFormMethodSignatures(t *testing.T) {
 			t.Errorf("BindForm of a form whose Validate returns bool: ErrImproperlyConfigured %s", r.Body)
 		}
 	})
+}
+
+// partialForm's Validate reads fields that may have failed.
+type partialForm struct {
+	Age  int    `form:"age" validate:"min=18"`
+	Tags []int  `form:"tag"`
+	Ptr  *int   `form:"ptr"`
+	Name string `form:"name" validate:"required"`
+}
+
+func (f *partialForm) Validate(c *fiber.Ctx) error {
+	return views.FormErrors{"": {fmt.Sprintf("age=%d tags=%d ptr-nil=%t name=%q", f.Age, len(f.Tags), f.Ptr == nil, f.Name)}}
+}
+
+// TestValidateAfterFailedFields: Validate runs after fields failed (Django's
+// clean), seeing their zero or partial values, so the page shows every error.
+func TestValidateAfterFailedFields(t *testing.T) {
+	app := fiber.New()
+	app.Post("/", func(c *fiber.Ctx) error {
+		errs, err := views.BindForm(c, &partialForm{})
+		if err != nil {
+			return err
+		}
+		return c.SendString(errs.Error())
+	})
+	cl := viewtest.New(app, viewtest.Config{})
+	for _, tt := range []struct{ body, want string }{
+		{"age=twelve&tag=1&tag=x&ptr=y", `views: the form has errors: (form): age=0 tags=2 ptr-nil=true name=""; age: Enter a whole number.; name: This field is required.; ptr: Enter a whole number.; tag: Enter a whole number.`},
+		{"age=12&name=Ann", `views: the form has errors: (form): age=12 tags=0 ptr-nil=true name="Ann"; age: Ensure this value is greater than or equal to 18.`},
+	} {
+		t.Run(tt.body, func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/", strings.NewReader(tt.body))
+			req.Header.Set("Content-Type", fiber.MIMEApplicationForm)
+			if r := must(cl.Do(req)); r.StatusCode != 200 || r.Body != tt.want {
+				t.Errorf("%d %q\nwant %q", r.StatusCode, r.Body, tt.want)
+			}
+		})
+	}
 }
