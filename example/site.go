@@ -15,6 +15,7 @@ import (
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
 	"github.com/fiberviews/fiberviews/views/messages"
+	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -117,7 +118,8 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 		Authenticate:      s.authenticate,
 		Logger:            s.logger,
 		AllowedHosts:      o.allowedHosts,
-		CSRF:              views.CSRFConfig{CookieSecure: o.secure},
+		CSRF:              security.CSRFConfig{CookieSecure: o.secure},
+		URLs:              s.resolver, // every route name above and in the views is checked here
 	}))
 	// Messages ("You have been logged out.") in a cookie signed with a
 	// secret made at start-up: one waiting across a restart is dropped.

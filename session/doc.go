@@ -98,7 +98,7 @@
 // cached statements, writes queued in-process, a WITHOUT ROWID table in the layout of
 // github.com/gofiber/storage/sqlite3), with errors returned instead of panics. Any other
 // fiber.Storage plugs in unchanged; the optional interfaces Updater, Appender, Replacer,
-// PrefixScanner, ManyGetter and KeyMarker make it atomic or faster. For sessions shared by several servers use
+// PrefixScanner and ManyGetter make it atomic or faster. For sessions shared by several servers use
 // package session/redisstore, kept apart so that sites without Redis link no Redis client.
 //
 // # At scale (SQLite)
@@ -121,19 +121,6 @@
 // ErrBusy, a *fiber.Error 503 (views.ErrorHandler answers it with Retry-After; Fiber's default
 // handler with 503), counted in (*SQLiteStorage).Stats and logged (the first, then at most once a
 // minute), never a hang.
-//
-// Beside the database, the storage keeps a 1 MiB file named after it with MarksFileSuffix
-// ("sessions.sqlite3-marks"), mapped into every process that uses it, as SQLite's own "-shm" file
-// is: the KeyMarker filter, with which the login throttle of views/security knows without a read
-// that nobody failed to log in as a username or from an address (see KeyMarker). It is created on
-// first use, whole and with the database file's permissions (and owner, when made by root): every
-// process sharing the database must be able to read and write it. A process that cannot logs an
-// error, reads the counts on every attempt and tries again a minute later; meanwhile the failures
-// it counts are missed by the others, and once it opens the file every process reads the counts for
-// one throttle window (KeyMarker.MarksSince). The same window follows a new file made beside an
-// existing database, which covers counts written by versions without the filter, or before the
-// file was deleted. Delete it only while no process uses the database: one that has it open keeps
-// marking the deleted file.
 //
 // # Session lifetimes and limits
 //

@@ -7,15 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/fiberviews/fiberviews/internal/keymarks"
 	"github.com/fiberviews/fiberviews/internal/sqlitedb"
 )
 
@@ -75,10 +72,9 @@ var validTable = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // handler, each waiting at most WriteTimeout; the busy timeout only covers other processes sharing
 // the file. Expired rows are swept in small batches sharing that queue (see GCInterval and
 // SweepBatch), and the pages they freed are given back to the file system. It also implements
-// Updater, Appender, Replacer, ManyGetter, PrefixScanner and KeyMarker. Safe for concurrent use.
+// Updater, Appender, Replacer, ManyGetter and PrefixScanner. Safe for concurrent use.
 type SQLiteStorage struct {
 	db    *sql.DB
-	path  string
 	table string
 	opts  SQLiteOptions
 	wsem  chan struct{} // this process's write turn; see the type's documentation
@@ -95,14 +91,6 @@ type SQLiteStorage struct {
 	stopped   chan struct{} // closed when the sweeper returned
 	closeOnce sync.Once
 	closeErr  error
-
-	marks       atomic.Pointer[keymarks.Filter] // nil until opened (see filter)
-	opened      time.Time                       // when OpenSQLite returned (the monotonic clock's origin)
-	marksNext   atomic.Int64                    // time since opened before which no open is tried; 0: none tried yet
-	marksMissed atomic.Bool                     // MarkKey found no filter: a key was written unmarked
-	marksMu     sync.Mutex                      // held while opening; guards marksOff
-	marksOff    bool                            // unsupported here, or the storage is closed
-	newDB       bool                            // OpenSQLite found no table in the file
 }
 
 var (
@@ -111,7 +99,6 @@ var (
 	_ Replacer      = (*SQLiteStorage)(nil)
 	_ ManyGetter    = (*SQLiteStorage)(nil)
 	_ PrefixScanner = (*SQLiteStorage)(nil)
-	_ KeyMarker     = (*SQLiteStorage)(nil)
 )
 
 // OpenSQLite opens (creating if needed) the SQLite file at path for sessions. It returns an error
@@ -153,11 +140,6 @@ func OpenSQLite(path string, opts ...SQLiteOptions) (*SQLiteStorage, error) {
 	}
 	// The table of gofiber/storage/sqlite3, but WITHOUT ROWID: keyed by k itself, so a write updates
 	// one B-tree less (about 30% cheaper). An existing table is left as it is.
-	var tables int // in the whole file: the filter beside it serves every table
-	if err := db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type='table'`).Scan(&tables); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("%w: reading the tables of %q: %w", ErrStorage, path, err)
-	}
 	if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS ` + o.Table + ` (
 		k VARCHAR(64) PRIMARY KEY NOT NULL DEFAULT '',
 		v BLOB NOT NULL,
@@ -173,9 +155,6 @@ func OpenSQLite(path string, opts ...SQLiteOptions) (*SQLiteStorage, error) {
 	t := o.Table
 	st := &SQLiteStorage{
 		db:        db,
-		path:      path,
-		newDB:     tables == 0,
-		opened:    time.Now(),
 		table:     t,
 		opts:      o,
 		wsem:      make(chan struct{}, 1),
@@ -662,109 +641,13 @@ func (s *SQLiteStorage) DB() *sql.DB { return s.db }
 // Table returns the table holding the sessions.
 func (s *SQLiteStorage) Table() string { return s.table }
 
-// Close stops the sweeper (an unfinished sweep stops after its current batch), closes the pool and
-// unmaps the KeyMarker filter. Safe to call more than once.
+// Close stops the sweeper (an unfinished sweep stops after its current batch) and closes the pool.
+// Safe to call more than once.
 func (s *SQLiteStorage) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.done)
 		<-s.stopped
 		s.closeErr = s.db.Close()
-		s.marksMu.Lock()
-		s.marksOff = true // a filter not opened yet never will be
-		if f := s.marks.Load(); f != nil {
-			_ = f.Close()
-		}
-		s.marksMu.Unlock()
 	})
 	return s.closeErr
-}
-
-// MarksFileSuffix is appended to the database's path to name the file of SQLiteStorage's KeyMarker
-// filter: 1 MiB mapped into every process that uses the filter, as SQLite's own "-shm" file is.
-const MarksFileSuffix = "-marks"
-
-// marksRetry is how long a storage that could not open its filter waits before trying again.
-const marksRetry = time.Minute
-
-// filter returns the KeyMarker filter, opening its file on first use; nil when there is none now:
-// the storage then answers MayHold true, and callers read as without a filter. A failure to open is
-// logged and tried again after marksRetry. With wait false (reads), a call does not wait for another
-// goroutine's open in progress and answers nil; with wait true (MarkKey) it waits, so that no key is
-// written unmarked because an open was under way.
-func (s *SQLiteStorage) filter(wait bool) *keymarks.Filter {
-	if f := s.marks.Load(); f != nil {
-		return f
-	}
-	if time.Since(s.opened) < time.Duration(s.marksNext.Load()) {
-		return nil
-	}
-	if wait {
-		s.marksMu.Lock()
-	} else if !s.marksMu.TryLock() {
-		return nil
-	}
-	defer s.marksMu.Unlock()
-	if f := s.marks.Load(); f != nil || s.marksOff || time.Since(s.opened) < time.Duration(s.marksNext.Load()) {
-		return f
-	}
-	first := s.marksNext.Load() == 0
-	s.marksNext.Store(int64(time.Since(s.opened) + marksRetry)) // on the monotonic clock
-	db := s.path
-	if real, err := filepath.EvalSymlinks(db); err == nil {
-		db = real // the file SQLite names its -wal and -shm after
-	}
-	like, _ := os.Stat(db)
-	since := time.Now()
-	if s.newDB && first {
-		since = time.Unix(0, 0) // this process made the database: every row was written with the filter
-	}
-	f, err := keymarks.Open(db+MarksFileSuffix, like, since)
-	if err != nil {
-		if errors.Is(err, keymarks.ErrUnsupported) {
-			s.marksOff = true
-			return nil
-		}
-		slog.Error("session: cannot open the key filter beside the SQLite file: this process reads the login throttle's counts on every attempt, and the failures it counts are missed by the other processes sharing the file until it can; every process using the database must be able to read and write "+db+MarksFileSuffix,
-			"err", err)
-		return nil
-	}
-	s.marks.Store(f)
-	if s.marksMissed.Load() {
-		f.RaiseSince(time.Now()) // keys this process wrote unmarked: nobody trusts a "no" for a window
-	}
-	return f
-}
-
-// MarkKey implements KeyMarker with a filter in the file named by the database's path (symbolic
-// links resolved) and MarksFileSuffix, shared by every process that uses the database on this
-// machine. The file is created on first use, with the database file's permissions; a process that
-// cannot open it logs an error and tries again a minute later.
-func (s *SQLiteStorage) MarkKey(key string, until time.Time) {
-	f := s.filter(true)
-	if f == nil {
-		// Written unmarked: whoever opens the filter next in this process raises its Since. Read the
-		// filter again after saying so, in case it was opened meanwhile (then mark the key there).
-		s.marksMissed.Store(true)
-		if f = s.marks.Load(); f == nil {
-			return
-		}
-	}
-	f.Mark(key, until)
-}
-
-// MayHold implements KeyMarker: false when no process marked key with a time after now.
-func (s *SQLiteStorage) MayHold(key string, now time.Time) bool {
-	f := s.filter(false)
-	return f == nil || f.MayHold(key, now)
-}
-
-// MarksSince implements KeyMarker: when the filter's file was made (a deleted file is made anew),
-// or the Unix epoch when the process that made it had just made the database itself, or later when
-// a process that wrote keys unmarked (it could not open the file then) opened it since; the far
-// future when there is no filter.
-func (s *SQLiteStorage) MarksSince() time.Time {
-	if f := s.filter(false); f != nil {
-		return f.Since()
-	}
-	return time.Unix(1<<62, 0)
 }

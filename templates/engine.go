@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"text/template/parse"
 
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/gofiber/template/html/v2"
@@ -211,6 +212,17 @@ func (e *Engine) load() error {
 	})
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
+	}
+	if e.cfg.Resolver != nil {
+		trees := map[string]*parse.Tree{}
+		for _, t := range h.Templates.Templates() {
+			if t.Tree != nil {
+				trees[t.Name()] = t.Tree
+			}
+		}
+		if err := checkURLNames(e.cfg.Resolver, trees); err != nil {
+			return err
+		}
 	}
 	e.state.Store(st)
 	return nil

@@ -331,7 +331,6 @@ func TestURLFunc(t *testing.T) {
 		"logout.html":   {Data: []byte(`<form action="{{ url "accounts:logout" }}">`)},
 		"post.html":     {Data: []byte(`<a href="{{ url "post" 2024 .slug }}">`)},
 		"kw.html":       {Data: []byte(`<a href="{{ url "post" (kwargs "year" 2023 "slug" "go") }}">`)},
-		"bad.html":      {Data: []byte(`<a href="{{ url "accounts:missing" }}">`)},
 		"badargs.html":  {Data: []byte(`<a href="{{ url "post" "x" }}">`)},
 		"oddkw.html":    {Data: []byte(`{{ url "post" (kwargs "year") }}`)},
 		"nonstrkw.html": {Data: []byte(`{{ url "post" (kwargs 1 2) }}`)},
@@ -344,7 +343,6 @@ func TestURLFunc(t *testing.T) {
 		{page: "logout", want: `<form action="/accounts/logout/">`},
 		{page: "post", want: `<a href="/posts/2024/hello/">`},
 		{page: "kw", want: `<a href="/posts/2023/go/">`},
-		{page: "bad", err: `url "accounts:missing"`},
 		{page: "badargs", err: `url "post"`},
 		{page: "oddkw", err: "kwargs: odd number of arguments"},
 		{page: "nonstrkw", err: "want a string name"},
@@ -363,6 +361,27 @@ func TestURLFunc(t *testing.T) {
 			}
 		})
 	}
+	t.Run("unknown names fail at load, all at once, with a suggestion", func(t *testing.T) {
+		bad := fstest.MapFS{
+			"a.html": {Data: []byte("<p>\n<a href=\"{{ url \"logout\" }}\">")},
+			"b.html": {Data: []byte(`{{ if .x }}{{ with url "accounts:logut" }}{{ . }}{{ end }}{{ end }}{{ url "home" }}`)},
+		}
+		_, err := templates.New(templates.Config{FS: bad, Resolver: table})
+		if !errors.Is(err, templates.ErrUnknownURLName) {
+			t.Fatalf("err = %v, want ErrUnknownURLName", err)
+		}
+		for _, want := range []string{
+			`a:2: {{ url "logout" }}: no route has that name (did you mean "accounts:logout"?)`,
+			`b:1: {{ url "accounts:logut" }}: no route has that name (did you mean "accounts:logout"?)`,
+		} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("err = %v\nlacks %q", err, want)
+			}
+		}
+		if strings.Contains(err.Error(), `"home"`) {
+			t.Errorf("err = %v names a route that exists", err)
+		}
+	})
 	t.Run("no resolver", func(t *testing.T) {
 		e := templates.Must(templates.New(templates.Config{FS: files}))
 		_, err := render(t, e, "home", nil)

@@ -11,15 +11,44 @@ import (
 	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
+	"golang.org/x/crypto/bcrypt"
 )
 
-// benchAuthenticate knows one user; both sides of BenchmarkLoginLogout call
-// it.
+// benchAuthenticate knows one user, whose password it compares as given:
+// no hash cost hides the framework's.
 func benchAuthenticate(c *fiber.Ctx, username, password string) (string, error) {
 	if username == "alice" && password == "wonderland" {
 		return "1", nil
 	}
 	return "", views.ErrInvalidCredentials
+}
+
+// benchHash is the user's password hashed with bcrypt at its default cost,
+// made once (it takes as long as a check).
+var benchHash = sync.OnceValue(func() []byte {
+	h, err := bcrypt.GenerateFromPassword([]byte("wonderland"), bcrypt.DefaultCost)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// bcryptAuthenticate knows the same user and checks the password against its
+// bcrypt hash at bcrypt.DefaultCost, as a site does.
+func bcryptAuthenticate(c *fiber.Ctx, username, password string) (string, error) {
+	if username == "alice" && bcrypt.CompareHashAndPassword(benchHash(), []byte(password)) == nil {
+		return "1", nil
+	}
+	return "", views.ErrInvalidCredentials
+}
+
+// benchHashers are the password checks BenchmarkLoginLogout runs with.
+var benchHashers = []struct {
+	name string
+	auth func(c *fiber.Ctx, username, password string) (string, error)
+}{
+	{"bcrypt", bcryptAuthenticate},
+	{"plain", benchAuthenticate},
 }
 
 // benchStores are the session stores the login benchmarks run on: a SQLite
@@ -43,54 +72,60 @@ var benchStores = []struct {
 // answered 302) through LoginView and LogoutView with CSRF checks, against
 // hand-written Fiber handlers doing the same session work (session.Login,
 // session.Logout) with no CSRF check. Each side gets its own store of the
-// same kind: a SQLite file (the real thing, where the storage dominates), and
-// a map in memory (which leaves only the framework's own cost). The views run
-// with the login throttle on (the default), off, and on while 10,000 other
-// usernames have a failure counted. Run all in one command:
+// same kind: a SQLite file (the real thing) and a map in memory (which
+// leaves only the framework's own cost). The password is checked as a site
+// checks it, against a bcrypt hash at bcrypt.DefaultCost ("bcrypt", what the
+// throttle's cost is judged against), and compared as given ("plain", which
+// leaves the framework's cost visible). The views run with the login throttle
+// off, on (the default), and on while 10,000 other usernames have a failure
+// counted. Compare the throttle's settings with benchstat:
 //
-//	go test ./views/ -run '^$' -bench BenchmarkLoginLogout -benchmem -count 8 -cpu 2
+//	go test ./views/ -run '^$' -bench LoginLogout -benchmem -count 6 | tee /tmp/login.txt
+//	benchstat -col /throttle /tmp/login.txt
 func BenchmarkLoginLogout(b *testing.B) {
 	for _, st := range benchStores {
-		b.Run(st.name+"/hand-written", func(b *testing.B) {
-			app := fiber.New()
-			app.Use(st.open(b).Middleware())
-			app.Post("/login/", func(c *fiber.Ctx) error {
-				id, err := benchAuthenticate(c, c.FormValue("username"), c.FormValue("password"))
-				if err != nil {
-					return c.SendString("try again")
-				}
-				if err := session.Login(c, id); err != nil {
-					return err
-				}
-				return c.Redirect("/home/", fiber.StatusFound)
-			})
-			app.Post("/logout/", func(c *fiber.Ctx) error {
-				if err := session.Logout(c); err != nil {
-					return err
-				}
-				return c.Redirect("/home/", fiber.StatusFound)
-			})
-			loginLogoutCycles(b, app.Handler())
-		})
-		for _, throttle := range []struct {
-			name    string
-			cfg     views.ThrottleConfig
-			failing int // usernames with a live failure count, each from an address of its own
-		}{
-			{"", views.ThrottleConfig{}, 0},
-			{",throttle-off", views.ThrottleConfig{Off: true}, 0},
-			{",10k-others-failing", views.ThrottleConfig{}, 10_000},
-		} {
-			b.Run(st.name+"/LoginView+LogoutView"+throttle.name, func(b *testing.B) {
-				m := st.open(b)
-				failLogins(b, m.Storage(), throttle.failing)
+		for _, h := range benchHashers {
+			b.Run(st.name+"/"+h.name+"/hand-written", func(b *testing.B) {
 				app := fiber.New()
-				app.Use(m.Middleware())
-				app.Use(views.Setup(views.Config{Authenticate: benchAuthenticate, LoginThrottle: throttle.cfg, Logger: discard()}))
-				app.All("/login/", mustAsView(&views.LoginView{NextPage: "/home/"}))
-				app.All("/logout/", mustAsView(&views.LogoutView{NextPage: "/home/"}))
+				app.Use(st.open(b).Middleware())
+				app.Post("/login/", func(c *fiber.Ctx) error {
+					id, err := h.auth(c, c.FormValue("username"), c.FormValue("password"))
+					if err != nil {
+						return c.SendString("try again")
+					}
+					if err := session.Login(c, id); err != nil {
+						return err
+					}
+					return c.Redirect("/home/", fiber.StatusFound)
+				})
+				app.Post("/logout/", func(c *fiber.Ctx) error {
+					if err := session.Logout(c); err != nil {
+						return err
+					}
+					return c.Redirect("/home/", fiber.StatusFound)
+				})
 				loginLogoutCycles(b, app.Handler())
 			})
+			for _, throttle := range []struct {
+				name    string
+				cfg     security.ThrottleConfig
+				failing int // usernames with a live failure count, each from an address of its own
+			}{
+				{"off", security.ThrottleConfig{Off: true}, 0},
+				{"on", security.ThrottleConfig{}, 0},
+				{"on-10k-others-failing", security.ThrottleConfig{}, 10_000},
+			} {
+				b.Run(st.name+"/"+h.name+"/views/throttle="+throttle.name, func(b *testing.B) {
+					m := st.open(b)
+					failLogins(b, m.Storage(), throttle.failing)
+					app := fiber.New()
+					app.Use(m.Middleware())
+					app.Use(views.Setup(views.Config{Authenticate: h.auth, LoginThrottle: throttle.cfg, Logger: discard()}))
+					app.All("/login/", mustAsView(&views.LoginView{NextPage: "/home/"}))
+					app.All("/logout/", mustAsView(&views.LogoutView{NextPage: "/home/"}))
+					loginLogoutCycles(b, app.Handler())
+				})
+			}
 		}
 	}
 }
@@ -211,5 +246,18 @@ func loginLogoutCycles(b *testing.B, h fasthttp.RequestHandler) {
 		cl.post(b, "/login/", "username=alice&password=wonderland")
 		cl.keepCookies()
 		cl.post(b, "/logout/", "next=")
+	}
+}
+
+// BenchmarkBcryptCompare measures the password check of bcryptAuthenticate
+// alone (bcrypt.CompareHashAndPassword at bcrypt.DefaultCost): what the
+// throttle's own cost (BenchmarkThrottleCheck in views/security) is judged
+// against.
+func BenchmarkBcryptCompare(b *testing.B) {
+	h := benchHash()
+	for b.Loop() {
+		if err := bcrypt.CompareHashAndPassword(h, []byte("wonderland")); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

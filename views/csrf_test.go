@@ -158,7 +158,7 @@ func templateEscape(s string) string {
 }
 
 func TestCSRFTrustedOrigins(t *testing.T) {
-	cfg := views.Config{CSRF: views.CSRFConfig{TrustedOrigins: []string{"https://partner.example", "https://*.corp.example"}}}
+	cfg := views.Config{CSRF: security.CSRFConfig{TrustedOrigins: []string{"https://partner.example", "https://*.corp.example"}}}
 	cases := []struct {
 		name    string
 		headers []string
@@ -204,11 +204,11 @@ func TestCSRFExempt(t *testing.T) {
 func TestCSRFCookie(t *testing.T) {
 	cases := []struct {
 		name     string
-		cfg      views.CSRFConfig
+		cfg      security.CSRFConfig
 		contains []string
 		lacks    []string
 	}{
-		{"configured", views.CSRFConfig{CookieName: "xsrf", CookiePath: "/app", CookieDomain: "example.com", CookieSecure: true,
+		{"configured", security.CSRFConfig{CookieName: "xsrf", CookiePath: "/app", CookieDomain: "example.com", CookieSecure: true,
 			CookieSameSite: "Strict", CookieAge: time.Hour, CookieReadableByScripts: true},
 			[]string{"xsrf=", "path=/app", "domain=example.com", "secure", "SameSite=Strict", "max-age=3600"}, []string{"HttpOnly"}},
 	}
@@ -469,7 +469,7 @@ func TestCheckCSRFWithoutSetup(t *testing.T) {
 // TestCheckCSRF checks the request-level check a handler calls to answer a
 // refusal itself: it applies the site's settings and returns error values.
 func TestCheckCSRF(t *testing.T) {
-	app := newApp(t, appOptions{cfg: views.Config{CSRF: views.CSRFConfig{HeaderName: "X-Token"}}})
+	app := newApp(t, appOptions{cfg: views.Config{CSRF: security.CSRFConfig{HeaderName: "X-Token"}}})
 	app.Post("/f", func(c *fiber.Ctx) error {
 		err := views.CheckCSRF(c)
 		return c.SendString(fmt.Sprintf("missing=%v incorrect=%v: %v",

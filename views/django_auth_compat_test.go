@@ -15,6 +15,7 @@ import (
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -70,7 +71,7 @@ func djangoAuthPatterns() []urls.Pattern {
 func newDjangoSite(t *testing.T, cfg views.Config) *authSite {
 	t.Helper()
 	cfg.Authenticate = djangoAuthenticate
-	cfg.Proxy = views.ProxyConfig{SchemeHeader: "X-Forwarded-Proto"}
+	cfg.Proxy = security.ProxyConfig{SchemeHeader: "X-Forwarded-Proto"}
 	return newAuthSite(t, cfg, djangoAuthPatterns()...)
 }
 
@@ -258,15 +259,15 @@ func TestDjangoLogoutKeepsOtherCookies(t *testing.T) {
 	s := newDjangoSite(t, views.Config{})
 	cl := newClient(t, s.app)
 	s.djangoLogin(cl, "testclient")
-	csrf := cl.cookie(views.DefaultCSRFCookieName)
+	csrf := cl.cookie(security.DefaultCSRFCookieName)
 	r := post(cl, "/logout/")
 	if r.status != 200 {
 		t.Fatalf("status %d", r.status)
 	}
-	if line := setCookie(r.header, views.DefaultCSRFCookieName); line != "" {
+	if line := setCookie(r.header, security.DefaultCSRFCookieName); line != "" {
 		t.Errorf("the logout set the CSRF cookie: %s", line)
 	}
-	if got := cl.cookie(views.DefaultCSRFCookieName); got != csrf || got == "" {
+	if got := cl.cookie(security.DefaultCSRFCookieName); got != csrf || got == "" {
 		t.Errorf("CSRF cookie %q after logout, want %q", got, csrf)
 	}
 }
@@ -333,9 +334,9 @@ func TestDjangoLoginViewPage(t *testing.T) {
 		{"a safe next is kept for the form", "GET", "/login/?next=/test/", nil, []string{`name="next" value="/test/"`}},
 		{"an unsafe next is dropped", "GET", "/login/?next=//evil.com/", nil, []string{`name="next" value=""`}},
 		// AuthenticationForm's invalid_login
-		{"wrong password", "POST", "/login/", []string{"username", "testclient", "password", "wrong"}, []string{views.LoginFailedMessage, `value="testclient"`}},
-		{"unknown user", "POST", "/login/", []string{"username", "nobody", "password", "password"}, []string{views.LoginFailedMessage}},
-		{"empty fields", "POST", "/login/", []string{"username", "", "password", ""}, []string{views.LoginFailedMessage}},
+		{"wrong password", "POST", "/login/", []string{"username", "testclient", "password", "wrong"}, []string{invalidLoginMessage, `value="testclient"`}},
+		{"unknown user", "POST", "/login/", []string{"username", "nobody", "password", "password"}, []string{invalidLoginMessage}},
+		{"empty fields", "POST", "/login/", []string{"username", "", "password", ""}, []string{invalidLoginMessage}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -381,9 +382,9 @@ func TestDjangoLoginRotates(t *testing.T) {
 	t.Run("the CSRF token", func(t *testing.T) { // test_login_csrf_rotate
 		cl := newClient(t, s.app)
 		cl.do("GET", "/login/", nil)
-		before := cl.cookie(views.DefaultCSRFCookieName)
+		before := cl.cookie(security.DefaultCSRFCookieName)
 		s.djangoLogin(cl, "testclient")
-		if after := cl.cookie(views.DefaultCSRFCookieName); before == "" || after == "" || after == before {
+		if after := cl.cookie(security.DefaultCSRFCookieName); before == "" || after == "" || after == before {
 			t.Errorf("CSRF cookie %q before login, %q after: want a new one", before, after)
 		}
 	})
@@ -528,7 +529,7 @@ func TestDjangoIsSafeURL(t *testing.T) {
 	// through IsSafeRedirect: the request's host example.com is Django's
 	// "testserver", "otherserver" the allowed host besides it, and evil.com
 	// the host that must never be reached.
-	app := newApp(t, appOptions{cfg: views.Config{Proxy: views.ProxyConfig{SchemeHeader: "X-Forwarded-Proto"}}})
+	app := newApp(t, appOptions{cfg: views.Config{Proxy: security.ProxyConfig{SchemeHeader: "X-Forwarded-Proto"}}})
 	app.Get("/_safe", func(c *fiber.Ctx) error {
 		return c.SendString(fmt.Sprint(views.IsSafeRedirect(c, c.Query("url"), "otherserver")))
 	})

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -114,8 +115,8 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	})
 	t.Run("per site, HSTS through a trusted proxy", func(t *testing.T) {
-		app, _ := newSite(views.Config{Proxy: views.ProxyConfig{SchemeHeader: "X-Forwarded-Proto"},
-			Headers: views.HeadersConfig{FrameOptions: "SAMEORIGIN", ReferrerPolicy: "off", HSTSMaxAge: time.Hour}})
+		app, _ := newSite(views.Config{Proxy: security.ProxyConfig{SchemeHeader: "X-Forwarded-Proto"},
+			Headers: security.HeadersConfig{FrameOptions: "SAMEORIGIN", ReferrerPolicy: "off", HSTSMaxAge: time.Hour}})
 		for proto, hsts := range map[string]string{"https": "max-age=3600", "http": ""} {
 			req, _ := http.NewRequest("GET", "http://example.com/", nil)
 			req.Header.Set("X-Forwarded-Proto", proto)
@@ -131,7 +132,7 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	})
 	t.Run("Setup refuses a bad value", func(t *testing.T) {
-		if err := (views.Config{Headers: views.HeadersConfig{FrameOptions: "ALLOWALL"}}).Validate(); err == nil || !strings.Contains(err.Error(), "Config.Headers") {
+		if err := (views.Config{Headers: security.HeadersConfig{FrameOptions: "ALLOWALL"}}).Validate(); err == nil || !strings.Contains(err.Error(), "Config.Headers") {
 			t.Errorf("Validate = %v, want an error naming Config.Headers", err)
 		}
 	})

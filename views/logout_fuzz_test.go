@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/fiberviews/fiberviews/internal/offsite"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/fiberviews/fiberviews/internal/offsite"
+	"github.com/fiberviews/fiberviews/views/security"
 
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
@@ -78,14 +80,14 @@ func FuzzLogoutView(f *testing.F) {
 	}
 	app := newApp(f, appOptions{sessions: true, patterns: patterns, cfg: views.Config{
 		LoginURL: "login",
-		CSRF:     views.CSRFConfig{TrustedOrigins: []string{"https://trusted.example"}},
+		CSRF:     security.CSRFConfig{TrustedOrigins: []string{"https://trusted.example"}},
 	}})
 	fz := &logoutFuzzer{handler: app.Handler()}
 
 	// One CSRF secret for every run: logging in or out does not rotate it.
 	r := fz.serve(fz.raw("GET", "/_token", "example.com", nil, "", ""))
 	fz.token = string(r.Body())
-	fz.secret = logoutFuzzSetCookie(r, views.DefaultCSRFCookieName)
+	fz.secret = logoutFuzzSetCookie(r, security.DefaultCSRFCookieName)
 	if r.StatusCode() != 200 || fz.secret == "" || fz.token == "" {
 		f.Fatalf("/_token: %d %q, cookie %q", r.StatusCode(), r.Body(), fz.secret)
 	}
@@ -220,7 +222,7 @@ func (fz *logoutFuzzer) run(t *testing.T, in logoutFuzzInput) {
 	}
 	var cookies []string
 	if in.has(logoutFuzzCSRFCookie) {
-		cookies = append(cookies, views.DefaultCSRFCookieName+"="+fz.secret)
+		cookies = append(cookies, security.DefaultCSRFCookieName+"="+fz.secret)
 	}
 	if key != "" {
 		cookies = append(cookies, "sessionid="+key)
@@ -237,7 +239,7 @@ func (fz *logoutFuzzer) run(t *testing.T, in logoutFuzzInput) {
 		body += f
 	}
 	if in.has(logoutFuzzFormToken) {
-		addField(views.CSRFFieldName + "=" + fz.token)
+		addField(security.CSRFFieldName + "=" + fz.token)
 	}
 	if in.has(logoutFuzzNextForm) {
 		addField("next=" + url.QueryEscape(in.next))
@@ -262,7 +264,7 @@ func (fz *logoutFuzzer) run(t *testing.T, in logoutFuzzInput) {
 	}
 	var headers []string
 	if in.has(logoutFuzzHeaderToken) {
-		headers = append(headers, views.DefaultCSRFHeaderName, fz.token)
+		headers = append(headers, security.DefaultCSRFHeaderName, fz.token)
 	}
 	headers = append(headers, "Origin", in.origin, "Sec-Fetch-Site", in.fetchSite, "HX-Request", in.hx,
 		"Accept", in.accept, "Content-Type", in.ctype)
@@ -319,7 +321,7 @@ func (fz *logoutFuzzer) run(t *testing.T, in logoutFuzzInput) {
 		switch {
 		case loggedOut && !(status < 400 && string(req.Header.Method()) == "POST"):
 			fail("logged out by a %d answer to %q", status, req.Header.Method())
-		case loggedOut && !csrfOK && !strings.Contains(in.cookie, views.DefaultCSRFCookieName):
+		case loggedOut && !csrfOK && !strings.Contains(in.cookie, security.DefaultCSRFCookieName):
 			fail("logged out without a valid CSRF token")
 		case !loggedOut && status < 400 && string(req.Header.Method()) == "POST" && v.view:
 			fail("a %d answer to a POST left the session logged in as %q", status, after)

@@ -12,6 +12,7 @@ import (
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -168,7 +169,7 @@ func TestLogoutViewPost(t *testing.T) {
 
 func TestLogoutViewNext(t *testing.T) {
 	// X-Forwarded-Proto counts only because the site trusts it.
-	s := newAuthSite(t, views.Config{Proxy: views.ProxyConfig{SchemeHeader: "X-Forwarded-Proto"}}, logoutPatterns()...)
+	s := newAuthSite(t, views.Config{Proxy: security.ProxyConfig{SchemeHeader: "X-Forwarded-Proto"}}, logoutPatterns()...)
 	cases := []struct {
 		name, path string
 		body       []string // form pairs besides the token

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
@@ -95,10 +94,17 @@ func (v *PasswordChangeView) BindView(b *Binding) error {
 	return nil
 }
 
+// passwordChangeDone is the default SuccessURL of PasswordChangeView.
+const passwordChangeDone = "password_change_done"
+
 // GetSuccessURL is the hook that returns where a changed password leads:
-// SuccessURL, by default the route "password_change_done".
+// SuccessURL, by default the route "password_change_done", looked up in the
+// view's own namespace first ("accounts:password_change_done").
 func (v *PasswordChangeView) GetSuccessURL(c *fiber.Ctx) (string, error) {
-	return ResolveURL(c, cmp.Or(v.SuccessURL, "password_change_done"))
+	if v.SuccessURL != "" {
+		return ResolveURL(c, v.SuccessURL)
+	}
+	return resolveDefault(c, passwordChangeDone)
 }
 
 // GetTemplateNames is the hook that lists the templates to try:

@@ -5,6 +5,7 @@ import (
 
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -19,14 +20,14 @@ func TestForwardedHeadersUntrustedByDefault(t *testing.T) {
 		return c.SendString(views.ClientIP(c) + " " + map[bool]string{true: "https", false: "http"}[views.IsSecure(c)])
 	})
 	private := urls.Path("private/", views.LoginRequired(func(c *fiber.Ctx) error { return c.SendString("private") }))
-	trusting := views.ProxyConfig{SchemeHeader: "X-Forwarded-Proto", IPHeader: "X-Forwarded-For"}
+	trusting := security.ProxyConfig{SchemeHeader: "X-Forwarded-Proto", IPHeader: "X-Forwarded-For"}
 	cases := []struct {
 		name                string
-		proxy               views.ProxyConfig
+		proxy               security.ProxyConfig
 		probe, loginNext    string
 		httpNext, originNow int // status of a logout with an http next; of one with Origin https://example.com
 	}{
-		{"default: nothing believed", views.ProxyConfig{}, "0.0.0.0 http", "/private/", 302, 403},
+		{"default: nothing believed", security.ProxyConfig{}, "0.0.0.0 http", "/private/", 302, 403},
 		{"trusted proxy", trusting, "203.0.113.5 https", "/private/", 302, 200},
 	}
 	for _, tc := range cases {

@@ -57,7 +57,6 @@ type redirectViewHooks interface {
 // urlPart is a literal, or a placeholder when key is set.
 type urlPart struct{ lit, key string }
 
-
 // parseURLTemplate splits a URL with %(name)s placeholders.
 func parseURLTemplate(u string) ([]urlPart, error) {
 	var parts []urlPart

@@ -9,6 +9,7 @@ import (
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -205,14 +206,14 @@ func TestConfigValidate(t *testing.T) {
 		err  string
 	}{
 		{"zero", views.Config{}, ""},
-		{"trusted origins", views.Config{CSRF: views.CSRFConfig{TrustedOrigins: []string{"https://a.example", "https://*.b.example:8443"}}}, ""},
-		{"origin without scheme", views.Config{CSRF: views.CSRFConfig{TrustedOrigins: []string{"a.example"}}}, "the scheme is required"},
-		{"origin with a path", views.Config{CSRF: views.CSRFConfig{TrustedOrigins: []string{"https://a.example/x"}}}, "path, query and fragment are not allowed"},
-		{"origin without host", views.Config{CSRF: views.CSRFConfig{TrustedOrigins: []string{"https://"}}}, "the host is required"},
-		{"bad SameSite", views.Config{CSRF: views.CSRFConfig{CookieSameSite: "loose"}}, "want Lax, Strict or None"},
-		{"SameSite None without Secure", views.Config{CSRF: views.CSRFConfig{CookieSameSite: "None"}}, "needs CookieSecure"},
-		{"SameSite None with Secure", views.Config{CSRF: views.CSRFConfig{CookieSameSite: "None", CookieSecure: true}}, ""},
-		{"negative cookie age", views.Config{CSRF: views.CSRFConfig{CookieAge: -1}}, "negative"},
+		{"trusted origins", views.Config{CSRF: security.CSRFConfig{TrustedOrigins: []string{"https://a.example", "https://*.b.example:8443"}}}, ""},
+		{"origin without scheme", views.Config{CSRF: security.CSRFConfig{TrustedOrigins: []string{"a.example"}}}, "the scheme is required"},
+		{"origin with a path", views.Config{CSRF: security.CSRFConfig{TrustedOrigins: []string{"https://a.example/x"}}}, "path, query and fragment are not allowed"},
+		{"origin without host", views.Config{CSRF: security.CSRFConfig{TrustedOrigins: []string{"https://"}}}, "the host is required"},
+		{"bad SameSite", views.Config{CSRF: security.CSRFConfig{CookieSameSite: "loose"}}, "want Lax, Strict or None"},
+		{"SameSite None without Secure", views.Config{CSRF: security.CSRFConfig{CookieSameSite: "None"}}, "needs CookieSecure"},
+		{"SameSite None with Secure", views.Config{CSRF: security.CSRFConfig{CookieSameSite: "None", CookieSecure: true}}, ""},
+		{"negative cookie age", views.Config{CSRF: security.CSRFConfig{CookieAge: -1}}, "negative"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

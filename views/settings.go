@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 )
@@ -42,8 +43,8 @@ type Config struct {
 	// is a server failure (500). It should take as long for an unknown user
 	// as for a wrong password (compare against a dummy hash), so that timing
 	// does not tell which usernames exist. LoginView calls it only with a
-	// non-empty, valid UTF-8 username of at most MaxUsernameLength bytes and
-	// password of at most MaxPasswordLength bytes. A LoginView can override
+	// non-empty, valid UTF-8 username of at most 150 bytes and
+	// password of at most 4096 bytes. A LoginView can override
 	// it with its own Authenticate hook.
 	Authenticate func(c *fiber.Ctx, username, password string) (userID string, err error)
 	// AllowedHosts are the host names this site answers to (Django's
@@ -61,17 +62,17 @@ type Config struct {
 	// next URLs are safe, and ClientIP is the connection's peer. Cookies are
 	// Secure by their own settings (CSRFConfig.CookieSecure,
 	// session.Config.CookieSecure), never by a header.
-	Proxy ProxyConfig
+	Proxy security.ProxyConfig
 	// Headers are the security headers every response gets, error pages
 	// included (Django's SecurityMiddleware and X_FRAME_OPTIONS): by
 	// default X-Frame-Options: DENY, X-Content-Type-Options: nosniff,
 	// Referrer-Policy: same-origin, Cross-Origin-Opener-Policy: same-origin,
 	// and HSTS only when HSTSMaxAge is set; see security.HeadersConfig. A
 	// view changes its own with XFrameOptionsExempt, XFrameOptionsSameOrigin
-	// or by setting the header itself. Its Proxy is set from Proxy.
-	Headers HeadersConfig
-	// CSRF configures the CSRF protection; its Proxy is set from Proxy.
-	CSRF CSRFConfig
+	// or by setting the header itself.
+	Headers security.HeadersConfig
+	// CSRF configures the CSRF protection; see security.CSRFConfig.
+	CSRF security.CSRFConfig
 	// CSRFFailureTemplate renders the 403 page of a request the CSRF check
 	// refuses (Django's CSRF_FAILURE_VIEW). Default "csrf_failure.html".
 	CSRFFailureTemplate string
@@ -79,7 +80,7 @@ type Config struct {
 	// address (ClientIP) for LoginView, counted in the session storage by
 	// default; on by default: 10 per username and 100 per address within 3
 	// minutes; see security.ThrottleConfig.
-	LoginThrottle ThrottleConfig
+	LoginThrottle security.ThrottleConfig
 	// Debug shows developers' details on the library's pages (Django's
 	// DEBUG): the CSRF failure page then gives the reason of the refusal
 	// and how to fix the form. Off by default: visitors read plain words
@@ -88,35 +89,22 @@ type Config struct {
 	// Logger receives the warnings views log (405, 410, CSRF failures);
 	// slog.Default() when nil.
 	Logger *slog.Logger
+	// URLs is the site's url table. Set it, and Setup checks at start-up
+	// that every route name the settings and the table's views refer to
+	// (LoginURL, LoginRedirectURL, LogoutRedirectURL, NextPage, SuccessURL,
+	// PatternName, the password views' defaults) reverses, and that each
+	// view has what it needs (a LoginView a way to authenticate, a
+	// PasswordChangeView its CheckPasswordFunc and SetPasswordFunc): one
+	// error lists every mistake, each with the nearest existing name.
+	URLs *urls.Resolver
 }
-
-// CSRFConfig configures the CSRF protection (Django's CSRF_* settings): the
-// cookie, the header and the trusted origins; see security.CSRFConfig.
-type CSRFConfig = security.CSRFConfig
-
-// HeadersConfig configures the security headers; see
-// security.HeadersConfig.
-type HeadersConfig = security.HeadersConfig
-
-// ThrottleConfig configures the login throttle; see
-// security.ThrottleConfig.
-type ThrottleConfig = security.ThrottleConfig
-
-// ProxyConfig is the site's trust in a reverse proxy's headers; see
-// security.ProxyConfig.
-type ProxyConfig = security.ProxyConfig
 
 // Default values of Config.
 const (
 	DefaultLoginURL          = "/accounts/login/"
 	DefaultLoginRedirectURL  = "/accounts/profile/"
 	DefaultRedirectFieldName = "next"
-	DefaultCSRFCookieName    = security.DefaultCSRFCookieName
-	DefaultCSRFHeaderName    = security.DefaultCSRFHeaderName
-	DefaultCSRFCookieAge     = security.DefaultCSRFCookieAge
 	DefaultCSRFFailure       = "csrf_failure.html"
-	// CSRFFieldName is the form field carrying the token (Django's name).
-	CSRFFieldName = security.CSRFFieldName
 )
 
 // site is a validated Config with its defaults filled in, and the security
@@ -134,7 +122,7 @@ type site struct {
 // Validate reports what Setup would refuse: a malformed allowed host or
 // trusted origin, an unknown SameSite value, SameSite None without Secure, a
 // negative cookie age, a bad Proxy or Headers value, negative throttle
-// limits.
+// limits, and the mistakes the checks of URLs find.
 func (cfg Config) Validate() error {
 	_, err := newSite(cfg)
 	return err
@@ -155,17 +143,21 @@ func newSite(cfg Config) (*site, error) {
 	if s.proxy, err = security.NewProxy(cfg.Proxy); err != nil {
 		return nil, fmt.Errorf("views: Config.Proxy: %w", err)
 	}
-	cfg.CSRF.Proxy, cfg.Headers.Proxy, s.Headers.Proxy = s.proxy, s.proxy, s.proxy
-	if s.headers, err = security.NewHeaders(cfg.Headers); err != nil {
+	if s.headers, err = security.NewHeaders(cfg.Headers, s.proxy); err != nil {
 		return nil, fmt.Errorf("views: Config.Headers: %w", err)
 	}
 	if s.throttle, err = security.NewThrottle(cfg.LoginThrottle); err != nil {
 		return nil, fmt.Errorf("views: Config.LoginThrottle: %w", err)
 	}
-	if s.csrf, err = security.NewCSRF(cfg.CSRF); err != nil {
+	if s.csrf, err = security.NewCSRF(cfg.CSRF, s.proxy); err != nil {
 		return nil, fmt.Errorf("views: Config.CSRF: %w", err)
 	}
 	s.CSRF = s.csrf.Config()
+	if cfg.URLs != nil {
+		if err := s.check(); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 

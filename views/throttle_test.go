@@ -73,10 +73,17 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 	// Each run counts under keys of its own, so that a rerun against the same
 	// Redis (-count=2, FIBERVIEWS_REDIS_ADDR) does not find this run's counts.
 	runPrefix := fmt.Sprintf("throttle-test-%d:", time.Now().UnixNano())
-	newApps := func(t *testing.T, tc views.ThrottleConfig) [2]*fiber.App {
+	// Both servers' throttles run on this clock (Unix milliseconds): a
+	// scenario waits out a window by advancing it, without sleeping.
+	var clock atomic.Int64
+	clock.Store(time.Now().UnixMilli())
+	now := func() time.Time { return time.UnixMilli(clock.Load()) }
+	advance := func(d time.Duration) { clock.Add(d.Milliseconds()) }
+	newApps := func(t *testing.T, tc security.ThrottleConfig) [2]*fiber.App {
 		if tc.KeyPrefix == "" {
 			tc.KeyPrefix = runPrefix
 		}
+		tc.Now = now
 		tc.OnLockout = func(c *fiber.Ctx, l security.Lockout) {
 			lockMu.Lock()
 			lockouts = append(lockouts, l)
@@ -84,7 +91,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		}
 		a, b := managers(t)
 		cfg := views.Config{Authenticate: auth, LoginThrottle: tc, Logger: discard(),
-			Proxy: views.ProxyConfig{IPHeader: "X-Forwarded-For"}}
+			Proxy: security.ProxyConfig{IPHeader: "X-Forwarded-For"}}
 		login := views.Path("login/", &views.LoginView{NextPage: "/home/"})
 		return [2]*fiber.App{newApp(t, appOptions{cfg: cfg, manager: a, patterns: []urls.Pattern{login}}),
 			newApp(t, appOptions{cfg: cfg, manager: b, patterns: []urls.Pattern{login}})}
@@ -101,14 +108,14 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 	}
 	refused := func(t *testing.T, r response, called bool) {
 		t.Helper()
-		if r.status != 200 || !strings.Contains(r.body, views.ThrottledMessage) || called || r.header.Get("Retry-After") == "" {
+		if r.status != 200 || !strings.Contains(r.body, throttledMessage) || called || r.header.Get("Retry-After") == "" {
 			t.Fatalf("%d, Authenticate called %v, Retry-After %q; want the form with ThrottledMessage, no Authenticate:\n%s",
 				r.status, called, r.header.Get("Retry-After"), r.body)
 		}
 	}
 
 	t.Run("a username over the limit is refused on both servers, known or not, alike", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{Limit: 3})
+		apps := newApps(t, security.ThrottleConfig{Limit: 3})
 		lockMu.Lock()
 		lockouts = nil
 		lockMu.Unlock()
@@ -129,12 +136,12 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		lockMu.Lock()
 		defer lockMu.Unlock()
 		if len(lockouts) != 2 || lockouts[0].Username != "alice" || lockouts[1].Username != "mallory" || lockouts[0].ByIP ||
-			time.Until(lockouts[0].Until) <= 0 {
-			t.Errorf("lockouts %+v, want one for alice and one for mallory, by username, in the future", lockouts)
+			!lockouts[0].Until.Equal(now().Add(security.DefaultThrottleWindow)) {
+			t.Errorf("lockouts %+v, want one for alice and one for mallory, by username, until a window from now", lockouts)
 		}
 	})
 	t.Run("failures on one server lock the username on the other at once", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{Limit: 3})
+		apps := newApps(t, security.ThrottleConfig{Limit: 3})
 		for range 3 {
 			try(t, apps, 0, "192.0.2.20", "alice-7", "wrong")
 		}
@@ -142,7 +149,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		refused(t, r, called)
 	})
 	t.Run("a success on the other server clears the count", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{Limit: 3})
+		apps := newApps(t, security.ThrottleConfig{Limit: 3})
 		for range 2 {
 			try(t, apps, 0, "192.0.2.22", "alice-8", "wrong")
 		}
@@ -157,7 +164,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		}
 	})
 	t.Run("success clears the username's count", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{Limit: 3})
+		apps := newApps(t, security.ThrottleConfig{Limit: 3})
 		for round := range 3 {
 			for i := range 2 {
 				try(t, apps, i, "192.0.2.3", "alice-2", "wrong")
@@ -168,7 +175,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		}
 	})
 	t.Run("a client address over its limit, whatever the usernames", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{IPLimit: 3})
+		apps := newApps(t, security.ThrottleConfig{IPLimit: 3})
 		for i := range 3 {
 			try(t, apps, i, "198.51.100.7", "user"+strconv.Itoa(i), "wrong")
 		}
@@ -178,19 +185,36 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 			t.Errorf("another address: %d, want 302", r.status)
 		}
 	})
-	t.Run("counts expire", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{Limit: 2, Window: time.Second})
+	t.Run("counts expire at the window's end, which Retry-After announces", func(t *testing.T) {
+		apps := newApps(t, security.ThrottleConfig{Limit: 2, Window: time.Minute})
 		try(t, apps, 0, "192.0.2.9", "alice-4", "wrong")
+		advance(10 * time.Second)
 		try(t, apps, 1, "192.0.2.9", "alice-4", "wrong")
-		r, called := try(t, apps, 0, "192.0.2.9", "alice-4", "right")
-		refused(t, r, called)
-		time.Sleep(2100 * time.Millisecond)
-		if r, _ := try(t, apps, 1, "192.0.2.9", "alice-4", "right"); r.status != 302 {
-			t.Errorf("after the window: %d, want 302", r.status)
+		for _, step := range []struct {
+			advance    time.Duration
+			retryAfter string // "" once accepted
+		}{
+			{0, "50"},
+			{49*time.Second + 500*time.Millisecond, "1"}, // rounded up
+			{499 * time.Millisecond, "1"},
+			{time.Millisecond, ""},
+		} {
+			advance(step.advance)
+			r, called := try(t, apps, 0, "192.0.2.9", "alice-4", "right")
+			if step.retryAfter == "" {
+				if r.status != 302 {
+					t.Errorf("at the window's end: %d, want 302", r.status)
+				}
+				continue
+			}
+			refused(t, r, called)
+			if got := r.header.Get("Retry-After"); got != step.retryAfter {
+				t.Errorf("Retry-After %q, want %q", got, step.retryAfter)
+			}
 		}
 	})
 	t.Run("concurrent failures on both servers all count", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{Limit: 8})
+		apps := newApps(t, security.ThrottleConfig{Limit: 8})
 		var wg sync.WaitGroup
 		for i := range 8 {
 			wg.Go(func() { try(t, apps, i, "192.0.2.11", "alice-6", "wrong") })
@@ -200,7 +224,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 		refused(t, r, called)
 	})
 	t.Run("Off", func(t *testing.T) {
-		apps := newApps(t, views.ThrottleConfig{Off: true, Limit: 1})
+		apps := newApps(t, security.ThrottleConfig{Off: true, Limit: 1})
 		for i := range 3 {
 			if _, called := try(t, apps, i, "192.0.2.10", "alice-5", "wrong"); !called {
 				t.Fatal("Authenticate not called with the throttle off")

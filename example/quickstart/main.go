@@ -121,6 +121,7 @@ func main() {
 		SiteName:     "Quickstart",
 		AllowedHosts: []string{"localhost", "127.0.0.1", "[::1]"},
 		Authenticate: checkPassword,
+		URLs:         table, // every route name is checked here, at start-up
 	}))
 	table.Mount(app)
 

@@ -45,10 +45,6 @@ type CSRFConfig struct {
 	// "scheme://host[:port]"; "https://*.example.com" allows every
 	// subdomain.
 	TrustedOrigins []string
-	// Proxy tells whether a request came over https (nil: only over TLS),
-	// for the origin and Referer checks. views.Setup sets it from
-	// views.Config.Proxy.
-	Proxy *Proxy
 }
 
 // Default values of CSRFConfig, and the form field of the token.
@@ -64,14 +60,34 @@ const (
 // checks are net/http's). The error Check returns wraps one of them; its own
 // text is Django's reason.
 var (
-	ErrCSRFCrossOrigin     = errors.New("security: cross-origin unsafe request (Sec-Fetch-Site is neither same-origin nor none): if the sending site may post here, add its origin to CSRFConfig.TrustedOrigins")
-	ErrCSRFOriginMismatch  = errors.New("security: the Origin header is neither the request's Host nor a trusted origin: add it to CSRFConfig.TrustedOrigins if it may post here; behind a proxy, pass the original Host")
-	ErrCSRFBadReferer      = errors.New("security: an https request with neither Origin nor Sec-Fetch-Site needs a Referer on this site (or a trusted origin): the page's Referrer-Policy must not be no-referrer; if the sending site may post here, add its origin to CSRFConfig.TrustedOrigins")
-	ErrCSRFCookieMissing   = errors.New("security: no CSRF cookie: the client must first load a page that renders a token (which sets the cookie) and keep cookies for the site")
-	ErrCSRFCookieMalformed = errors.New("security: the CSRF cookie is not 32 letters and digits, so not one this site set: loading a page that renders a token replaces it")
-	ErrCSRFTokenMissing    = errors.New("security: no CSRF token: send the token in the csrfmiddlewaretoken field of a POST form or in the CSRFConfig.HeaderName header (X-CSRFToken)")
-	ErrCSRFTokenMalformed  = errors.New("security: the CSRF token is not 32 or 64 letters and digits: send it exactly as CSRF.Token rendered it")
-	ErrCSRFTokenIncorrect  = errors.New("security: the CSRF token does not match the cookie's secret: the page was rendered before the secret changed (a login rotates it) or for another client; reload it")
+	// ErrCSRFCrossOrigin: Sec-Fetch-Site is neither same-origin nor none. If
+	// the sending site may post here, add its origin to
+	// CSRFConfig.TrustedOrigins.
+	ErrCSRFCrossOrigin = errors.New("security: cross-origin request detected from Sec-Fetch-Site header")
+	// ErrCSRFOriginMismatch: the Origin is neither the request's
+	// scheme://host[:port] nor a trusted origin. Add it to TrustedOrigins if
+	// it may post here; behind a proxy, pass the original Host through.
+	ErrCSRFOriginMismatch = errors.New("security: cross-origin request detected from Origin header")
+	// ErrCSRFBadReferer: an https request with neither Origin nor
+	// Sec-Fetch-Site needs a Referer on this site or a trusted origin (so the
+	// page's Referrer-Policy must not be no-referrer).
+	ErrCSRFBadReferer = errors.New("security: Referer checking failed")
+	// ErrCSRFCookieMissing: the client must first load a page that renders a
+	// token (which sets the cookie) and keep cookies for the site.
+	ErrCSRFCookieMissing = errors.New("security: CSRF cookie not set")
+	// ErrCSRFCookieMalformed: the cookie is not 32 letters and digits, so
+	// not one this site set; loading a page that renders a token replaces it.
+	ErrCSRFCookieMalformed = errors.New("security: CSRF cookie malformed")
+	// ErrCSRFTokenMissing: send the token in the csrfmiddlewaretoken field
+	// of a POST form or in the CSRFConfig.HeaderName header (X-CSRFToken).
+	ErrCSRFTokenMissing = errors.New("security: CSRF token missing")
+	// ErrCSRFTokenMalformed: the token is not 32 or 64 letters and digits;
+	// send it exactly as CSRF.Token rendered it.
+	ErrCSRFTokenMalformed = errors.New("security: CSRF token malformed")
+	// ErrCSRFTokenIncorrect: the token does not match the cookie's secret;
+	// the page was rendered before the secret changed (a login rotates it)
+	// or for another client: reload it.
+	ErrCSRFTokenIncorrect = errors.New("security: CSRF token incorrect")
 )
 
 // refusal is an error of Check: Django's reason, wrapping a sentinel.
@@ -117,6 +133,7 @@ var index = func() (t [256]int8) {
 // that works.
 type CSRF struct {
 	cfg           CSRFConfig
+	proxy         *Proxy // nil: https only over TLS
 	headerSource  string // the token's source in Django's reasons
 	trusted       map[string]bool
 	trustedSuffix []trustedWildcard
@@ -127,8 +144,8 @@ type trustedWildcard struct{ scheme, suffix string }
 // NewCSRF returns the protection cfg describes, with the defaults filled in.
 // It refuses a malformed trusted origin, an unknown SameSite value, SameSite
 // None without Secure, and a negative cookie age.
-func NewCSRF(cfg CSRFConfig) (*CSRF, error) {
-	p := &CSRF{cfg: cfg, trusted: map[string]bool{}}
+func NewCSRF(cfg CSRFConfig, proxy *Proxy) (*CSRF, error) {
+	p := &CSRF{cfg: cfg, proxy: proxy, trusted: map[string]bool{}}
 	x := &p.cfg
 	x.CookieName = cmp.Or(x.CookieName, DefaultCSRFCookieName)
 	x.CookieAge = cmp.Or(x.CookieAge, DefaultCSRFCookieAge)
@@ -308,12 +325,12 @@ func (p *CSRF) crossOrigin(c *fiber.Ctx) error {
 		return nil
 	case "": // an older browser or not a browser: check Origin, then Referer
 		if origin != "" {
-			if p.trustedOrigin(origin) || sameOrigin(origin, p.cfg.Proxy.Scheme(c), string(c.Request().Host())) {
+			if p.trustedOrigin(origin) || sameOrigin(origin, p.proxy.Scheme(c), string(c.Request().Host())) {
 				return nil
 			}
 			return &refusal{"Origin checking failed - " + origin + " does not match any trusted origins.", ErrCSRFOriginMismatch}
 		}
-		if p.cfg.Proxy.IsSecure(c) {
+		if p.proxy.IsSecure(c) {
 			return p.checkReferer(c)
 		}
 		return nil // plain http, no Origin: same-origin or not a browser

@@ -49,7 +49,7 @@ func FuzzCheckCSRF(f *testing.F) {
 	f.Add(uint8(1), secret, good, "", "", "cross-site", "example.com", "application/x-www-form-urlencoded")
 	f.Add(uint8(4), "", "", "", "null", "", "", "multipart/form-data; boundary=x")
 	f.Add(uint8(1), "é"+secret[2:], "\x00"+good[1:], "", "", "", "example.com", "application/x-www-form-urlencoded")
-	p, err := NewCSRF(CSRFConfig{TrustedOrigins: []string{"https://trusted.example"}})
+	p, err := NewCSRF(CSRFConfig{TrustedOrigins: []string{"https://trusted.example"}}, nil)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -10,9 +10,9 @@ import (
 )
 
 // newCSRF returns a CSRF for cfg and a secret cookie with a token for it.
-func newCSRF(t *testing.T, cfg security.CSRFConfig) (p *security.CSRF, secret, token string) {
+func newCSRF(t *testing.T, cfg security.CSRFConfig, proxy ...*security.Proxy) (p *security.CSRF, secret, token string) {
 	t.Helper()
-	p, err := security.NewCSRF(cfg)
+	p, err := security.NewCSRF(cfg, append(proxy, nil)[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestTokenCookie(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := security.NewCSRF(tc.cfg)
+			p, err := security.NewCSRF(tc.cfg, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -242,7 +242,7 @@ func TestNewCSRF(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := security.NewCSRF(tc.cfg)
+			p, err := security.NewCSRF(tc.cfg, nil)
 			if (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
 				t.Fatalf("NewCSRF = %v, want %q", err, tc.err)
 			}

@@ -16,10 +16,7 @@
 //     CSRF and Headers ask it whether a request is https;
 //   - Throttle counts failed logins per username and per client address in
 //     a storage (by default the session storage) and refuses attempts over
-//     the limit for a cool-down, Rails 8's rate limit for logins. On a
-//     storage with a shared filter of its keys (session.KeyMarker: the
-//     SQLite storage) it reads the counts only for a username or address
-//     some process failed for within the window.
+//     the limit for a cool-down, Rails 8's rate limit for logins.
 //
 // Check's errors wrap the package's sentinel errors (ErrCSRFTokenMissing,
 // ErrDisallowedHost, ...) for errors.Is. A CSRF error's text is Django's

@@ -15,7 +15,7 @@ import (
 // A handler outside views checks its unsafe requests itself and answers a
 // refusal as it likes; Token gives the page its token (and sets the cookie).
 func ExampleCSRF() {
-	csrf, err := security.NewCSRF(security.CSRFConfig{TrustedOrigins: []string{"https://partner.example"}})
+	csrf, err := security.NewCSRF(security.CSRFConfig{TrustedOrigins: []string{"https://partner.example"}}, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -93,7 +93,7 @@ func ExampleProxy() {
 	if err != nil {
 		panic(err)
 	}
-	headers, err := security.NewHeaders(security.HeadersConfig{Proxy: proxy, HSTSMaxAge: 365 * 24 * time.Hour})
+	headers, err := security.NewHeaders(security.HeadersConfig{HSTSMaxAge: 365 * 24 * time.Hour}, proxy)
 	if err != nil {
 		panic(err)
 	}

@@ -36,9 +36,6 @@ type HeadersConfig struct {
 	// HSTSIncludeSubdomains and HSTSPreload add includeSubDomains and
 	// preload (Django's SECURE_HSTS_INCLUDE_SUBDOMAINS, SECURE_HSTS_PRELOAD).
 	HSTSIncludeSubdomains, HSTSPreload bool
-	// Proxy tells whether a request came over https, for HSTS (nil: only
-	// over TLS). views.Setup sets it from views.Config.Proxy.
-	Proxy *Proxy
 }
 
 // Off is the HeadersConfig value that sends no such header (Django's None).
@@ -54,8 +51,8 @@ type Headers struct {
 
 // NewHeaders returns the headers cfg describes; it refuses a value that is
 // not one the header takes.
-func NewHeaders(cfg HeadersConfig) (*Headers, error) {
-	h := &Headers{proxy: cfg.Proxy}
+func NewHeaders(cfg HeadersConfig, proxy *Proxy) (*Headers, error) {
+	h := &Headers{proxy: proxy}
 	for _, x := range []struct {
 		name, field, val, def string
 		allowed               []string

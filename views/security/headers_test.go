@@ -26,24 +26,25 @@ func TestHeaders(t *testing.T) {
 	year := 365 * 24 * time.Hour
 	cases := []struct {
 		name    string
+		proxy   *security.Proxy
 		cfg     security.HeadersConfig
 		headers []string
 		want    map[string]string // "" means absent
 	}{
-		{"Django's defaults", security.HeadersConfig{}, nil, defaults},
-		{"no HSTS on https unless set", security.HeadersConfig{Proxy: proxy}, https, defaults},
-		{"each header off", security.HeadersConfig{FrameOptions: "off", ContentTypeOptions: "off", ReferrerPolicy: "OFF", CrossOriginOpenerPolicy: "off"}, nil,
+		{"Django's defaults", nil, security.HeadersConfig{}, nil, defaults},
+		{"no HSTS on https unless set", proxy, security.HeadersConfig{}, https, defaults},
+		{"each header off", nil, security.HeadersConfig{FrameOptions: "off", ContentTypeOptions: "off", ReferrerPolicy: "OFF", CrossOriginOpenerPolicy: "off"}, nil,
 			map[string]string{"X-Frame-Options": "", "X-Content-Type-Options": "", "Referrer-Policy": "", "Cross-Origin-Opener-Policy": ""}},
-		{"other values", security.HeadersConfig{FrameOptions: "sameorigin", ReferrerPolicy: "no-referrer, strict-origin-when-cross-origin", CrossOriginOpenerPolicy: "same-origin-allow-popups"}, nil,
+		{"other values", nil, security.HeadersConfig{FrameOptions: "sameorigin", ReferrerPolicy: "no-referrer, strict-origin-when-cross-origin", CrossOriginOpenerPolicy: "same-origin-allow-popups"}, nil,
 			with("X-Frame-Options", "SAMEORIGIN", "Referrer-Policy", "no-referrer, strict-origin-when-cross-origin", "Cross-Origin-Opener-Policy", "same-origin-allow-popups")},
-		{"HSTS on https", security.HeadersConfig{Proxy: proxy, HSTSMaxAge: year, HSTSIncludeSubdomains: true, HSTSPreload: true}, https,
+		{"HSTS on https", proxy, security.HeadersConfig{HSTSMaxAge: year, HSTSIncludeSubdomains: true, HSTSPreload: true}, https,
 			with("Strict-Transport-Security", "max-age=31536000; includeSubDomains; preload")},
-		{"HSTS not on http", security.HeadersConfig{Proxy: proxy, HSTSMaxAge: year}, nil, defaults},
-		{"HSTS not on a forged header without a proxy setting", security.HeadersConfig{HSTSMaxAge: year}, https, defaults},
+		{"HSTS not on http", proxy, security.HeadersConfig{HSTSMaxAge: year}, nil, defaults},
+		{"HSTS not on a forged header without a proxy setting", nil, security.HeadersConfig{HSTSMaxAge: year}, https, defaults},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			h, err := security.NewHeaders(tc.cfg)
+			h, err := security.NewHeaders(tc.cfg, tc.proxy)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,7 +58,7 @@ func TestHeaders(t *testing.T) {
 		})
 	}
 	t.Run("a value the response has wins", func(t *testing.T) {
-		h, _ := security.NewHeaders(security.HeadersConfig{})
+		h, _ := security.NewHeaders(security.HeadersConfig{}, nil)
 		c := newCtx(t, req{method: "GET"})
 		c.Set("X-Frame-Options", "SAMEORIGIN")
 		h.Set(c)
@@ -78,7 +79,7 @@ func TestNewHeadersRefuses(t *testing.T) {
 		{security.HeadersConfig{ContentTypeOptions: "sniff"}, "ContentTypeOptions"},
 		{security.HeadersConfig{HSTSMaxAge: -time.Second}, "HSTSMaxAge"},
 	} {
-		if _, err := security.NewHeaders(tc.cfg); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := security.NewHeaders(tc.cfg, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("NewHeaders(%+v) = %v, want an error naming %s", tc.cfg, err, tc.want)
 		}
 	}

@@ -101,7 +101,7 @@ func TestNewProxyRefuses(t *testing.T) {
 // is checked as Django does.
 func TestCheckSchemeAndReferer(t *testing.T) {
 	proxy := newProxy(t, security.ProxyConfig{SchemeHeader: "X-Forwarded-Proto"})
-	p, secret, tok := newCSRF(t, security.CSRFConfig{Proxy: proxy, TrustedOrigins: []string{"https://partner.example", "https://*.corp.example"}})
+	p, secret, tok := newCSRF(t, security.CSRFConfig{TrustedOrigins: []string{"https://partner.example", "https://*.corp.example"}}, proxy)
 	https := []string{"X-Forwarded-Proto", "https"}
 	h := func(kv ...string) []string { return append(append([]string{"X-CSRFToken", tok}, https...), kv...) }
 	cases := []struct {
@@ -153,7 +153,7 @@ func TestCheckSchemeAndReferer(t *testing.T) {
 		}
 	})
 	t.Run("a Referer under CookieDomain", func(t *testing.T) {
-		p, secret, tok := newCSRF(t, security.CSRFConfig{Proxy: proxy, CookieDomain: ".example.com"})
+		p, secret, tok := newCSRF(t, security.CSRFConfig{CookieDomain: ".example.com"}, proxy)
 		c := newCtx(t, req{method: "POST", host: "www.example.com", cookie: secret, headers: h("X-CSRFToken", tok, "Referer", "https://shop.example.com/")})
 		if err := p.Check(c); err != nil {
 			t.Fatalf("Check = %v, want nil", err)

@@ -41,6 +41,11 @@ type ThrottleConfig struct {
 	// OnLockout is called when a username or address reaches its limit
 	// (as Django's user_login_failed signal serves), to log or alert.
 	OnLockout func(c *fiber.Ctx, l Lockout)
+	// Now is the throttle's clock. Default time.Now. A test sets a clock
+	// of its own to wait out a Window by advancing it, without sleeping:
+	// the throttle judges every count's window by this clock alone (see
+	// Throttle).
+	Now func() time.Time
 }
 
 // Lockout describes a username or address that reached its limit.
@@ -65,7 +70,10 @@ var ErrThrottled = errors.New("security: too many failed logins for this usernam
 
 // Throttled is the error of a refused attempt: ErrThrottled, with when
 // attempts are accepted again.
-type Throttled struct{ Until time.Time }
+type Throttled struct {
+	Until time.Time     // when attempts are accepted again
+	Wait  time.Duration // from the refusal to Until, on the throttle's clock (ThrottleConfig.Now)
+}
 
 // Error returns ErrThrottled's text.
 func (t *Throttled) Error() string { return ErrThrottled.Error() }
@@ -80,14 +88,25 @@ func (t *Throttled) Unwrap() error { return ErrThrottled }
 // with NewThrottle; it is safe for concurrent use; a nil or Off Throttle
 // counts nothing.
 //
-// On a storage that implements session.KeyMarker (the SQLite storage),
-// Fail marks each count's key for a Window before writing it, and Check
-// reads the counts only when the filter says either key may hold one: a
-// login from an address and for a username that no process sharing the
-// storage failed for within the window costs no storage read. For one Window
-// after the filter was made (session.KeyMarker.MarksSince), Check reads as
-// without it.
-type Throttle struct{ cfg ThrottleConfig }
+// Check reads both counts with one session.GetMany, on every storage: one
+// round trip on the SQLite storage and on Redis. (Versions before this one
+// kept, beside a SQLite database, a filter file named after it with
+// "-marks" appended, to skip that read; nothing uses that file any more, and
+// it can be deleted after upgrading every process that shares the database.)
+//
+// A count is stored as its number of failures and the end of its window,
+// taken from the throttle's clock (ThrottleConfig.Now) at the first
+// failure; Check and Fail treat a count whose window ended, by that same
+// clock, as none. The storage's own expiry (SQLite's expiry column,
+// Redis's TTL), set to the rest of the window plus a second, only reclaims
+// the space: a count the storage still holds after its window ended reads
+// as none. So the throttle's clock alone decides when a window ends, and a
+// test that advances it past the window sees the count gone without
+// sleeping while the storage's clock stands still.
+type Throttle struct {
+	cfg ThrottleConfig
+	now func() time.Time
+}
 
 // NewThrottle returns the throttle cfg describes, with the defaults filled
 // in; it refuses negative limits and window.
@@ -99,7 +118,11 @@ func NewThrottle(cfg ThrottleConfig) (*Throttle, error) {
 	cfg.IPLimit = cmp.Or(cfg.IPLimit, DefaultThrottleIPLimit)
 	cfg.Window = cmp.Or(cfg.Window, DefaultThrottleWindow)
 	cfg.KeyPrefix = cmp.Or(cfg.KeyPrefix, DefaultThrottleKeyPrefix)
-	return &Throttle{cfg: cfg}, nil
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Throttle{cfg: cfg, now: now}, nil
 }
 
 func (t *Throttle) storage(c *fiber.Ctx) fiber.Storage {
@@ -120,7 +143,7 @@ func (t *Throttle) keys(username, ip string) [2]string {
 }
 
 // count is a stored count: failures, and when the window ends (Unix
-// milliseconds).
+// milliseconds); none when the window ended at now (the throttle's clock).
 func count(raw []byte, now time.Time) (n int, until int64) {
 	if len(raw) == 0 {
 		return 0, 0
@@ -136,19 +159,14 @@ func count(raw []byte, now time.Time) (n int, until int64) {
 
 // Check returns nil when a login for username from ip may be tried, else a
 // *Throttled (wrapping ErrThrottled) until the later cool-down; or the
-// storage's error. Call it before checking the password. It reads nothing
-// when the storage's session.KeyMarker says neither count exists.
+// storage's error. Call it before checking the password.
 func (t *Throttle) Check(c *fiber.Ctx, username, ip string) error {
 	st := t.storage(c)
 	if st == nil {
 		return nil
 	}
 	k := t.keys(username, ip)
-	now := time.Now()
-	if m, ok := st.(session.KeyMarker); ok && now.Sub(m.MarksSince()) >= t.cfg.Window && !m.MayHold(k[0], now) && !m.MayHold(k[1], now) {
-		c.Locals(countedKey{}, false) // no process counted a failure for either: nothing to read
-		return nil
-	}
+	now := t.now()
 	vals, err := session.GetMany(st, k[:])
 	if err != nil {
 		return err
@@ -163,7 +181,8 @@ func (t *Throttle) Check(c *fiber.Ctx, username, ip string) error {
 	if until == 0 {
 		return nil
 	}
-	return &Throttled{Until: time.UnixMilli(until)}
+	end := time.UnixMilli(until)
+	return &Throttled{Until: end, Wait: end.Sub(now)}
 }
 
 // Fail counts a failed login for username from ip, calling OnLockout for
@@ -173,13 +192,8 @@ func (t *Throttle) Fail(c *fiber.Ctx, username, ip string) error {
 	if st == nil {
 		return nil
 	}
-	now := time.Now()
-	marker, _ := st.(session.KeyMarker)
+	now := t.now()
 	for i, key := range t.keys(username, ip) {
-		if marker != nil {
-			// Before the count is written (see Check), until the latest end its window can have.
-			marker.MarkKey(key, now.Add(t.cfg.Window))
-		}
 		var n int
 		var until int64
 		bump := func(old []byte) ([]byte, time.Duration, error) {
@@ -187,7 +201,10 @@ func (t *Throttle) Fail(c *fiber.Ctx, username, ip string) error {
 				until = now.Add(t.cfg.Window).UnixMilli()
 			}
 			n++
-			return []byte(strconv.Itoa(n) + " " + strconv.FormatInt(until, 10)), time.Until(time.UnixMilli(until)) + time.Second, nil
+			// The storage keeps the count for the rest of its window by the throttle's clock,
+			// and a second more (the storage may round its expiry down to whole seconds); it
+			// only frees the space: count judges the window's end by the throttle's clock.
+			return []byte(strconv.Itoa(n) + " " + strconv.FormatInt(until, 10)), time.UnixMilli(until).Sub(now) + time.Second, nil
 		}
 		var err error
 		if u, ok := st.(session.Updater); ok {

@@ -13,8 +13,8 @@ import (
 
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/urls"
-	"github.com/fiberviews/fiberviews/views"
 	"github.com/fiberviews/fiberviews/views/messages"
+	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -53,8 +53,8 @@ type Config struct {
 	// (a User-Agent, an Accept-Language); a request's own headers win.
 	Header http.Header
 	// CSRFCookieName and CSRFHeaderName are the site's views.Config.CSRF
-	// names. Default views.DefaultCSRFCookieName and
-	// views.DefaultCSRFHeaderName.
+	// names. Default security.DefaultCSRFCookieName and
+	// security.DefaultCSRFHeaderName.
 	CSRFCookieName, CSRFHeaderName string
 }
 
@@ -78,10 +78,10 @@ func New(app *fiber.App, cfg Config) *Client {
 		cfg.BaseURL = "http://example.com"
 	}
 	if cfg.CSRFCookieName == "" {
-		cfg.CSRFCookieName = views.DefaultCSRFCookieName
+		cfg.CSRFCookieName = security.DefaultCSRFCookieName
 	}
 	if cfg.CSRFHeaderName == "" {
-		cfg.CSRFHeaderName = views.DefaultCSRFHeaderName
+		cfg.CSRFHeaderName = security.DefaultCSRFHeaderName
 	}
 	base, err := url.Parse(cfg.BaseURL)
 	if err != nil || base.Host == "" || (base.Scheme != "http" && base.Scheme != "https") {
