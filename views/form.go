@@ -370,8 +370,11 @@ func newValidator() *validator.Validate {
 // MaxFormValueLength, or repeated for a field taking one value is a field
 // error; then the values are decoded with github.com/go-playground/form
 // (a value of the wrong type is a field error), the validate tags checked
-// with github.com/go-playground/validator, and f's Validate method called.
-// Fields the form does not have are ignored, as Django does.
+// with github.com/go-playground/validator, and the form's Validate method
+// called, whatever failed before. Fields the form does not have are
+// ignored, as Django does. A form type BindForm cannot use (not a struct, a
+// Bind or Validate of another signature, a bad msg or validate tag) is a
+// *ConfigError; FormView reports it when registered.
 func BindForm[F any](c *fiber.Ctx, form *F) (FormErrors, error) {
 	ft, err := formTypeOf(reflect.TypeFor[F]())
 	if err != nil {
