@@ -52,7 +52,7 @@ const (
 //
 // Hooks: CheckPassword, SetPassword, and FormView's.
 type PasswordChangeView struct {
-	FormView
+	FormView[PasswordChangeForm]
 	// CheckPasswordFunc reports whether password is the user's current
 	// one (Django's check_password); the CheckPassword hook calls it. It
 	// should compare in constant time (bcrypt does).
@@ -79,7 +79,7 @@ const passwordChangeViewName = "views.PasswordChangeView"
 
 // passwordHooks are the hooks of PasswordChangeView besides FormView's.
 type passwordHooks interface {
-	formHooks
+	formHooks[PasswordChangeForm]
 	CheckPassword(c fiber.Ctx, userID, password string) (bool, error)
 	SetPassword(c fiber.Ctx, userID, password string) error
 }
@@ -94,15 +94,6 @@ func (v *PasswordChangeView) BindView(b *Binding) error {
 	b.Decorators = append(b.Decorators, NeverCache)
 	b.LoginRequired = true
 	return nil
-}
-
-// GetForm is the hook that returns a new form: a copy of Form, by default
-// a *PasswordChangeForm.
-func (v *PasswordChangeView) GetForm(c fiber.Ctx) (any, error) {
-	if v.Form == nil {
-		return &PasswordChangeForm{}, nil
-	}
-	return v.FormView.GetForm(c)
 }
 
 // passwordChangeDone is the default SuccessURL of PasswordChangeView.
@@ -141,14 +132,9 @@ func (v *PasswordChangeView) Post(c fiber.Ctx) error {
 	if !ok { // logged out by another request since LoginRequired looked
 		return RedirectToLogin(c, "")
 	}
-	f, errs, err := v.bound(c)
+	pf, errs, err := v.bound(c)
 	if err != nil {
 		return err
-	}
-	pf, ok := f.(*PasswordChangeForm)
-	if !ok {
-		return &ConfigError{View: viewName(v.Outer(), passwordChangeViewName), Field: "Form",
-			Msg: fmt.Sprintf("GetForm returned a %T: PasswordChangeView needs a *views.PasswordChangeForm", f)}
 	}
 	if len(errs["old_password"]) == 0 {
 		if good, err := h.CheckPassword(c, uid, pf.OldPassword); err != nil {
@@ -164,7 +150,7 @@ func (v *PasswordChangeView) Post(c fiber.Ctx) error {
 			return err
 		}
 	}
-	return v.finish(c, f, errs)
+	return v.finish(c, pf, errs)
 }
 
 // validatePassword runs the validators, adding their messages to errs.
@@ -188,9 +174,9 @@ func (v *PasswordChangeView) validatePassword(c fiber.Ctx, password string, errs
 // FormValid changes the password: the SetPassword hook, then this session
 // onto the new auth hash and a new key, every other session of the user
 // logged out, then the redirect of FormView.FormValid.
-func (v *PasswordChangeView) FormValid(c fiber.Ctx, form any) error {
+func (v *PasswordChangeView) FormValid(c fiber.Ctx, form *PasswordChangeForm) error {
 	uid, _ := session.UserID(c)
-	if err := v.hooks.Of(v).SetPassword(c, uid, form.(*PasswordChangeForm).NewPassword1); err != nil {
+	if err := v.hooks.Of(v).SetPassword(c, uid, form.NewPassword1); err != nil {
 		return err
 	}
 	if err := session.UpdateAuthHash(c); err != nil {
