@@ -19,7 +19,7 @@ import (
 //		views.FormView[ContactForm]
 //	}
 //
-//	func (v *ContactView) FormValid(c *fiber.Ctx, form *ContactForm) error {
+//	func (v *ContactView) FormValid(c fiber.Ctx, form *ContactForm) error {
 //		send(form)
 //		return v.FormView.FormValid(c, form) // super(): redirect to SuccessURL
 //	}

@@ -20,14 +20,14 @@ import (
 //	}
 //
 //	type listHooks interface {
-//		GetQueryset(c *fiber.Ctx) ([]Item, error)
+//		GetQueryset(c fiber.Ctx) ([]Item, error)
 //	}
 //
 //	var _ listHooks = (*ListView)(nil) // every hook has a default
 //
-//	func (v *ListView) GetQueryset(c *fiber.Ctx) ([]Item, error) { return nil, nil }
+//	func (v *ListView) GetQueryset(c fiber.Ctx) ([]Item, error) { return nil, nil }
 //
-//	func (v *ListView) Get(c *fiber.Ctx) error {
+//	func (v *ListView) Get(c fiber.Ctx) error {
 //		items, err := v.hooks.Of(v).GetQueryset(c) // the view's override, or the default
 //		…
 //	}

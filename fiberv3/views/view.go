@@ -21,7 +21,7 @@ type Decorator func(fiber.Handler) fiber.Handler
 //
 // v must be a non-nil pointer to a struct. Its HTTP method handlers are its
 // methods Get, Head, Post, Put, Patch, Delete and Options, each
-// func(*fiber.Ctx) error. AsView inspects v once; the handler it returns does
+// func(fiber.Ctx) error. AsView inspects v once; the handler it returns does
 // no reflection:
 //
 //   - a method the view allows and defines runs; HEAD runs Get without a
