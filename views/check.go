@@ -32,6 +32,13 @@ func (s *site) check() error {
 	ck.name("LoginURL", s.LoginURL, false, false)
 	ck.name("LoginRedirectURL", s.LoginRedirectURL, false, false)
 	ck.name("LogoutRedirectURL", s.LogoutRedirectURL, false, false)
+	if s.LoginRequired && !isURL(s.LoginURL) && ck.known(s.LoginURL) {
+		if u, err := s.URLs.Reverse(s.LoginURL); err == nil {
+			if public, matched := s.URLs.IsPublic(u); matched && !public {
+				ck.fail("LoginURL", "%q needs a login itself under LoginRequired, so visitors would be sent to it forever: register it with views.Path (LoginView is public by itself) or add urls.Public()", s.LoginURL)
+			}
+		}
+	}
 	for ns, v := range s.URLs.Views() {
 		if vc, ok := v.(viewChecker); ok {
 			ck.ns, ck.view = ns, typeName(v)

@@ -103,6 +103,13 @@ type Config struct {
 	// PasswordChangeView its CheckPasswordFunc and SetPasswordFunc): one
 	// error lists every mistake, each with the nearest existing name.
 	URLs *urls.Resolver
+	// LoginRequired makes every route of URLs require a login, except those
+	// marked urls.Public (Django 5.1's LoginRequiredMixin everywhere,
+	// LoginRequiredMiddleware): a new page someone forgets to protect is
+	// protected. LoginView, LogoutView and the error pages are public by
+	// themselves; WriteTable lists which routes are. It needs URLs, mounted
+	// at the app's root; routes outside the table are not covered.
+	LoginRequired bool
 }
 
 // Default values of Config.
@@ -163,6 +170,9 @@ func newSite(cfg Config) (*site, error) {
 		return nil, fmt.Errorf("views: Config.CSRF: %w", err)
 	}
 	s.CSRF = s.csrf.Config()
+	if cfg.LoginRequired && cfg.URLs == nil {
+		return nil, &ConfigError{View: "views.Config", Field: "LoginRequired", Msg: "needs URLs, the url table whose routes it protects"}
+	}
 	if cfg.URLs != nil {
 		if err := s.check(); err != nil {
 			return nil, err
@@ -200,6 +210,15 @@ func Setup(cfg Config) fiber.Handler {
 			}
 		}
 		c.Locals(siteKey{}, s)
+		if s.LoginRequired {
+			if public, matched := s.URLs.IsPublic(c.Path()); matched && !public {
+				if ok, err := IsAuthenticated(c); err != nil {
+					return err
+				} else if !ok {
+					return RedirectToLogin(c, "")
+				}
+			}
+		}
 		return c.Next()
 	}
 }
