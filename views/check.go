@@ -183,3 +183,10 @@ func (v *PasswordChangeView) checkView(ck *checker, outer any) {
 		ck.fail("SetPasswordFunc", "is not set: set it, or define SetPassword on %s", ck.view)
 	}
 }
+
+func (v *SignupView) checkView(ck *checker, outer any) {
+	ck.name("SuccessURL", v.SuccessURL, false, false)
+	if ck.site.Users == nil {
+		ck.fail("Users", "has no user backend to create users in: set views.Config.Users")
+	}
+}
