@@ -132,7 +132,7 @@ func TestRoutes(t *testing.T) {
 		{desc: "login form", method: "GET", path: "/accounts/login/", status: 200, private: true, after: "-",
 			body: []string{`<form method="post" action="/accounts/login/"`, `name="username"`, `name="password"`, `name="csrfmiddlewaretoken"`}},
 		{desc: "login without CSRF token", method: "POST", path: "/accounts/login/", noCSRF: true,
-			form: url.Values{"username": {"demo"}, "password": {"demo"}}, status: 200, body: []string{views.StaleFormMessage, `name="csrfmiddlewaretoken"`}, after: ""},
+			form: url.Values{"username": {"demo"}, "password": {"demo"}}, status: 200, body: []string{"Your login page was out of date, so you were not logged in. Please try again.", `name="csrfmiddlewaretoken"`}, after: ""},
 		{desc: "profile anonymous goes to login", method: "GET", path: "/accounts/profile/", status: 302, private: true,
 			location: loginNext("/accounts/profile/"), after: "-"},
 		{desc: "profile", as: "demo", method: "GET", path: "/accounts/profile/", status: 200, private: true, after: "demo",

@@ -96,18 +96,18 @@ func walkCommands(n parse.Node, f func(*parse.CommandNode)) {
 			walkCommands(a, f)
 		}
 	case *parse.IfNode:
-		walkCommands(x.Pipe, f)
-		walkCommands(x.List, f)
-		walkCommands(x.ElseList, f)
+		walkBranch(&x.BranchNode, f)
 	case *parse.RangeNode:
-		walkCommands(x.Pipe, f)
-		walkCommands(x.List, f)
-		walkCommands(x.ElseList, f)
+		walkBranch(&x.BranchNode, f)
 	case *parse.WithNode:
-		walkCommands(x.Pipe, f)
-		walkCommands(x.List, f)
-		walkCommands(x.ElseList, f)
+		walkBranch(&x.BranchNode, f)
 	case *parse.TemplateNode:
 		walkCommands(x.Pipe, f)
 	}
+}
+
+func walkBranch(b *parse.BranchNode, f func(*parse.CommandNode)) {
+	walkCommands(b.Pipe, f)
+	walkCommands(b.List, f)
+	walkCommands(b.ElseList, f)
 }

@@ -36,10 +36,24 @@ func RotateCSRFToken(c *fiber.Ctx) { settings(c).csrf.Rotate(c) }
 func CheckCSRF(c *fiber.Ctx) error { return settings(c).csrf.Check(c) }
 
 // CSRFProtect is the CSRF check as a decorator (Django's csrf_protect), for
-// handlers that are not views: AsView already checks every view. A rejected
-// request gets the 403 page (Config.CSRFFailureTemplate, by default the
-// embedded csrf_failure.html) and h does not run. A view answers its own
-// refusals when it has a CSRFFailure(c, err) method (as LoginView does).
+// handlers that are not views: AsView already checks the POST, PUT, PATCH
+// and DELETE requests of every view unless Base.CSRFExempt is set.
+//
+// The token comes from the form field csrfmiddlewaretoken or the
+// X-CSRFToken header; its secret lives in a cookie (csrftoken, HttpOnly,
+// SameSite=Lax) and every render hands out a freshly masked token (Django's
+// scheme, BREACH-safe), so checking never touches the session and a page
+// rendered after a logout carries a working token. A second layer refuses
+// cross-origin requests by their Sec-Fetch-Site or Origin header, as
+// net/http.CrossOriginProtection does, except from
+// security.CSRFConfig.TrustedOrigins; on https, a request with neither
+// header needs a same-site Referer (Django's checks).
+//
+// A rejected request gets the 403 page (Config.CSRFFailureTemplate, by
+// default the embedded csrf_failure.html), which speaks to the visitor; the
+// reason shows only with Config.Debug. h does not run. A view answers its
+// own refusals when it has a CSRFFailure(c, err) method (as LoginView does:
+// a stale login form shows the form again).
 func CSRFProtect(h fiber.Handler) fiber.Handler { return csrfProtect(h, csrfFailure) }
 
 // csrfFailureHook is the method of a view that answers its own CSRF

@@ -334,9 +334,9 @@ func TestDjangoLoginViewPage(t *testing.T) {
 		{"a safe next is kept for the form", "GET", "/login/?next=/test/", nil, []string{`name="next" value="/test/"`}},
 		{"an unsafe next is dropped", "GET", "/login/?next=//evil.com/", nil, []string{`name="next" value=""`}},
 		// AuthenticationForm's invalid_login
-		{"wrong password", "POST", "/login/", []string{"username", "testclient", "password", "wrong"}, []string{views.LoginFailedMessage, `value="testclient"`}},
-		{"unknown user", "POST", "/login/", []string{"username", "nobody", "password", "password"}, []string{views.LoginFailedMessage}},
-		{"empty fields", "POST", "/login/", []string{"username", "", "password", ""}, []string{views.LoginFailedMessage}},
+		{"wrong password", "POST", "/login/", []string{"username", "testclient", "password", "wrong"}, []string{invalidLoginMessage, `value="testclient"`}},
+		{"unknown user", "POST", "/login/", []string{"username", "nobody", "password", "password"}, []string{invalidLoginMessage}},
+		{"empty fields", "POST", "/login/", []string{"username", "", "password", ""}, []string{invalidLoginMessage}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -12,15 +12,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// DefaultServerErrorTemplate is the page ErrorHandler renders for a 500
+// serverErrorTemplate is the page ErrorHandler renders for a 500
 // (Django's 500.html). The templates package embeds a plain default; put a
 // file of that name in your template directory to replace it.
-const DefaultServerErrorTemplate = "500.html"
+const serverErrorTemplate = "500.html"
 
-// DefaultErrorTemplate is the page of a client error (4xx) when the site
+// errorTemplate is the page of a client error (4xx) when the site
 // has no "<status>.html" for it: the title, and a sentence that says what
 // happened and what to do. The templates package embeds it.
-const DefaultErrorTemplate = "fiberviews/error.html"
+const errorTemplate = "fiberviews/error.html"
 
 // errorMessages are the sentences of the error pages ("message" in their
 // context): written here, never taken from an error, whose text may hold
@@ -36,8 +36,8 @@ var errorMessages = map[int]string{
 	fiber.StatusServiceUnavailable:    "The site is busy. Nothing was changed: wait a moment, then try again.",
 }
 
-// RetryAfterSeconds is the Retry-After of a 503 answered by ErrorHandler.
-const RetryAfterSeconds = 1
+// retryAfterSeconds is the Retry-After of a 503 answered by ErrorHandler.
+const retryAfterSeconds = 1
 
 // ErrorHandler is a fiber.ErrorHandler for sites built with views (Django's
 // handler400, handler403, handler404 and handler500 with DEBUG off):
@@ -45,15 +45,15 @@ const RetryAfterSeconds = 1
 //	app := fiber.New(fiber.Config{Views: engine, ErrorHandler: views.ErrorHandler})
 //
 // A *fiber.Error below 500 (400, 404, 405, 413, ...) answers its status with
-// the site's page for it, "<status>.html" (404.html, ...), else the embedded
-// DefaultErrorTemplate, rendered like Render with title ("404 Not Found"),
+// the site's page for it, "<status>.html" (404.html, ...), else
+// the embedded fiberviews/error.html, rendered like Render with title ("404 Not Found"),
 // status and message (a sentence for the status; never the error's own
 // text, which may hold request bytes) on top of the request context. It is
 // logged at level INFO: a client's mistake is no failure of the site. A
 // *fiber.Error 503, such as session.ErrBusy (the session storage could not
 // take a write in time) or auth.ErrBusy (every password hashing slot stayed
 // taken), answers 503 with that page and Retry-After:
-// RetryAfterSeconds, logged at level WARN (the storage logs its own
+// retryAfterSeconds, logged at level WARN (the storage logs its own
 // details). Every answer carries the security headers (Config.Headers;
 // Django's defaults for a request refused before views.Setup ran, such as a
 // malformed one). Any
@@ -75,12 +75,12 @@ func ErrorHandler(c *fiber.Ctx, err error) error {
 	}
 	if fe != nil && fe.Code == fiber.StatusServiceUnavailable {
 		settings(c).logger.Warn(http.StatusText(fe.Code), "method", c.Method(), "path", c.Path())
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(RetryAfterSeconds))
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retryAfterSeconds))
 		return errorPage(c, fe.Code)
 	}
 	settings(c).logger.Error("Internal Server Error", "method", c.Method(), "path", c.Path(), "err", err)
 	c.Response().ResetBody()
-	if rerr := templates.RespondContext(c, fiber.StatusInternalServerError, DefaultServerErrorTemplate,
+	if rerr := templates.RespondContext(c, fiber.StatusInternalServerError, serverErrorTemplate,
 		map[string]any{"title": "Server Error (500)", KeySiteName: settings(c).SiteName}); rerr == nil {
 		return nil
 	}
@@ -88,7 +88,7 @@ func ErrorHandler(c *fiber.Ctx, err error) error {
 }
 
 // errorPage answers status with the site's "<status>.html", else
-// DefaultErrorTemplate (see ErrorHandler); headers already set (Allow,
+// errorTemplate (see ErrorHandler); headers already set (Allow,
 // never-cache) stay, and no new CSRF cookie is set (see RequestContext).
 func errorPage(c *fiber.Ctx, status int) error {
 	title := fmt.Sprintf("%d %s", status, http.StatusText(status))
@@ -98,7 +98,7 @@ func errorPage(c *fiber.Ctx, status int) error {
 	}
 	c.Response().ResetBody()
 	c.Locals(errorPageKey{}, true)
-	name, err := templates.Select(c, strconv.Itoa(status)+".html", DefaultErrorTemplate)
+	name, err := templates.Select(c, strconv.Itoa(status)+".html", errorTemplate)
 	if err == nil && Render(c, status, name, map[string]any{"title": title, "status": status, "message": msg}) == nil {
 		return nil
 	}

@@ -211,3 +211,10 @@ func mustAsView(v any) fiber.Handler {
 	}
 	return h
 }
+
+// The default messages of LoginView, as a visitor reads them.
+const (
+	invalidLoginMessage = "Please enter a correct username and password. Note that both fields may be case-sensitive."
+	staleFormMessage    = "Your login page was out of date, so you were not logged in. Please try again."
+	throttledMessage    = "Too many failed attempts to log in. Wait a few minutes, then try again."
+)

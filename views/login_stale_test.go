@@ -62,7 +62,7 @@ func TestLoginStaleForm(t *testing.T) {
 			}
 			before := calls.Load()
 			r := login(cl, stale)
-			if r.status != 200 || !strings.Contains(r.body, views.StaleFormMessage) || strings.Contains(r.body, "CSRF") || strings.Contains(r.body, "alice") {
+			if r.status != 200 || !strings.Contains(r.body, staleFormMessage) || strings.Contains(r.body, "CSRF") || strings.Contains(r.body, "alice") {
 				t.Fatalf("%d, want the form again with StaleFormMessage, no CSRF words, no username:\n%s", r.status, r.body)
 			}
 			checked(t, before, false)

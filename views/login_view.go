@@ -1,6 +1,7 @@
 package views
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -14,33 +15,26 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// DefaultLoginTemplate is the page LoginView renders (Django's
+// loginTemplate is the page LoginView renders (Django's
 // registration/login.html). The templates package embeds a default; put a
 // file of that name in your template directory to replace it.
-const DefaultLoginTemplate = "registration/login.html"
+const loginTemplate = "registration/login.html"
 
 // Limits of the login form: longer values are refused as wrong credentials
 // without calling Authenticate (Django's username field holds 150
 // characters; a password hash needs no more than 4096 bytes, and refusing
 // more keeps a huge password from costing a hash).
 const (
-	MaxUsernameLength = 150
-	MaxPasswordLength = 4096
+	maxUsernameLength = 150
+	maxPasswordLength = 4096
 )
 
-// LoginFailedMessage is what LoginView says after any failed login: it does
-// not tell an unknown username from a wrong password (Django's).
-const LoginFailedMessage = "Please enter a correct username and password. Note that both fields may be case-sensitive."
-
-// StaleFormMessage is what LoginView says when it shows the form again
-// because the one sent was out of date (its CSRF token stale: the visitor
-// logged in or out in another tab since it was rendered).
-const StaleFormMessage = "Your login page was out of date, so you were not logged in. Please try again."
-
-// ThrottledMessage is what LoginView says to an attempt refused because
-// the username or the client's address had too many failed logins
-// (Config.LoginThrottle); the password was not checked.
-const ThrottledMessage = "Too many failed attempts to log in. Wait a few minutes, then try again."
+// The default messages of LoginView (Django's AuthenticationForm.error_messages).
+const (
+	invalidLoginMessage = "Please enter a correct username and password. Note that both fields may be case-sensitive."
+	staleFormMessage    = "Your login page was out of date, so you were not logged in. Please try again."
+	throttledMessage    = "Too many failed attempts to log in. Wait a few minutes, then try again."
+)
 
 // ErrInvalidCredentials is what Config.Authenticate (or an Authenticate hook)
 // returns, wrapped or not, for a username and password that do not match a
@@ -69,7 +63,7 @@ var ErrInvalidCredentials = errors.New("views: invalid username or password")
 // (form field, then query string; see IsSafeRedirect), else GetNextPage
 // (NextPage, else Config.LoginRedirectURL). On failure — a wrong username or
 // password, an empty, invalid UTF-8 or overlong field — it renders the form
-// again with status 200 and LoginFailedMessage, keeping the username; the
+// again with status 200 and InvalidLoginMessage, keeping the username; the
 // password is never echoed back nor logged. Every response carries Django's
 // never-cache headers.
 //
@@ -96,7 +90,7 @@ var ErrInvalidCredentials = errors.New("views: invalid username or password")
 // by every request: never write them in a hook.
 type LoginView struct {
 	// TemplateView renders the login page: its TemplateName (default
-	// DefaultLoginTemplate) and ExtraContext (added last: its keys win).
+	// registration/login.html) and ExtraContext (added last: its keys win).
 	TemplateView
 	// NextPage is where to go after logging in when the request names no
 	// safe next: a URL or a route name (see ResolveURL). Empty:
@@ -117,6 +111,21 @@ type LoginView struct {
 	// views/messages) for the page after the login (Django's
 	// SuccessMessageMixin).
 	SuccessMessage string
+	// InvalidLoginMessage is what the form says after any failed login; it
+	// does not tell an unknown username from a wrong password. Default:
+	// Django's "Please enter a correct username and password. Note that
+	// both fields may be case-sensitive."
+	InvalidLoginMessage string
+	// ThrottledMessage is what the form says to an attempt refused because
+	// the username or the client's address failed too often
+	// (Config.LoginThrottle). Default: "Too many failed attempts to log in.
+	// Wait a few minutes, then try again."
+	ThrottledMessage string
+	// StaleFormMessage is what the form says when the one sent was out of
+	// date (its CSRF token stale: the visitor logged in or out in another
+	// tab). Default: "Your login page was out of date, so you were not
+	// logged in. Please try again."
+	StaleFormMessage string
 
 	hooks Hooks[loginHooks]
 }
@@ -160,12 +169,12 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 	id, err := v.check(c, username, password)
 	var throttled *security.Throttled
 	if errors.Is(err, ErrInvalidCredentials) || errors.As(err, &throttled) {
-		if !utf8.ValidString(username) || len(username) > MaxUsernameLength {
+		if !utf8.ValidString(username) || len(username) > maxUsernameLength {
 			username = "" // not worth echoing back
 		}
-		msg := LoginFailedMessage
+		msg := cmp.Or(v.InvalidLoginMessage, invalidLoginMessage)
 		if throttled != nil {
-			msg = ThrottledMessage
+			msg = cmp.Or(v.ThrottledMessage, throttledMessage)
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(max(throttled.Wait+time.Second-1, time.Second)/time.Second))) // whole seconds, rounded up
 		}
 		c.Locals(loginFormKey{}, &loginForm{username: username, err: msg})
@@ -196,7 +205,7 @@ func (v *LoginView) Post(c *fiber.Ctx) error {
 // check refuses malformed credentials and throttled attempts, then calls
 // the Authenticate hook, counting a failure.
 func (v *LoginView) check(c *fiber.Ctx, username, password string) (string, error) {
-	if username == "" || password == "" || len(username) > MaxUsernameLength || len(password) > MaxPasswordLength ||
+	if username == "" || password == "" || len(username) > maxUsernameLength || len(password) > maxPasswordLength ||
 		!utf8.ValidString(username) || !utf8.ValidString(password) {
 		return "", ErrInvalidCredentials
 	}
@@ -260,14 +269,14 @@ func (v *LoginView) CSRFFailure(c *fiber.Ctx, err error) error {
 			return redirect(c, to, fiber.StatusFound)
 		}
 	}
-	c.Locals(loginFormKey{}, &loginForm{err: StaleFormMessage})
+	c.Locals(loginFormKey{}, &loginForm{err: cmp.Or(v.StaleFormMessage, staleFormMessage)})
 	return v.TemplateView.Get(c)
 }
 
 // Authenticate is the hook that checks a username and password and returns
 // the user id to log in, or an error wrapping ErrInvalidCredentials: by
 // default Config.Authenticate. LoginView calls it only with non-empty, valid
-// UTF-8 values within MaxUsernameLength and MaxPasswordLength.
+// UTF-8 values within maxUsernameLength and maxPasswordLength.
 func (v *LoginView) Authenticate(c *fiber.Ctx, username, password string) (string, error) {
 	auth := settings(c).Authenticate
 	if auth == nil {
@@ -304,9 +313,9 @@ func (v *LoginView) GetSuccessURLAllowedHosts(c *fiber.Ctx) []string {
 }
 
 // GetTemplateNames is the hook that lists the templates to try for the
-// login page: TemplateName, or DefaultLoginTemplate.
+// login page: TemplateName, or registration/login.html.
 func (v *LoginView) GetTemplateNames(c *fiber.Ctx) ([]string, error) {
-	return templateOr(&v.TemplateView, DefaultLoginTemplate), nil
+	return templateOr(&v.TemplateView, loginTemplate), nil
 }
 
 // GetContextData is the hook that builds the context of the login page:

@@ -3,13 +3,16 @@ package views_test
 import (
 	"errors"
 	"fmt"
+	"html"
 	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -175,8 +178,8 @@ func TestLoginViewPost(t *testing.T) {
 		{"empty password", []string{"username", "alice", "password", ""}, "", false, "alice"},
 		{"no fields", nil, "", false, ""},
 		{"credentials in the query string only", nil, "?username=alice&password=" + url.QueryEscape(alicePassword), false, ""},
-		{"overlong username", []string{"username", strings.Repeat("a", views.MaxUsernameLength+1), "password", "x"}, "", false, ""},
-		{"overlong password", []string{"username", "alice", "password", strings.Repeat("p", views.MaxPasswordLength+1)}, "", false, "alice"},
+		{"overlong username", []string{"username", strings.Repeat("a", 151), "password", "x"}, "", false, ""},
+		{"overlong password", []string{"username", "alice", "password", strings.Repeat("p", 4097)}, "", false, "alice"},
 		{"invalid UTF-8 username", []string{"username", "al\xffice", "password", alicePassword}, "", false, ""},
 		{"invalid UTF-8 password", []string{"username", "alice", "password", "pa\xc3ss"}, "", false, "alice"},
 		{"markup in the username", []string{"username", `"><script>x</script>`, "password", "x"}, "", true, "&#34;&gt;&lt;script&gt;x&lt;/script&gt;"},
@@ -187,8 +190,8 @@ func TestLoginViewPost(t *testing.T) {
 			cl, token := s.client()
 			before := calls.Load()
 			r := cl.do("POST", "/login/"+tc.query, form(append([]string{"csrfmiddlewaretoken", token}, tc.fields...)...))
-			if r.status != 200 || !strings.Contains(r.body, views.LoginFailedMessage) {
-				t.Fatalf("%d, want 200 with %q:\n%s", r.status, views.LoginFailedMessage, r.body)
+			if r.status != 200 || !strings.Contains(r.body, invalidLoginMessage) {
+				t.Fatalf("%d, want 200 with %q:\n%s", r.status, invalidLoginMessage, r.body)
 			}
 			assertNeverCache(t, r)
 			if !strings.Contains(r.body, `name="username" id="id_username" value="`+tc.echoUsername+`"`) {
@@ -231,7 +234,7 @@ func TestLoginViewPost(t *testing.T) {
 		cl, _ := s.client()
 		before := calls.Load()
 		r := cl.do("POST", "/login/", form("username", "alice", "password", alicePassword))
-		if r.status != 200 || !strings.Contains(r.body, views.StaleFormMessage) || calls.Load() != before {
+		if r.status != 200 || !strings.Contains(r.body, staleFormMessage) || calls.Load() != before {
 			t.Errorf("%d %q, Authenticate called %v; want the form again with StaleFormMessage, not called", r.status, r.body, calls.Load() != before)
 		}
 		if who := s.whoami(cl); who != "" {
@@ -371,7 +374,7 @@ func TestLoginViewHooks(t *testing.T) {
 		user               string
 	}{
 		{"Authenticate", "POST", "/auth/", []string{"username", "bob", "password", "hunter2"}, 302, "/home/", "", "2"},
-		{"Authenticate refuses", "POST", "/auth/", alice, 200, "", views.LoginFailedMessage, ""},
+		{"Authenticate refuses", "POST", "/auth/", alice, 200, "", invalidLoginMessage, ""},
 		{"GetNextPage", "POST", "/next-page/", alice, 302, "/welcome/", "", "1"},
 		{"GetRedirectURL", "POST", "/redirect-url/", alice, 302, "/from-hook/", "", "1"},
 		{"GetRedirectURL fills the form's next", "GET", "/redirect-url/", nil, 200, "", `name="next" value="/from-hook/"`, ""},
@@ -379,7 +382,7 @@ func TestLoginViewHooks(t *testing.T) {
 		{"GetSuccessURLAllowedHosts", "POST", "/allowed-hosts/", append([]string{"next", "https://hook.example/"}, alice...), 302, "https://hook.example/", "", "1"},
 		{"GetContextData", "GET", "/context/", nil, 200, "", "login_page title=Log in x=from-hook", ""},
 		{"GetContextData after a failure", "POST", "/context/", []string{"username", "alice", "password", "no"}, 200, "",
-			"x=from-hook next= field=next username=alice error=" + views.LoginFailedMessage, ""},
+			"x=from-hook next= field=next username=alice error=" + invalidLoginMessage, ""},
 		{"GetTemplateNames", "GET", "/template-names/", nil, 200, "", "login_page title=Log in", ""},
 	}
 	for _, tc := range cases {
@@ -405,4 +408,28 @@ func TestLoginViewHooks(t *testing.T) {
 			t.Errorf("err = %v", err)
 		}
 	})
+}
+
+// TestLoginMessagesInAnotherLanguage: every text the login form shows can
+// be replaced.
+func TestLoginMessagesInAnotherLanguage(t *testing.T) {
+	lv := &views.LoginView{NextPage: "/home/", InvalidLoginMessage: "Nom d’utilisateur ou mot de passe incorrect.",
+		ThrottledMessage: "Trop de tentatives.", StaleFormMessage: "Page périmée."}
+	app := newApp(t, appOptions{sessions: true, cfg: views.Config{
+		Authenticate:  func(c *fiber.Ctx, u, p string) (string, error) { return "", views.ErrInvalidCredentials },
+		LoginThrottle: security.ThrottleConfig{Limit: 1, Window: time.Minute},
+	}, patterns: []urls.Pattern{views.Path("login/", lv)}})
+	cl := newClient(t, app)
+	page := cl.do("GET", "/login/", nil)
+	tok := formToken(t, page.body)
+	for i, want := range []string{"Nom d’utilisateur ou mot de passe incorrect.", "Trop de tentatives."} {
+		r := cl.do("POST", "/login/", url.Values{"username": {"alice"}, "password": {"x"}, "csrfmiddlewaretoken": {tok}})
+		if r.status != 200 || !strings.Contains(r.body, html.EscapeString(want)) {
+			t.Errorf("attempt %d: %d, want the form with %q:\n%s", i+1, r.status, want, r.body)
+		}
+	}
+	r := cl.do("POST", "/login/", url.Values{"username": {"alice"}, "password": {"x"}, "csrfmiddlewaretoken": {"stale" + strings.Repeat("x", 59)}})
+	if r.status != 200 || !strings.Contains(r.body, "Page périmée.") {
+		t.Errorf("stale form: %d, want the form with the stale message:\n%s", r.status, r.body)
+	}
 }

@@ -11,11 +11,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// DefaultLogoutTemplate is the page LogoutView renders when it has nowhere to
+// logoutTemplate is the page LogoutView renders when it has nowhere to
 // redirect to (Django's registration/logged_out.html). The templates package
 // embeds a default; put a file of that name in your template directory to
 // replace it.
-const DefaultLogoutTemplate = "registration/logged_out.html"
+const logoutTemplate = "registration/logged_out.html"
 
 // LogoutView logs the user out on POST (Django 5's LogoutView). Embed it in
 // your own struct, set its fields, and override its hooks there:
@@ -65,7 +65,7 @@ const DefaultLogoutTemplate = "registration/logged_out.html"
 // by every request: never write them in a hook.
 type LogoutView struct {
 	// TemplateView renders the logged-out page: its TemplateName (default
-	// DefaultLogoutTemplate) and ExtraContext (added last: its keys win,
+	// registration/logged_out.html) and ExtraContext (added last: its keys win,
 	// "title" included).
 	TemplateView
 	// NextPage is where to go after logging out when the request names no
@@ -219,9 +219,9 @@ func (v *LogoutView) GetSuccessURLAllowedHosts(c *fiber.Ctx) []string {
 }
 
 // GetTemplateNames is the hook that lists the templates to try for the
-// logged-out page: TemplateName, or DefaultLogoutTemplate.
+// logged-out page: TemplateName, or registration/logged_out.html.
 func (v *LogoutView) GetTemplateNames(c *fiber.Ctx) ([]string, error) {
-	return templateOr(&v.TemplateView, DefaultLogoutTemplate), nil
+	return templateOr(&v.TemplateView, logoutTemplate), nil
 }
 
 // GetContextData is the hook that builds the context of the logged-out page

@@ -9,8 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// ErrEmptyURL is returned by ResolveURL for an empty string.
-var ErrEmptyURL = errors.New("views: empty URL or route name")
+// errEmptyURL is returned by ResolveURL for an empty string.
+var errEmptyURL = errors.New("views: empty URL or route name")
 
 // ResolveURL returns the URL for to, which is a route name or a URL (Django's
 // resolve_url): NextPage, LoginURL and the like accept both.
@@ -24,7 +24,7 @@ var ErrEmptyURL = errors.New("views: empty URL or route name")
 //     reversal error (a *urls.NoReverseMatch naming the route) is returned.
 func ResolveURL(c *fiber.Ctx, to string, args ...any) (string, error) {
 	if to == "" {
-		return "", ErrEmptyURL
+		return "", errEmptyURL
 	}
 	if strings.HasPrefix(to, "/") || strings.HasPrefix(to, "./") || strings.HasPrefix(to, "../") ||
 		strings.Contains(to, "://") {

@@ -44,8 +44,8 @@ type Config struct {
 	// is a server failure (500). It should take as long for an unknown user
 	// as for a wrong password (compare against a dummy hash), so that timing
 	// does not tell which usernames exist. LoginView calls it only with a
-	// non-empty, valid UTF-8 username of at most MaxUsernameLength bytes and
-	// password of at most MaxPasswordLength bytes. A LoginView can override
+	// non-empty, valid UTF-8 username of at most 150 bytes and
+	// password of at most 4096 bytes. A LoginView can override
 	// it with its own Authenticate hook.
 	Authenticate func(c *fiber.Ctx, username, password string) (userID string, err error)
 	// Users, when set, is the site's user backend (package auth), and what

@@ -188,8 +188,8 @@ func checkUsername(name string) string {
 	if name == "" {
 		return msgRequired
 	}
-	if n := utf8.RuneCountInString(name); n > MaxUsernameLength {
-		return fmt.Sprintf("Ensure this value has at most %d characters (it has %d).", MaxUsernameLength, n)
+	if n := utf8.RuneCountInString(name); n > maxUsernameLength {
+		return fmt.Sprintf("Ensure this value has at most %d characters (it has %d).", maxUsernameLength, n)
 	}
 	for _, r := range name {
 		if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !strings.ContainsRune("@.+-_", r) {

@@ -108,7 +108,7 @@ func throttleScenarios(t *testing.T, managers func(t *testing.T) (*session.Manag
 	}
 	refused := func(t *testing.T, r response, called bool) {
 		t.Helper()
-		if r.status != 200 || !strings.Contains(r.body, views.ThrottledMessage) || called || r.header.Get("Retry-After") == "" {
+		if r.status != 200 || !strings.Contains(r.body, throttledMessage) || called || r.header.Get("Retry-After") == "" {
 			t.Fatalf("%d, Authenticate called %v, Retry-After %q; want the form with ThrottledMessage, no Authenticate:\n%s",
 				r.status, called, r.header.Get("Retry-After"), r.body)
 		}
