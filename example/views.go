@@ -26,7 +26,7 @@ func (s *site) urlpatterns() []urls.Pattern {
 		// The site's templates/registration/sessions.html replaces the
 		// library's page of that name.
 		views.Path("sessions/", &views.SessionsView{NextPage: "home"}, urls.Name("sessions")),
-		views.Path("signup/", &views.SignupView{LoginAfter: true, FormView: views.FormView{SuccessURL: "home"}},
+		views.Path("signup/", &views.SignupView{LoginAfter: true, FormView: views.FormView[views.SignupForm]{SuccessURL: "home"}},
 			urls.Name("signup")),
 		views.Path("password_change/", s.passwordChangeView(), urls.Name("password_change")),
 		views.Path("password_change/done/", &views.PasswordChangeDoneView{}, urls.Name("password_change_done")),

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	fsession "github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/gofiber/storage/sqlite3/v2"
 	"github.com/valyala/fasthttp"
 )
@@ -83,10 +82,7 @@ func benchApps(b *testing.B, st fiber.Storage) map[string]fasthttp.RequestHandle
 	apps["fiberviews"] = ours.Handler()
 
 	// Fiber's session middleware, configured with the same cookie as ours.
-	store := fsession.New(fsession.Config{
-		Storage: st, KeyLookup: "cookie:" + DefaultCookieName, Expiration: DefaultMaxAge,
-		CookiePath: "/", CookieHTTPOnly: true, CookieSameSite: "Lax",
-	})
+	store := fiberSessionStore(st)
 	theirs := fiber.New()
 	theirs.Post("/inc", func(c *fiber.Ctx) error {
 		s, err := store.Get(c)

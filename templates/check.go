@@ -3,12 +3,46 @@ package templates
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"text/template/parse"
 
 	"github.com/fiberviews/fiberviews/urls"
 )
+
+// ErrMissingTemplate is matched by the error New returns when a view of the
+// url table (registered with urls.View, as views.Path does) names in its
+// TemplateName field a template that does not exist.
+var ErrMissingTemplate = errors.New("templates: a view names a template that does not exist")
+
+// checkViewTemplates checks the TemplateName of every view of the url
+// table against the loaded templates.
+func (e *Engine) checkViewTemplates(st *state) error {
+	var bad []string
+	for _, v := range e.cfg.Resolver.Views() {
+		rv := reflect.ValueOf(v)
+		if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+			continue
+		}
+		f := rv.Elem().FieldByName("TemplateName")
+		if !f.IsValid() || f.Kind() != reflect.String || f.String() == "" {
+			continue
+		}
+		if _, ok := st.pages[e.name(f.String())]; !ok {
+			var nf *TemplateDoesNotExist
+			msg := fmt.Sprintf("%T: TemplateName %q does not exist", v, f.String())
+			if errors.As(e.notFound(f.String()), &nf) {
+				msg += " (searched " + strings.Join(nf.Tried, ", ") + ")"
+			}
+			bad = append(bad, msg)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w:\n\t%s", ErrMissingTemplate, strings.Join(bad, "\n\t"))
+}
 
 // ErrUnknownURLName is matched by the error New returns when a template
 // calls {{ url "name" }} with a constant name the url table does not have.

@@ -220,7 +220,7 @@ func (e *Engine) load() error {
 				trees[t.Name()] = t.Tree
 			}
 		}
-		if err := checkURLNames(e.cfg.Resolver, trees); err != nil {
+		if err := errors.Join(checkURLNames(e.cfg.Resolver, trees), e.checkViewTemplates(st)); err != nil {
 			return err
 		}
 	}

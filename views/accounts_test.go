@@ -274,7 +274,7 @@ func countCreated(t *testing.T, s *accountsSite) int {
 }
 
 func TestSignupLoginAfter(t *testing.T) {
-	s := newAccountsSite(t, nil, &views.SignupView{LoginAfter: true, FormView: views.FormView{SuccessURL: "home"}})
+	s := newAccountsSite(t, nil, &views.SignupView{LoginAfter: true, FormView: views.FormView[views.SignupForm]{SuccessURL: "home"}})
 	cl, token := s.client("/signup/")
 	r := cl.do("POST", "/signup/", form("csrfmiddlewaretoken", token, "username", "grace",
 		"password1", "correct horse battery", "password2", "correct horse battery"))

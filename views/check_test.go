@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/fiberviews/fiberviews/urls"
@@ -22,6 +23,11 @@ func (v *authLogin) Authenticate(c *fiber.Ctx, username, password string) (strin
 
 // deepAuthLogin overrides Authenticate one level further down.
 type deepAuthLogin struct{ authLogin }
+
+// validForm answers a valid form itself: it needs no SuccessURL.
+type validForm struct{ views.FormView[contactForm] }
+
+func (v *validForm) FormValid(c *fiber.Ctx, form *contactForm) error { return c.SendString("thanks") }
 
 // plainLogin embeds LoginView without overriding anything.
 type plainLogin struct{ views.LoginView }
@@ -77,6 +83,15 @@ func TestStartupChecks(t *testing.T) {
 		)}, []string{
 			`*views.LoginView.Authenticate: has no way to check passwords: set views.Config.Authenticate, or define Authenticate on *views.LoginView`,
 			`*views_test.plainLogin.Authenticate: has no way`,
+		}},
+		{"FormView without a success URL, or with a wrong one", views.Config{URLs: table(
+			views.Path("a/", &views.FormView[contactForm]{}, urls.Name("a")),
+			views.Path("b/", &views.FormView[contactForm]{SuccessURL: "accounts:profil"}, urls.Name("b")),
+			views.Path("c/", &views.FormView[contactForm]{SuccessURL: "accounts:profile"}, urls.Name("c")),
+			views.Path("d/", &validForm{}, urls.Name("d")),
+		)}, []string{
+			`*views.FormView[views_test.contactForm].SuccessURL: is not set: set it, or define GetSuccessURL or FormValid`,
+			`*views.FormView[views_test.contactForm].SuccessURL: "accounts:profil" is neither a URL nor the name of a route: did you mean "accounts:profile"?`,
 		}},
 		{"PasswordChangeView without check and set", views.Config{URLs: table(
 			views.Path("password_change/", &views.PasswordChangeView{}, urls.Name("password_change")),
@@ -151,5 +166,31 @@ func TestNamespacedPasswordChange(t *testing.T) {
 	}
 	if db.get("alice") != "brand new pw 1" {
 		t.Errorf("stored %q", db.get("alice"))
+	}
+}
+
+// TestMissingTemplateAtStartup: a view of the table whose TemplateName does
+// not exist stops templates.New, naming the view and where it looked.
+func TestMissingTemplateAtStartup(t *testing.T) {
+	table := urls.MustCompile([]urls.Pattern{
+		views.Path("a/", &views.TemplateView{TemplateName: "a.html"}),
+		views.Path("b/", &views.TemplateView{TemplateName: "nope.html"}),
+		views.Path("login/", &views.LoginView{}), // its default, embedded
+		views.Path("c/", &views.LogoutView{TemplateView: views.TemplateView{TemplateName: "bye.html"}}),
+	})
+	_, err := templates.New(templates.Config{Resolver: table, FS: fstest.MapFS{"a.html": {Data: []byte("a")}}})
+	if !errors.Is(err, templates.ErrMissingTemplate) {
+		t.Fatalf("New = %v, want ErrMissingTemplate", err)
+	}
+	for _, want := range []string{
+		`*views.TemplateView: TemplateName "nope.html" does not exist (searched Config.FS:nope.html, embedded defaults:nope.html)`,
+		`*views.LogoutView: TemplateName "bye.html" does not exist`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "a.html") || strings.Contains(err.Error(), "LoginView") {
+		t.Errorf("error names a template that exists:\n%v", err)
 	}
 }

@@ -33,6 +33,7 @@ var errorMessages = map[int]string{
 	fiber.StatusRequestTimeout:        "The request took too long to arrive. Try again.",
 	fiber.StatusRequestEntityTooLarge: "What you sent is too large.",
 	fiber.StatusTooManyRequests:       "Too many attempts. Wait a moment, then try again.",
+	fiber.StatusNotImplemented:        "This address does not answer that kind of request.",
 	fiber.StatusServiceUnavailable:    "The site is busy. Nothing was changed: wait a moment, then try again.",
 }
 
@@ -44,9 +45,10 @@ const retryAfterSeconds = 1
 //
 //	app := fiber.New(fiber.Config{Views: engine, ErrorHandler: views.ErrorHandler})
 //
-// A *fiber.Error below 500 (400, 404, 405, 413, ...) answers its status with
-// the site's page for it, "<status>.html" (404.html, ...), else
-// the embedded fiberviews/error.html, rendered like Render with title ("404 Not Found"),
+// A *fiber.Error below 500 (400, 404, 405, 413, ...), or 501 (Fiber v3's
+// answer to an unknown method: the client's mistake too), answers its status
+// with the site's page for it, "<status>.html" (404.html, ...), else the
+// embedded fiberviews/error.html, rendered like Render with title ("404 Not Found"),
 // status and message (a sentence for the status; never the error's own
 // text, which may hold request bytes) on top of the request context. It is
 // logged at level INFO: a client's mistake is no failure of the site. A
@@ -69,7 +71,7 @@ func ErrorHandler(c *fiber.Ctx, err error) error {
 	if !errors.As(err, &fe) && errors.Is(err, auth.ErrBusy) {
 		fe = fiber.ErrServiceUnavailable // every password hashing slot stayed taken
 	}
-	if fe != nil && fe.Code < fiber.StatusInternalServerError {
+	if fe != nil && (fe.Code < fiber.StatusInternalServerError || fe.Code == fiber.StatusNotImplemented) {
 		settings(c).logger.Info(http.StatusText(fe.Code), "status", fe.Code, "method", c.Method(), "path", c.Path())
 		return errorPage(c, fe.Code)
 	}

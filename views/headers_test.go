@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fiberviews/fiberviews/internal/fiberversion"
 	"github.com/fiberviews/fiberviews/views"
 	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
@@ -107,7 +108,10 @@ func TestSecurityHeaders(t *testing.T) {
 		})
 	}
 	t.Run("400 of a request the parser refuses", func(t *testing.T) {
-		h := raw(t, addr, "GET / HTTP/1.1\r\nHost: example.com\r\nX-A : 1\r\n\r\n")
+		// Fiber v2's fasthttp refuses a space before a header's colon (v3's takes it); v3's refuses a header
+		// without a colon (v2's waits for more).
+		bad := map[int]string{2: "X-A : 1", 3: "X-A"}[fiberversion.Major]
+		h := raw(t, addr, "GET / HTTP/1.1\r\nHost: example.com\r\n"+bad+"\r\n\r\n")
 		for k, want := range dflt {
 			if got := h.Get(k); got != want {
 				t.Errorf("%s = %q, want %q", k, got, want)

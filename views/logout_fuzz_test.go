@@ -11,11 +11,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fiberviews/fiberviews/internal/fiberversion"
 	"github.com/fiberviews/fiberviews/internal/offsite"
-	"github.com/fiberviews/fiberviews/views/security"
-
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
+	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 )
@@ -284,7 +284,7 @@ func (fz *logoutFuzzer) run(t *testing.T, in logoutFuzzInput) {
 		t.Helper()
 		t.Fatalf("%s\n\nrequest:\n%q\nresponse: %d\n%s\n%.600s", fmt.Sprintf(format, args...), raw, status, resp.Header.String(), resp.Body())
 	}
-	if status >= 500 {
+	if status >= 500 && !(status == fiber.StatusNotImplemented && fiberversion.Major >= 3) { // v3: an unknown method ("post")
 		fail("a %d", status)
 	}
 

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/fiberviews/fiberviews/auth"
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/views/messages"
 	"github.com/gofiber/fiber/v2"
@@ -48,19 +49,25 @@ const (
 // and redirects (302) to SuccessURL, by default the route
 // "password_change_done". The passwords are never shown back.
 //
+// With Config.Users, the password is checked and set through the backend,
+// with no function to write.
+//
 // Hooks: CheckPassword, SetPassword, and FormView's.
 type PasswordChangeView struct {
-	FormView
+	FormView[PasswordChangeForm]
 	// CheckPasswordFunc reports whether password is the user's current
 	// one (Django's check_password); the CheckPassword hook calls it. It
-	// should compare in constant time (bcrypt does).
+	// should compare in constant time (bcrypt does). Nil with Config.Users:
+	// the backend's check, in auth's hashing pool.
 	CheckPasswordFunc func(c *fiber.Ctx, userID, password string) (bool, error)
 	// SetPasswordFunc stores the user's new password (hash it: bcrypt);
-	// the SetPassword hook calls it.
+	// the SetPassword hook calls it. Nil with Config.Users: the backend's
+	// auth.Backend.SetPassword.
 	SetPasswordFunc func(c *fiber.Ctx, userID, password string) error
 	// PasswordValidators check the new password (Django's
-	// AUTH_PASSWORD_VALIDATORS). Nil: DefaultPasswordValidators; an empty
-	// slice checks nothing.
+	// AUTH_PASSWORD_VALIDATORS). Nil: DefaultPasswordValidators, or with
+	// Config.Users auth.DefaultPasswordValidators() (common passwords
+	// refused too); an empty slice checks nothing.
 	PasswordValidators []PasswordValidator
 
 	hooks Hooks[passwordHooks]
@@ -77,7 +84,7 @@ const passwordChangeViewName = "views.PasswordChangeView"
 
 // passwordHooks are the hooks of PasswordChangeView besides FormView's.
 type passwordHooks interface {
-	formHooks
+	formHooks[PasswordChangeForm]
 	CheckPassword(c *fiber.Ctx, userID, password string) (bool, error)
 	SetPassword(c *fiber.Ctx, userID, password string) error
 }
@@ -92,15 +99,6 @@ func (v *PasswordChangeView) BindView(b *Binding) error {
 	b.Decorators = append(b.Decorators, NeverCache)
 	b.LoginRequired = true
 	return nil
-}
-
-// GetForm is the hook that returns a new form: a copy of Form, by default
-// a *PasswordChangeForm.
-func (v *PasswordChangeView) GetForm(c *fiber.Ctx) (any, error) {
-	if v.Form == nil {
-		return &PasswordChangeForm{}, nil
-	}
-	return v.FormView.GetForm(c)
 }
 
 // passwordChangeDone is the default SuccessURL of PasswordChangeView.
@@ -139,14 +137,9 @@ func (v *PasswordChangeView) Post(c *fiber.Ctx) error {
 	if !ok { // logged out by another request since LoginRequired looked
 		return RedirectToLogin(c, "")
 	}
-	f, errs, err := v.bound(c)
+	pf, errs, err := v.bound(c)
 	if err != nil {
 		return err
-	}
-	pf, ok := f.(*PasswordChangeForm)
-	if !ok {
-		return &ConfigError{View: viewName(v.Outer(), passwordChangeViewName), Field: "Form",
-			Msg: fmt.Sprintf("GetForm returned a %T: PasswordChangeView needs a *views.PasswordChangeForm", f)}
 	}
 	if len(errs["old_password"]) == 0 {
 		if good, err := h.CheckPassword(c, uid, pf.OldPassword); err != nil {
@@ -162,7 +155,7 @@ func (v *PasswordChangeView) Post(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return v.finish(c, f, errs)
+	return v.finish(c, pf, errs)
 }
 
 // validatePassword runs the validators, adding their messages to errs.
@@ -172,6 +165,17 @@ func (v *PasswordChangeView) validatePassword(c *fiber.Ctx, password string, err
 		return err
 	}
 	validators := v.PasswordValidators
+	if u, ok := user.(*auth.User); ok && validators == nil && settings(c).Users != nil {
+		var ve auth.ValidationErrors
+		if err := auth.ValidatePassword(password, u); errors.As(err, &ve) {
+			for _, m := range ve.Messages() {
+				errs.Add("new_password2", m)
+			}
+		} else if err != nil {
+			return err
+		}
+		return nil
+	}
 	if validators == nil {
 		validators = DefaultPasswordValidators
 	}
@@ -186,9 +190,9 @@ func (v *PasswordChangeView) validatePassword(c *fiber.Ctx, password string, err
 // FormValid changes the password: the SetPassword hook, then this session
 // onto the new auth hash and a new key, every other session of the user
 // logged out, then the redirect of FormView.FormValid.
-func (v *PasswordChangeView) FormValid(c *fiber.Ctx, form any) error {
+func (v *PasswordChangeView) FormValid(c *fiber.Ctx, form *PasswordChangeForm) error {
 	uid, _ := session.UserID(c)
-	if err := v.hooks.Of(v).SetPassword(c, uid, form.(*PasswordChangeForm).NewPassword1); err != nil {
+	if err := v.hooks.Of(v).SetPassword(c, uid, form.NewPassword1); err != nil {
 		return err
 	}
 	if err := session.UpdateAuthHash(c); err != nil {
@@ -205,6 +209,9 @@ func (v *PasswordChangeView) FormValid(c *fiber.Ctx, form any) error {
 // current one: CheckPasswordFunc.
 func (v *PasswordChangeView) CheckPassword(c *fiber.Ctx, userID, password string) (bool, error) {
 	if v.CheckPasswordFunc == nil {
+		if b := settings(c).Users; b != nil {
+			return checkBackendPassword(c, b, userID, password)
+		}
 		return false, &ConfigError{View: viewName(v.Outer(), passwordChangeViewName), Field: "CheckPasswordFunc",
 			Msg: "no way to check the old password: set CheckPasswordFunc, or define CheckPassword on your view"}
 	}
@@ -214,6 +221,9 @@ func (v *PasswordChangeView) CheckPassword(c *fiber.Ctx, userID, password string
 // SetPassword is the hook that stores the new password: SetPasswordFunc.
 func (v *PasswordChangeView) SetPassword(c *fiber.Ctx, userID, password string) error {
 	if v.SetPasswordFunc == nil {
+		if b := settings(c).Users; b != nil {
+			return setBackendPassword(c, b, userID, password)
+		}
 		return &ConfigError{View: viewName(v.Outer(), passwordChangeViewName), Field: "SetPasswordFunc",
 			Msg: "no way to store the new password: set SetPasswordFunc, or define SetPassword on your view"}
 	}

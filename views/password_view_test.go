@@ -234,7 +234,7 @@ func TestPasswordChangeViewHooks(t *testing.T) {
 	table := urls.MustCompile([]urls.Pattern{
 		views.Path("pw/", &hookedPasswordView{set: &stored, PasswordChangeView: views.PasswordChangeView{
 			PasswordValidators: []views.PasswordValidator{views.MinimumLength(20)},
-			FormView: views.FormView{SuccessURL: "/changed/",
+			FormView: views.FormView[views.PasswordChangeForm]{SuccessURL: "/changed/",
 				TemplateView: views.TemplateView{ExtraContext: map[string]any{"title": "New password"}}},
 		}}, urls.Name("pw")),
 		views.Path("unset/", &views.PasswordChangeView{}, urls.Name("unset")),

@@ -39,7 +39,7 @@ const (
 //
 // Hooks: FormView's.
 type SignupView struct {
-	FormView
+	FormView[SignupForm]
 	// LoginAfter logs the new user in (a new session) before the redirect.
 	LoginAfter bool
 	// PasswordValidators check the password (Django's
@@ -64,15 +64,6 @@ func (v *SignupView) BindView(b *Binding) error {
 	}
 	b.Decorators = append(b.Decorators, NeverCache)
 	return nil
-}
-
-// GetForm is the hook that returns a new form: a copy of Form, by default
-// a *SignupForm.
-func (v *SignupView) GetForm(c *fiber.Ctx) (any, error) {
-	if v.Form == nil {
-		return &SignupForm{}, nil
-	}
-	return v.FormView.GetForm(c)
 }
 
 // GetSuccessURL is the hook that returns where a sign-up leads: SuccessURL,
@@ -125,14 +116,9 @@ func (v *SignupView) Post(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, errs, err := v.bound(c)
+	sf, errs, err := v.bound(c)
 	if err != nil {
 		return err
-	}
-	sf, ok := f.(*SignupForm)
-	if !ok {
-		return &ConfigError{View: viewName(v.Outer(), signupViewName), Field: "Form",
-			Msg: fmt.Sprintf("GetForm returned a %T: SignupView needs a *views.SignupForm", f)}
 	}
 	if len(errs["username"]) == 0 {
 		sf.Username = auth.NormalizeUsername(strings.TrimSpace(sf.Username))
@@ -160,7 +146,7 @@ func (v *SignupView) Post(c *fiber.Ctx) error {
 	if len(errs) == 0 {
 		return v.create(c, b, sf)
 	}
-	return v.finish(c, f, errs)
+	return v.finish(c, sf, errs)
 }
 
 // create stores the user, logs it in with LoginAfter, then calls FormValid

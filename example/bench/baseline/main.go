@@ -1,3 +1,5 @@
+//fiberviews:v2only the baseline is built on Fiber v2's own session and CSRF middleware.
+
 // Command baseline is the hand-written Fiber server that the load benchmark in
 // example/bench compares the example site against. It serves the same flows —
 // GET /home/ (anonymous and logged in), GET+POST /accounts/login/ and POST
