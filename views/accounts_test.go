@@ -66,6 +66,8 @@ func newAccountsSite(t *testing.T, pool *auth.Pool, signup *views.SignupView) *a
 		views.Path("login/", &views.LoginView{NextPage: "home"}, urls.Name("login")),
 		views.Path("signup/", signup, urls.Name("signup")),
 		views.Path("sessions/", &views.SessionsView{}, urls.Name("sessions")),
+		views.Path("password_change/", &views.PasswordChangeView{}, urls.Name("password_change")),
+		views.Path("password_change/done/", &views.PasswordChangeDoneView{}, urls.Name("password_change_done")),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -373,4 +375,41 @@ func TestSessionsView(t *testing.T) {
 			t.Errorf("unknown action: %d", r.status)
 		}
 	})
+}
+
+// TestPasswordChangeThroughUsers: with Config.Users, PasswordChangeView
+// needs no function: it checks the old password, refuses a common new one,
+// stores the new one and logs out the other sessions.
+func TestPasswordChangeThroughUsers(t *testing.T) {
+	s := newAccountsSite(t, nil, &views.SignupView{})
+	s.createUser("alice", "correct horse battery")
+	other := s.login("alice", "correct horse battery", "test")
+	me := s.login("alice", "correct horse battery", "test")
+	for _, tc := range []struct {
+		name, old, new string
+		status         int
+		want           string
+	}{
+		{"wrong old password", "nope", "a brand new passphrase", 200, "Your old password was entered incorrectly."},
+		{"common new password", "correct horse battery", "password1", 200, "This password is too common."},
+		{"good", "correct horse battery", "a brand new passphrase", 302, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page := me.do("GET", "/password_change/", nil).body
+			r := me.do("POST", "/password_change/", form("csrfmiddlewaretoken", formToken(t, page),
+				"old_password", tc.old, "new_password1", tc.new, "new_password2", tc.new))
+			if r.status != tc.status || !strings.Contains(html.UnescapeString(r.body), tc.want) {
+				t.Errorf("%d, want %d with %q:\n%s", r.status, tc.status, tc.want, r.body)
+			}
+		})
+	}
+	if !strings.Contains(s.home(me), "user=alice auth=true") {
+		t.Error("the session that changed the password was logged out")
+	}
+	if !strings.Contains(s.home(other), "auth=false") {
+		t.Error("the other session stayed logged in")
+	}
+	if got := s.home(s.login("alice", "a brand new passphrase", "test")); !strings.Contains(got, "user=alice") {
+		t.Errorf("logging in with the new password: %q", got)
+	}
 }
