@@ -83,7 +83,7 @@ func ErrorHandler(c *fiber.Ctx, err error) error {
 	settings(c).logger.Error("Internal Server Error", "method", c.Method(), "path", c.Path(), "err", err)
 	c.Response().ResetBody()
 	if rerr := templates.RespondContext(c, fiber.StatusInternalServerError, serverErrorTemplate,
-		map[string]any{"title": "Server Error (500)", KeySiteName: settings(c).SiteName}); rerr == nil {
+		map[string]any{"title": "Server Error (500)", keySiteName: settings(c).SiteName}); rerr == nil {
 		return nil
 	}
 	return plainPage(c, fiber.StatusInternalServerError, "Server Error (500)", "Something went wrong on our side.")

@@ -83,9 +83,9 @@ func (e FormErrors) Error() string {
 	return strings.TrimSuffix(b.String(), ";")
 }
 
-// MaxFormValueLength is the longest value BindForm accepts in any field
+// maxFormValueLength is the longest value BindForm accepts in any field
 // (64 KiB); a longer one is a field error, never decoded.
-const MaxFormValueLength = 64 << 10
+const maxFormValueLength = 64 << 10
 
 // Messages of the checks BindForm makes before decoding.
 const (
@@ -367,7 +367,7 @@ func newValidator() *validator.Validate {
 // query string — and checks it, returning the user's mistakes as FormErrors
 // (empty when the form is valid) and a failure of the server as err. Before
 // decoding, a value that is not valid UTF-8, longer than
-// MaxFormValueLength, or repeated for a field taking one value is a field
+// maxFormValueLength, or repeated for a field taking one value is a field
 // error; then the values are decoded with github.com/go-playground/form
 // (a value of the wrong type is a field error), the validate tags checked
 // with github.com/go-playground/validator, and the form's Validate method
@@ -394,8 +394,8 @@ func (ft *formType) bind(c *fiber.Ctx, f any) (FormErrors, error) {
 		vs := values[fd.name]
 		for _, v := range vs {
 			switch {
-			case len(v) > MaxFormValueLength:
-				errs.Add(fd.name, fd.message("invalid", "", fmt.Sprintf("Ensure this value has at most %d characters (it has more).", MaxFormValueLength)))
+			case len(v) > maxFormValueLength:
+				errs.Add(fd.name, fd.message("invalid", "", fmt.Sprintf("Ensure this value has at most %d characters (it has more).", maxFormValueLength)))
 			case !utf8.ValidString(v):
 				errs.Add(fd.name, fd.message("invalid", "", msgUTF8))
 			default:
@@ -592,7 +592,7 @@ func shownValues(c *fiber.Ctx, t reflect.Type) url.Values {
 	for _, fd := range ft.fields {
 		vs, ok := all[fd.name]
 		if ok && !fd.secret && !slices.ContainsFunc(vs, func(v string) bool {
-			return len(v) > MaxFormValueLength || !utf8.ValidString(v)
+			return len(v) > maxFormValueLength || !utf8.ValidString(v)
 		}) {
 			shown[fd.name] = vs
 		}

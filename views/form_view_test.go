@@ -95,7 +95,7 @@ func TestFormViewGet(t *testing.T) {
 }
 
 func TestFormViewPost(t *testing.T) {
-	long := strings.Repeat("x", views.MaxFormValueLength+1)
+	long := strings.Repeat("x", 64<<10+1)
 	tests := []struct {
 		name   string
 		form   url.Values

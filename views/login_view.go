@@ -341,7 +341,7 @@ func (v *LoginView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
 	if f, ok := c.Locals(loginFormKey{}).(*loginForm); ok {
 		username, formError = f.username, f.err
 	}
-	setDefaults(ctx, "title", "Log in", KeySiteName, s.SiteName, "next", next, field, next,
+	setDefaults(ctx, "title", "Log in", keySiteName, s.SiteName, "next", next, field, next,
 		"redirect_field_name", field, "username", username, "form_error", formError)
 	return ctx, nil
 }

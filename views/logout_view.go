@@ -235,7 +235,7 @@ func (v *LogoutView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
 		return nil, err
 	}
 	s := settings(c)
-	setDefaults(ctx, "title", "Logged out", KeySiteName, s.SiteName)
+	setDefaults(ctx, "title", "Logged out", keySiteName, s.SiteName)
 	if login, err := ResolveURL(c, s.LoginURL); err == nil {
 		setDefaults(ctx, "login_url", login)
 	}

@@ -1,11 +1,9 @@
 package views
 
 import (
+	"cmp"
 	"errors"
-	"fmt"
 	"reflect"
-	"regexp"
-	"strings"
 
 	"github.com/fiberviews/fiberviews/auth"
 	"github.com/fiberviews/fiberviews/session"
@@ -13,20 +11,18 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// Templates of the password change pages (Django's); the templates package
-// embeds defaults.
+// The templates of the password change pages (Django's); the templates
+// package embeds them.
 const (
-	DefaultPasswordChangeTemplate     = "registration/password_change_form.html"
-	DefaultPasswordChangeDoneTemplate = "registration/password_change_done.html"
+	passwordChangeTemplate     = "registration/password_change_form.html"
+	passwordChangeDoneTemplate = "registration/password_change_done.html"
 )
 
-// Messages of the password change form (Django's). A wrong old password is
-// reported as wrong and nothing more; the new password's rules are those of
-// PasswordValidators.
+// The default messages of PasswordChangeView (Django's).
 const (
-	PasswordIncorrectMessage = "Your old password was entered incorrectly. Please enter it again."
-	PasswordMismatchMessage  = "The two password fields didn’t match."
-	PasswordChangedMessage   = "Your password was changed."
+	passwordIncorrectMessage = "Your old password was entered incorrectly. Please enter it again."
+	passwordMismatchMessage  = "The two password fields didn’t match."
+	passwordChangedMessage   = "Your password was changed."
 )
 
 // PasswordChangeView lets a logged-in user change their password (Django's
@@ -41,8 +37,8 @@ const (
 // login page (LoginRequired). GET renders the form (TemplateName, default
 // registration/password_change_form.html; title "Password change"). POST
 // (CSRF-checked) binds a PasswordChangeForm: the old password, checked with
-// the CheckPassword hook (PasswordIncorrectMessage when wrong), the new one
-// twice (PasswordMismatchMessage when they differ), then checked by
+// the CheckPassword hook (IncorrectMessage when wrong), the new one
+// twice (MismatchMessage when they differ), then checked by
 // PasswordValidators. A valid form calls the SetPassword hook, then
 // session.UpdateAuthHash (this session stays logged in, on a new key) and
 // session.LogoutOthers (every other session of the user is logged out),
@@ -65,10 +61,18 @@ type PasswordChangeView struct {
 	// auth.Backend.SetPassword.
 	SetPasswordFunc func(c *fiber.Ctx, userID, password string) error
 	// PasswordValidators check the new password (Django's
-	// AUTH_PASSWORD_VALIDATORS). Nil: DefaultPasswordValidators, or with
-	// Config.Users auth.DefaultPasswordValidators() (common passwords
-	// refused too); an empty slice checks nothing.
-	PasswordValidators []PasswordValidator
+	// AUTH_PASSWORD_VALIDATORS). Nil: auth.DefaultPasswordValidators(),
+	// Django's four; an empty slice checks nothing.
+	PasswordValidators []auth.PasswordValidator
+	// IncorrectMessage is the error of a wrong old password. Default:
+	// "Your old password was entered incorrectly. Please enter it again."
+	IncorrectMessage string
+	// MismatchMessage is the error of two new passwords that differ.
+	// Default: "The two password fields didn’t match."
+	MismatchMessage string
+	// ChangedMessage is the success message of the page after the change.
+	// Default: "Your password was changed."
+	ChangedMessage string
 
 	hooks Hooks[passwordHooks]
 }
@@ -115,9 +119,9 @@ func (v *PasswordChangeView) GetSuccessURL(c *fiber.Ctx) (string, error) {
 }
 
 // GetTemplateNames is the hook that lists the templates to try:
-// TemplateName, or DefaultPasswordChangeTemplate.
+// TemplateName, or passwordChangeTemplate.
 func (v *PasswordChangeView) GetTemplateNames(c *fiber.Ctx) ([]string, error) {
-	return templateOr(&v.TemplateView, DefaultPasswordChangeTemplate), nil
+	return templateOr(&v.TemplateView, passwordChangeTemplate), nil
 }
 
 // GetContextData is the hook that builds the context: FormView's, with
@@ -145,12 +149,12 @@ func (v *PasswordChangeView) Post(c *fiber.Ctx) error {
 		if good, err := h.CheckPassword(c, uid, pf.OldPassword); err != nil {
 			return err
 		} else if !good {
-			errs.Add("old_password", PasswordIncorrectMessage)
+			errs.Add("old_password", cmp.Or(v.IncorrectMessage, passwordIncorrectMessage))
 		}
 	}
 	if len(errs["new_password1"])+len(errs["new_password2"]) == 0 {
 		if pf.NewPassword1 != pf.NewPassword2 {
-			errs.Add("new_password2", PasswordMismatchMessage)
+			errs.Add("new_password2", cmp.Or(v.MismatchMessage, passwordMismatchMessage))
 		} else if err := v.validatePassword(c, pf.NewPassword2, errs); err != nil {
 			return err
 		}
@@ -165,24 +169,18 @@ func (v *PasswordChangeView) validatePassword(c *fiber.Ctx, password string, err
 		return err
 	}
 	validators := v.PasswordValidators
-	if u, ok := user.(*auth.User); ok && validators == nil && settings(c).Users != nil {
-		var ve auth.ValidationErrors
-		if err := auth.ValidatePassword(password, u); errors.As(err, &ve) {
-			for _, m := range ve.Messages() {
-				errs.Add("new_password2", m)
-			}
-		} else if err != nil {
-			return err
-		}
+	if validators == nil {
+		validators = auth.DefaultPasswordValidators()
+	} else if len(validators) == 0 {
 		return nil
 	}
-	if validators == nil {
-		validators = DefaultPasswordValidators
-	}
-	for _, check := range validators {
-		if err := check(password, user); err != nil {
-			errs.Add("new_password2", err.Error())
+	var failed auth.ValidationErrors
+	if err := auth.ValidatePassword(password, authUser(user), validators...); errors.As(err, &failed) {
+		for _, e := range failed {
+			errs.Add("new_password2", e.Message)
 		}
+	} else if err != nil {
+		errs.Add("new_password2", err.Error())
 	}
 	return nil
 }
@@ -201,7 +199,7 @@ func (v *PasswordChangeView) FormValid(c *fiber.Ctx, form *PasswordChangeForm) e
 	if err := session.LogoutOthers(c); err != nil {
 		return err
 	}
-	messages.Success(c, PasswordChangedMessage) // Django's message, on the page after the change
+	messages.Success(c, cmp.Or(v.ChangedMessage, passwordChangedMessage)) // Django's message, on the page after the change
 	return v.FormView.FormValid(c, form)
 }
 
@@ -244,9 +242,9 @@ func (v *PasswordChangeDoneView) BindView(b *Binding) error {
 }
 
 // GetTemplateNames is the hook that lists the templates to try:
-// TemplateName, or DefaultPasswordChangeDoneTemplate.
+// TemplateName, or passwordChangeDoneTemplate.
 func (v *PasswordChangeDoneView) GetTemplateNames(c *fiber.Ctx) ([]string, error) {
-	return templateOr(&v.TemplateView, DefaultPasswordChangeDoneTemplate), nil
+	return templateOr(&v.TemplateView, passwordChangeDoneTemplate), nil
 }
 
 // GetContextData is the hook that builds the context: TemplateView's, with
@@ -259,131 +257,28 @@ func (v *PasswordChangeDoneView) GetContextData(c *fiber.Ctx) (map[string]any, e
 	return ctx, err
 }
 
-// PasswordValidator checks a new password for the user (CurrentUser) who
-// chose it, returning an error whose text the form shows (Django's password
-// validators).
-type PasswordValidator func(password string, user any) error
-
-// ErrPasswordRejected is wrapped by the errors of this package's password
-// validators.
-var ErrPasswordRejected = errors.New("views: password rejected")
-
-// DefaultPasswordValidators are Django's default validators but the list
-// of common passwords: not too similar to the user's attributes, at least 8
-// characters, not entirely numeric.
-var DefaultPasswordValidators = []PasswordValidator{
-	UserAttributeSimilarity(DefaultUserAttributes, 0.7), MinimumLength(8), NotNumeric,
-}
-
-type rejected string
-
-func (r rejected) Error() string { return string(r) }
-func (r rejected) Unwrap() error { return ErrPasswordRejected }
-
-// MinimumLength refuses passwords of fewer than n characters (Django's
-// MinimumLengthValidator).
-func MinimumLength(n int) PasswordValidator {
-	return func(password string, _ any) error {
-		if len([]rune(password)) >= n {
-			return nil
-		}
-		return rejected(fmt.Sprintf("This password is too short. It must contain at least %d characters.", n))
-	}
-}
-
-// NotNumeric refuses passwords made of digits only (Django's
-// NumericPasswordValidator).
-func NotNumeric(password string, _ any) error {
-	if password != "" && strings.Trim(password, "0123456789") == "" {
-		return rejected("This password is entirely numeric.")
-	}
-	return nil
-}
-
-// DefaultUserAttributes are the fields of the user value that
-// UserAttributeSimilarity compares with (Django's username, first_name,
-// last_name, email); a SessionUser's ID is compared too.
-var DefaultUserAttributes = []string{"Username", "FirstName", "LastName", "Email"}
-
-var nonWord = regexp.MustCompile(`\W+`)
-
-// UserAttributeSimilarity refuses a password too similar to one of the
-// user's string fields named in attributes, or to a word of one (Django's
-// UserAttributeSimilarityValidator, with its quick_ratio measure and
-// threshold maxSimilarity, 0.7 by default).
-func UserAttributeSimilarity(attributes []string, maxSimilarity float64) PasswordValidator {
-	return func(password string, user any) error {
-		password = strings.ToLower(password)
-		for _, a := range userAttributes(user, attributes) {
-			value := strings.ToLower(a[1])
-			for _, part := range append(nonWord.Split(value, -1), value) {
-				if part == "" || exceedsLengthRatio(password, part, maxSimilarity) {
-					continue
-				}
-				if quickRatio(password, part) >= maxSimilarity {
-					return rejected("The password is too similar to the " + a[0] + ".")
-				}
-			}
-		}
+// authUser is the user the password validators compare with: an
+// *auth.User as it is, else one made of the string fields Username,
+// FirstName, LastName and Email of the site's user value (a SessionUser's
+// ID as the username).
+func authUser(user any) *auth.User {
+	switch u := user.(type) {
+	case *auth.User:
+		return u
+	case SessionUser:
+		return &auth.User{Username: u.ID}
+	case AnonymousUser, nil:
 		return nil
-	}
-}
-
-// userAttributes are the non-empty string fields names of user, as
-// (verbose name, value) pairs: "Username" is "username".
-func userAttributes(user any, names []string) [][2]string {
-	if u, ok := user.(SessionUser); ok {
-		return [][2]string{{"username", u.ID}}
 	}
 	rv := reflect.Indirect(reflect.ValueOf(user))
 	if rv.Kind() != reflect.Struct {
 		return nil
 	}
-	var out [][2]string
-	for _, n := range names {
-		if f := rv.FieldByName(n); f.IsValid() && f.Kind() == reflect.String && f.String() != "" {
-			out = append(out, [2]string{verboseName(n), f.String()})
+	str := func(name string) string {
+		if f := rv.FieldByName(name); f.IsValid() && f.Kind() == reflect.String {
+			return f.String()
 		}
+		return ""
 	}
-	return out
-}
-
-// verboseName turns "FirstName" into "first name".
-func verboseName(field string) string {
-	var b strings.Builder
-	for i, r := range field {
-		if i > 0 && r >= 'A' && r <= 'Z' {
-			b.WriteByte(' ')
-		}
-		b.WriteString(strings.ToLower(string(r)))
-	}
-	return b.String()
-}
-
-// exceedsLengthRatio is Django's exceeds_maximum_length_ratio: a password
-// far longer than the value cannot be too similar to it.
-func exceedsLengthRatio(password, value string, maxSimilarity float64) bool {
-	p, v := len([]rune(password)), len([]rune(value))
-	return p >= 10*v && float64(v) < maxSimilarity/2*float64(p)
-}
-
-// quickRatio is Python's difflib.SequenceMatcher.quick_ratio: twice the
-// characters the two strings share (as multisets) over their total length.
-func quickRatio(a, b string) float64 {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra)+len(rb) == 0 {
-		return 1
-	}
-	avail := map[rune]int{}
-	for _, r := range rb {
-		avail[r]++
-	}
-	matches := 0
-	for _, r := range ra {
-		if avail[r] > 0 {
-			avail[r]--
-			matches++
-		}
-	}
-	return 2 * float64(matches) / float64(len(ra)+len(rb))
+	return &auth.User{Username: str("Username"), FirstName: str("FirstName"), LastName: str("LastName"), Email: str("Email")}
 }

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/fiberviews/fiberviews/auth"
+
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/fiberviews/fiberviews/urls"
@@ -128,15 +130,16 @@ func TestPasswordChangeViewErrors(t *testing.T) {
 		form url.Values
 		want []string
 	}{
-		{"wrong old password", pwForm("guess", "brand new pw 1", "brand new pw 1"), []string{views.PasswordIncorrectMessage}},
-		{"mismatch", pwForm("old secret pw", "brand new pw 1", "brand new pw 2"), []string{views.PasswordMismatchMessage}},
+		{"wrong old password", pwForm("guess", "brand new pw 1", "brand new pw 1"), []string{"Your old password was entered incorrectly. Please enter it again."}},
+		{"mismatch", pwForm("old secret pw", "brand new pw 1", "brand new pw 2"), []string{"The two password fields didn’t match."}},
 		{"wrong and mismatched", pwForm("guess", "brand new pw 1", "brand new pw 2"),
-			[]string{views.PasswordIncorrectMessage, views.PasswordMismatchMessage}},
+			[]string{"Your old password was entered incorrectly. Please enter it again.", "The two password fields didn’t match."}},
 		{"missing", url.Values{}, []string{"This field is required."}},
 		{"too short", pwForm("old secret pw", "x7!", "x7!"), []string{"This password is too short. It must contain at least 8 characters."}},
 		{"entirely numeric", pwForm("old secret pw", "3141592653", "3141592653"), []string{"This password is entirely numeric."}},
+		{"a common password (Django's list)", pwForm("old secret pw", "sunshine1", "sunshine1"), []string{"This password is too common."}},
 		{"similar to the username", pwForm("old secret pw", "alice_wonder1", "alice_wonder1"), []string{"The password is too similar to the username."}},
-		{"similar to the email", pwForm("old secret pw", "alice@example.co", "alice@example.co"), []string{"The password is too similar to the email."}},
+		{"similar to the email", pwForm("old secret pw", "alice@example.co", "alice@example.co"), []string{"The password is too similar to the email address."}},
 		{"too long", pwForm("old secret pw", strings.Repeat("p", 4097), strings.Repeat("p", 4097)), []string{"at most 4096 characters"}},
 		{"invalid UTF-8", pwForm("old\xff", "brand new pw 1", "brand new pw 1"), []string{"Enter valid text."}},
 	}
@@ -190,8 +193,8 @@ func TestPasswordChangeViewSuccess(t *testing.T) {
 	if r.StatusCode != 302 || r.Location() != "/password_change/done/" {
 		t.Fatalf("%d Location %q: %s", r.StatusCode, r.Location(), r.Body)
 	}
-	if len(r.Messages) != 1 || r.Messages[0].Message != views.PasswordChangedMessage || r.Messages[0].Level != messages.LevelSuccess {
-		t.Errorf("messages after the change: %v, want one success %q", r.Messages, views.PasswordChangedMessage)
+	if len(r.Messages) != 1 || r.Messages[0].Message != passwordChanged || r.Messages[0].Level != messages.LevelSuccess {
+		t.Errorf("messages after the change: %v, want one success %q", r.Messages, passwordChanged)
 	}
 	if s.db.get("alice") != "brand new pw 1" {
 		t.Errorf("SetPassword stored %q", s.db.get("alice"))
@@ -200,7 +203,7 @@ func TestPasswordChangeViewSuccess(t *testing.T) {
 		t.Errorf("the session kept its key (%v): UpdateAuthHash moves it", after)
 	}
 	if r := must(cl.Get("password_change_done")); r.StatusCode != 200 || !strings.Contains(r.Body, "Password change successful") ||
-		strings.Count(r.Body, views.PasswordChangedMessage) != 1 {
+		strings.Count(r.Body, passwordChanged) != 1 {
 		t.Errorf("the done page for this browser: %d %s", r.StatusCode, r.Body)
 	}
 	if r := must(other.Get("password_change_done")); r.StatusCode != 302 {
@@ -233,7 +236,7 @@ func TestPasswordChangeViewHooks(t *testing.T) {
 	var stored string
 	table := urls.MustCompile([]urls.Pattern{
 		views.Path("pw/", &hookedPasswordView{set: &stored, PasswordChangeView: views.PasswordChangeView{
-			PasswordValidators: []views.PasswordValidator{views.MinimumLength(20)},
+			PasswordValidators: []auth.PasswordValidator{auth.MinimumLength{MinLength: 20}},
 			FormView: views.FormView[views.PasswordChangeForm]{SuccessURL: "/changed/",
 				TemplateView: views.TemplateView{ExtraContext: map[string]any{"title": "New password"}}},
 		}}, urls.Name("pw")),
@@ -269,38 +272,40 @@ func TestPasswordChangeViewHooks(t *testing.T) {
 	})
 }
 
-func TestPasswordValidators(t *testing.T) {
-	user := &passwordUser{Username: "jean-luc.picard", Email: "captain@enterprise.example"}
-	similar := views.UserAttributeSimilarity(views.DefaultUserAttributes, 0.7)
-	tests := []struct {
-		check    views.PasswordValidator
-		password string
-		user     any
-		ok       bool
-	}{
-		{views.MinimumLength(8), "1234567", nil, false},
-		{views.MinimumLength(8), "ééééééééé", nil, true}, // characters, not bytes
-		{views.NotNumeric, "20240101", nil, false},
-		{views.NotNumeric, "2024-01-01", nil, true},
-		{similar, "picard", user, false},             // a word of the username
-		{similar, "Jean-Luc.Picard", user, false},    // case does not matter
-		{similar, "enterprise captain", user, false}, // "enterprise", a word of the email, as Django finds
-		{similar, "tea, earl grey, hot", user, true},
-		{similar, "captain@enterprise.exampl", user, false},
-		{similar, "correct horse battery staple", user, true},
-		{similar, "bob", views.SessionUser{ID: "bob"}, false},
-		{similar, "bob", views.AnonymousUser{}, true},
-		{similar, strings.Repeat("x", 70) + "luc", user, true}, // far longer than "luc"
+// passwordChanged is PasswordChangeView's default success message.
+const passwordChanged = "Your password was changed."
+
+// TestPasswordChangeMessagesInAnotherLanguage: every text of the password
+// change can be replaced.
+func TestPasswordChangeMessagesInAnotherLanguage(t *testing.T) {
+	db := &passwordDB{pw: map[string]string{"alice": "old secret pw"}}
+	table := urls.MustCompile([]urls.Pattern{
+		views.Path("pw/", &views.PasswordChangeView{CheckPasswordFunc: db.check, SetPasswordFunc: db.set,
+			IncorrectMessage: "Ancien mot de passe incorrect.", MismatchMessage: "Les deux mots de passe diffèrent.",
+			ChangedMessage: "Mot de passe modifié.", FormView: views.FormView[views.PasswordChangeForm]{SuccessURL: "/pw/"}},
+			urls.Name("pw")),
+	})
+	engine, err := templates.New(templates.Config{Resolver: table})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.password, func(t *testing.T) {
-			err := tt.check(tt.password, tt.user)
-			if (err == nil) != tt.ok {
-				t.Errorf("%q: %v, want ok=%v", tt.password, err, tt.ok)
-			}
-			if err != nil && !errors.Is(err, views.ErrPasswordRejected) {
-				t.Errorf("%v does not wrap ErrPasswordRejected", err)
-			}
-		})
+	m := newSessions(t)
+	app := fiber.New(fiber.Config{Views: engine, ErrorHandler: views.ErrorHandler})
+	app.Use(m.Middleware(), views.Setup(views.Config{Logger: discard()}))
+	table.Mount(app)
+	cl := viewtest.New(app, viewtest.Config{Sessions: m, URLs: table})
+	if err := cl.Login("alice"); err != nil {
+		t.Fatal(err)
+	}
+	must(cl.Get("pw"))
+	r := must(cl.PostForm("pw", pwForm("guess", "brand new pw 1", "brand new pw 2")))
+	for _, want := range []string{"Ancien mot de passe incorrect.", "Les deux mots de passe diffèrent."} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("the form lacks %q:\n%s", want, r.Body)
+		}
+	}
+	r = must(cl.PostForm("pw", pwForm("old secret pw", "brand new pw 1", "brand new pw 1")))
+	if r.StatusCode != 302 || len(r.Messages) != 1 || r.Messages[0].Message != "Mot de passe modifié." {
+		t.Errorf("%d, messages %v, want 302 and the site's message", r.StatusCode, r.Messages)
 	}
 }

@@ -12,14 +12,14 @@ import (
 // Context keys views add to every render (on top of templates' request_path
 // and resolver_match).
 const (
-	KeyUser            = "user"             // CurrentUser(c)
-	KeyUserID          = "user_id"          // the session's user id, "" when anonymous
-	KeyIsAuthenticated = "is_authenticated" // bool
-	KeyCSRFToken       = "csrf_token"       // CSRFToken(c)
-	KeyCSRFInput       = "csrf_input"       // the hidden input, template.HTML
-	KeySiteName        = "site_name"        // Config.SiteName
-	KeyBackGuard       = "back_guard"       // BackGuard(c), for a layout's <head>
-	KeyMessages        = "messages"         // messages.For(c), the request's messages
+	keyUser            = "user"             // CurrentUser(c)
+	keyUserID          = "user_id"          // the session's user id, "" when anonymous
+	keyIsAuthenticated = "is_authenticated" // bool
+	keyCSRFToken       = "csrf_token"       // CSRFToken(c)
+	keyCSRFInput       = "csrf_input"       // the hidden input, template.HTML
+	keySiteName        = "site_name"        // Config.SiteName
+	keyBackGuard       = "back_guard"       // BackGuard(c), for a layout's <head>
+	keyMessages        = "messages"         // messages.For(c), the request's messages
 )
 
 // Render renders the template name as the response with the given status,
@@ -60,14 +60,14 @@ func RequestContext(c *fiber.Ctx) (map[string]any, error) {
 		token = s.csrf.TokenIfSet(c)
 	}
 	return map[string]any{
-		KeyUser:            user,
-		KeyUserID:          id,
-		KeyIsAuthenticated: !anonymous,
-		KeyCSRFToken:       token,
-		KeyCSRFInput:       csrfInput(token),
-		KeySiteName:        s.SiteName,
-		KeyBackGuard:       backGuardFor(user),
-		KeyMessages:        messages.For(c),
+		keyUser:            user,
+		keyUserID:          id,
+		keyIsAuthenticated: !anonymous,
+		keyCSRFToken:       token,
+		keyCSRFInput:       csrfInput(token),
+		keySiteName:        s.SiteName,
+		keyBackGuard:       backGuardFor(user),
+		keyMessages:        messages.For(c),
 	}, nil
 }
 

@@ -30,7 +30,7 @@ const (
 // binds a SignupForm and reports every mistake at once: a username that is
 // empty, longer than 150 characters or holds other than letters, digits and
 // @/./+/-/_ (Django's messages), or that another user has, ignoring case;
-// passwords that differ (PasswordMismatchMessage) or that PasswordValidators
+// passwords that differ (Django's message) or that PasswordValidators
 // refuse. A valid form creates an active user (auth.Backend.CreateUser, the
 // username NFKC-normalized and the password hashed in auth's pool), logs it
 // in when LoginAfter is set, and redirects (302) to SuccessURL: by default
@@ -132,7 +132,7 @@ func (v *SignupView) Post(c *fiber.Ctx) error {
 	}
 	if len(errs["password1"])+len(errs["password2"]) == 0 {
 		if sf.Password1 != sf.Password2 {
-			errs.Add("password2", PasswordMismatchMessage)
+			errs.Add("password2", passwordMismatchMessage)
 		} else if err := auth.ValidatePassword(sf.Password2, &auth.User{Username: sf.Username}, v.validators()...); err != nil {
 			var ve auth.ValidationErrors
 			if !errors.As(err, &ve) {

@@ -20,7 +20,7 @@ func (s *site) passwordChangeView() *views.PasswordChangeView {
 	return &views.PasswordChangeView{
 		// The site's templates/registration/password_change_form.html
 		// replaces the library's page of that name.
-		FormView:          views.FormView{SuccessURL: "accounts:password_change_done"},
+		FormView:          views.FormView[views.PasswordChangeForm]{SuccessURL: "accounts:password_change_done"},
 		CheckPasswordFunc: s.checkPassword,
 		SetPasswordFunc:   s.setPassword,
 	}

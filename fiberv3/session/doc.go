@@ -11,12 +11,12 @@
 //	defer m.Close()
 //	app.Use(m.Middleware())
 //
-//	app.Post("/login", func(c *fiber.Ctx) error {
+//	app.Post("/login", func(c fiber.Ctx) error {
 //		// … check the password …
 //		if err := session.Login(c, user.ID); err != nil { return err }
 //		return c.Redirect("/")
 //	})
-//	app.Get("/", func(c *fiber.Ctx) error {
+//	app.Get("/", func(c fiber.Ctx) error {
 //		id, ok := session.UserID(c)
 //		…
 //	})

@@ -14,7 +14,7 @@
 //	r, err := urls.Compile(table) // every mistake in the table is an error here
 //	r.Mount(app)                  // or r.Mount(app.Group("/blog")), or both
 //
-//	func yearArchive(c *fiber.Ctx) error {
+//	func yearArchive(c fiber.Ctx) error {
 //		year, _ := urls.Int(c, "year") // /articles/abc/ never gets here: 404
 //		next, err := urls.Reverse(c, "year-archive", year+1)
 //		logout, err := urls.Reverse(c, "accounts:logout")

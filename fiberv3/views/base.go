@@ -7,7 +7,7 @@ package views
 //
 //	type Hello struct{ views.Base }
 //
-//	func (v *Hello) Get(c *fiber.Ctx) error { return c.SendString("hello") }
+//	func (v *Hello) Get(c fiber.Ctx) error { return c.SendString("hello") }
 //
 //	views.Path("hello/", &Hello{}, urls.Name("hello"))
 //
@@ -17,7 +17,7 @@ package views
 //
 // A view value is configuration shared by all the requests its handler
 // serves, concurrently: set its fields before registering it and never write
-// them afterwards. Per-request data lives in the *fiber.Ctx every method and
+// them afterwards. Per-request data lives in the fiber.Ctx every method and
 // hook receives (Django's self.request, self.args and self.kwargs are c,
 // urls.Resolve(c), urls.Value).
 type Base struct {

@@ -185,3 +185,14 @@ func (v *PasswordChangeView) checkView(ck *checker, outer any) {
 		ck.fail("SetPasswordFunc", "is not set: set it, or define SetPassword on %s", ck.view)
 	}
 }
+
+func (v *FormView[F]) checkView(ck *checker, outer any) {
+	if v.SuccessURL != "" {
+		ck.name("SuccessURL", v.SuccessURL, false, false)
+		return
+	}
+	base := reflect.TypeFor[FormView[F]]()
+	if !overridden(outer, base, "GetSuccessURL") && !overridden(outer, base, "FormValid") {
+		ck.fail("SuccessURL", "is not set: set it, or define GetSuccessURL or FormValid on %s", ck.view)
+	}
+}

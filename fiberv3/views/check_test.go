@@ -26,6 +26,11 @@ func (v *authLogin) Authenticate(c fiber.Ctx, username, password string) (string
 // deepAuthLogin overrides Authenticate one level further down.
 type deepAuthLogin struct{ authLogin }
 
+// validForm answers a valid form itself: it needs no SuccessURL.
+type validForm struct{ views.FormView[contactForm] }
+
+func (v *validForm) FormValid(c fiber.Ctx, form *contactForm) error { return c.SendString("thanks") }
+
 // plainLogin embeds LoginView without overriding anything.
 type plainLogin struct{ views.LoginView }
 
@@ -80,6 +85,15 @@ func TestStartupChecks(t *testing.T) {
 		)}, []string{
 			`*views.LoginView.Authenticate: has no way to check passwords: set views.Config.Authenticate, or define Authenticate on *views.LoginView`,
 			`*views_test.plainLogin.Authenticate: has no way`,
+		}},
+		{"FormView without a success URL, or with a wrong one", views.Config{URLs: table(
+			views.Path("a/", &views.FormView[contactForm]{}, urls.Name("a")),
+			views.Path("b/", &views.FormView[contactForm]{SuccessURL: "accounts:profil"}, urls.Name("b")),
+			views.Path("c/", &views.FormView[contactForm]{SuccessURL: "accounts:profile"}, urls.Name("c")),
+			views.Path("d/", &validForm{}, urls.Name("d")),
+		)}, []string{
+			`*views.FormView[views_test.contactForm].SuccessURL: is not set: set it, or define GetSuccessURL or FormValid`,
+			`*views.FormView[views_test.contactForm].SuccessURL: "accounts:profil" is neither a URL nor the name of a route: did you mean "accounts:profile"?`,
 		}},
 		{"PasswordChangeView without check and set", views.Config{URLs: table(
 			views.Path("password_change/", &views.PasswordChangeView{}, urls.Name("password_change")),

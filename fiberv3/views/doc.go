@@ -7,7 +7,7 @@
 //
 //	type Hello struct{ views.Base }
 //
-//	func (v *Hello) Get(c *fiber.Ctx) error { return c.SendString("hello") }
+//	func (v *Hello) Get(c fiber.Ctx) error { return c.SendString("hello") }
 //
 //	views.Path("hello/", &Hello{}, urls.Name("hello"))
 //
@@ -38,7 +38,7 @@
 //
 //	type Articles struct{ views.TemplateView }
 //
-//	func (v *Articles) GetContextData(c *fiber.Ctx) (map[string]any, error) {
+//	func (v *Articles) GetContextData(c fiber.Ctx) (map[string]any, error) {
 //		ctx, err := v.TemplateView.GetContextData(c) // super()
 //		if err != nil {
 //			return nil, err
@@ -53,7 +53,7 @@
 //
 // A view value is configuration shared by every request its handler serves,
 // concurrently: set its fields before registering it, never write them in a
-// method or hook. Per-request state lives in the *fiber.Ctx (Django's
+// method or hook. Per-request state lives in the fiber.Ctx (Django's
 // self.request, self.args and self.kwargs are c, urls.Resolve(c) and
 // urls.Value).
 //

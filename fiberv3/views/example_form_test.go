@@ -5,6 +5,7 @@ package views_test
 import (
 	"fmt"
 	"log"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing/fstest"
@@ -26,7 +27,7 @@ type SignupForm struct {
 // redirects to SuccessURL.
 func ExampleFormView() {
 	table := urls.MustCompile([]urls.Pattern{
-		views.Path("signup/", &views.FormView{Form: &SignupForm{}, SuccessURL: "/welcome/",
+		views.Path("signup/", &views.FormView[SignupForm]{SuccessURL: "/welcome/",
 			TemplateView: views.TemplateView{TemplateName: "signup.html"}}, urls.Name("signup")),
 	})
 	engine, err := templates.New(templates.Config{Resolver: table, FS: fstest.MapFS{"signup.html": {Data: []byte(
@@ -50,4 +51,36 @@ func ExampleFormView() {
 	// Output:
 	// 200 name=Ann age: Enter a whole number.
 	// 302 /welcome/
+}
+
+// ProfileForm uses a rule of the site's and words a message with a msg tag.
+type ProfileForm struct {
+	Slug string `form:"slug" validate:"required,slug"`
+	Bio  string `form:"bio" validate:"max=20" msg:"max=Keep it under {param} characters."`
+}
+
+// A site adds its rules, and may reword the built-in messages, before
+// registering its views.
+func ExampleRegisterRule() {
+	isSlug := func(s string) bool { return strings.Trim(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == "" }
+	if err := views.RegisterRule("slug", isSlug, "Enter a valid “slug” of lowercase letters, numbers or hyphens."); err != nil {
+		log.Fatal(err)
+	}
+	app := fiber.New()
+	app.Post("/", func(c fiber.Ctx) error {
+		errs, err := views.BindForm(c, &ProfileForm{})
+		if err != nil {
+			return err
+		}
+		fmt.Println(errs["slug"], errs["bio"])
+		return nil
+	})
+	cl := viewtest.New(app, viewtest.Config{})
+	req := httptest.NewRequest("POST", "/", strings.NewReader("slug=Hello+World&bio="+strings.Repeat("x", 21)))
+	req.Header.Set("Content-Type", fiber.MIMEApplicationForm)
+	if _, err := cl.Do(req); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// [Enter a valid “slug” of lowercase letters, numbers or hyphens.] [Keep it under 20 characters.]
 }

@@ -80,5 +80,5 @@ func ExampleHooks() {
 	// Output:
 	// GET /fruit/ → 200 apple, apricot, banana
 	// GET /fruit/?q=ap → 200 apple, apricot
-	// views: *views_test.BadFruit.GetQueryset: has signature func() []string but views_test.ListView calls it as func(*fiber.Ctx) ([]string, error): as it is, it hides the base's GetQueryset instead of overriding it; change it to func(*fiber.Ctx) ([]string, error)
+	// views: *views_test.BadFruit.GetQueryset: has signature func() []string but views_test.ListView calls it as func(fiber.Ctx) ([]string, error): as it is, it hides the base's GetQueryset instead of overriding it; change it to func(fiber.Ctx) ([]string, error)
 }

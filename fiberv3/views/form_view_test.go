@@ -32,7 +32,10 @@ type contactForm struct {
 
 func (f *contactForm) Validate(c fiber.Ctx) error {
 	if f.Code == "boom" {
-		return errors.New("the code checker is down")
+		return errors.New("The code checker is down, try again later.")
+	}
+	if f.Code == "down" {
+		return fmt.Errorf("the code checker: %w", fiber.ErrServiceUnavailable)
 	}
 	if f.Code != "" && f.Code != "1234" {
 		return views.FormErrors{"": {"The code is wrong."}}
@@ -41,12 +44,13 @@ func (f *contactForm) Validate(c fiber.Ctx) error {
 }
 
 // contactView counts on FormValid: it answers the valid form itself.
-type contactView struct{ views.FormView }
+type contactView struct {
+	views.FormView[contactForm]
+}
 
-func (v *contactView) FormValid(c fiber.Ctx, form any) error {
-	f := form.(*contactForm)
+func (v *contactView) FormValid(c fiber.Ctx, f *contactForm) error {
 	if f.Message == "redirect" {
-		return v.FormView.FormValid(c, form)
+		return v.FormView.FormValid(c, f)
 	}
 	return c.SendString("sent " + f.Email + " " + f.Message)
 }
@@ -63,8 +67,8 @@ func formSite(t *testing.T) (*viewtest.Client, *session.Manager) {
 	t.Helper()
 	table, err := urls.Compile([]urls.Pattern{
 		urls.Path("thanks/", func(c fiber.Ctx) error { return c.SendString("thanks") }, urls.Name("thanks")),
-		views.Path("contact/", &contactView{FormView: views.FormView{
-			Form: &contactForm{Copies: 1}, SuccessURL: "thanks", Initial: url.Values{"email": {"you@example.com"}},
+		views.Path("contact/", &contactView{FormView: views.FormView[contactForm]{
+			Form: contactForm{Copies: 1}, SuccessURL: "thanks", Initial: url.Values{"email": {"you@example.com"}},
 			TemplateView: views.TemplateView{TemplateName: "contact.html"},
 		}}, urls.Name("contact")),
 		views.Path("nocsrf/", &views.TemplateView{TemplateName: "nocsrf.html"}, urls.Name("nocsrf")),
@@ -93,7 +97,7 @@ func TestFormViewGet(t *testing.T) {
 }
 
 func TestFormViewPost(t *testing.T) {
-	long := strings.Repeat("x", views.MaxFormValueLength+1)
+	long := strings.Repeat("x", 64<<10+1)
 	tests := []struct {
 		name   string
 		form   url.Values
@@ -126,7 +130,11 @@ func TestFormViewPost(t *testing.T) {
 		{"a secret field is never shown back", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "code": {"9999"}}, 200,
 			[]string{"nonfield=[The code is wrong.]", "code=[]"}, []string{"9999"}},
 		{"unknown fields are ignored", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "admin": {"1"}}, 200, []string{"sent"}, nil},
-		{"Validate failing is a server error", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "code": {"boom"}}, 500, nil, []string{"checker"}},
+		{"a plain error of Validate is shown as a non-field error", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "code": {"boom"}}, 200,
+			[]string{"nonfield=[The code checker is down, try again later.]"}, []string{"sent"}},
+		{"a *fiber.Error of Validate is the response's", url.Values{"email": {"a@b.example"}, "message": {"hi"}, "code": {"down"}}, 503, nil, []string{"checker"}},
+		{"every error at once: the fields' and Validate's", url.Values{"email": {"nope"}, "copies": {"many"}, "code": {"9999"}}, 200,
+			[]string{"email:Enter a valid email address.|", "message:This field is required.|", "copies:Enter a whole number.|", "nonfield=[The code is wrong.]"}, []string{"sent"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,21 +178,50 @@ func TestFormViewPost(t *testing.T) {
 	})
 }
 
+// oldContactView overrides FormValid with the signature of the FormView
+// without a type parameter: it would never be called.
+type oldContactView struct {
+	views.FormView[contactForm]
+}
+
+func (v *oldContactView) FormValid(c fiber.Ctx, form any) error { return nil }
+
+// withTopics has a slice field, which a Form default would share.
+type withTopics struct {
+	Topics []string `form:"topic"`
+}
+
 func TestFormViewConfig(t *testing.T) {
-	type notStruct int
-	n := notStruct(1)
-	if _, err := views.AsView(&views.FormView{Form: &n}); !errors.Is(err, views.ErrImproperlyConfigured) {
-		t.Errorf("Form pointing to an int: %v, want ErrImproperlyConfigured", err)
+	tests := []struct {
+		name string
+		view any
+		want string // the registration error
+	}{
+		{"a form that is not a struct", &views.FormView[int]{},
+			"views: *views.FormView[int].Form: int is not a struct: a form is a struct whose exported fields are its fields"},
+		{"a hook with the signature of the untyped FormView", &oldContactView{},
+			"views: *views_test.oldContactView.FormValid: has signature func(fiber.Ctx, interface {}) error " +
+				"but views.FormView[views_test.contactForm] calls it as func(fiber.Ctx, *views_test.contactForm) error"},
+		{"a Form sharing a slice", &views.FormView[withTopics]{Form: withTopics{Topics: []string{"a"}}},
+			"views: *views.FormView[views_test.withTopics].Form: its field Topics holds a slice, which every request's copy of Form would share"},
+		{"a field hiding a hook", &struct {
+			views.FormView[contactForm]
+			FormValid func()
+		}{}, "FormValid: is a field of type func(), which hides the method views.FormView[views_test.contactForm] calls as func(fiber.Ctx, *views_test.contactForm) error"},
 	}
-	if _, err := views.AsView(&views.FormView{Form: contactForm{}}); !errors.Is(err, views.ErrImproperlyConfigured) {
-		t.Errorf("Form not a pointer: %v, want ErrImproperlyConfigured", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := views.AsView(tt.view)
+			if !errors.Is(err, views.ErrImproperlyConfigured) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("AsView: %v\nwant ErrImproperlyConfigured with %q", err, tt.want)
+			}
+		})
 	}
-	if _, err := views.AsView(&struct {
-		views.FormView
-		FormValid func()
-	}{}); !errors.Is(err, views.ErrImproperlyConfigured) || !strings.Contains(err.Error(), "FormValid: is a field of type func()") {
-		t.Errorf("a FormValid field: %v, want a registration error", err)
-	}
+	t.Run("a Form with defaults but no shared values", func(t *testing.T) {
+		if _, err := views.AsView(&views.FormView[contactForm]{Form: contactForm{Copies: 2}}); err != nil {
+			t.Error(err)
+		}
+	})
 }
 
 // must returns v, or panics with err: for calls that fail only when the
@@ -206,7 +243,9 @@ func (f *answerForm) Bind(c fiber.Ctx, values url.Values) error {
 	case "forty-two", "42":
 		f.Answer = "42"
 	case "fail":
-		return errors.New("the oracle is out")
+		return errors.New("The oracle is out.")
+	case "down":
+		return fiber.ErrServiceUnavailable
 	default:
 		return views.FormErrors{"answer": {"Not the answer."}}
 	}
@@ -219,7 +258,7 @@ func TestBindFormWithBind(t *testing.T) {
 		f := &answerForm{}
 		errs, err := views.BindForm(c, f)
 		if err != nil {
-			return c.Status(500).SendString(err.Error())
+			return err
 		}
 		if len(errs) > 0 {
 			return c.SendString(errs.Error())
@@ -227,28 +266,133 @@ func TestBindFormWithBind(t *testing.T) {
 		return c.SendString("bound " + f.Answer)
 	})
 	cl := viewtest.New(app, viewtest.Config{})
-	for body, want := range map[string]string{
-		"answer=forty-two": "bound 42",
-		"answer=41":        "views: the form has errors: answer: Not the answer.",
-		"":                 "views: the form has errors: answer: Not the answer.",
-		"answer=fail":      "the oracle is out",
+	for _, tt := range []struct {
+		body   string
+		status int
+		want   string
+	}{
+		{"answer=forty-two", 200, "bound 42"},
+		{"answer=41", 200, "views: the form has errors: answer: Not the answer."},
+		{"", 200, "views: the form has errors: answer: Not the answer."},
+		{"answer=fail", 200, "views: the form has errors: (form): The oracle is out.; answer: This field is required."},
+		{"answer=down", 503, "Service Unavailable"},
 	} {
-		t.Run(body, func(t *testing.T) {
-			req := httptest.NewRequest("POST", "/", strings.NewReader(body))
+		t.Run(tt.body, func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/", strings.NewReader(tt.body))
 			req.Header.Set("Content-Type", fiber.MIMEApplicationForm)
-			if r := must(cl.Do(req)); r.Body != want {
-				t.Errorf("%q: %q, want %q", body, r.Body, want)
+			if r := must(cl.Do(req)); r.StatusCode != tt.status || r.Body != tt.want {
+				t.Errorf("%q: %d %q, want %d %q", tt.body, r.StatusCode, r.Body, tt.status, tt.want)
 			}
 		})
 	}
-	t.Run("not a pointer to a struct", func(t *testing.T) {
+	t.Run("not a struct, or nil", func(t *testing.T) {
 		app := fiber.New()
 		app.Post("/", func(c fiber.Ctx) error {
-			_, err := views.BindForm(c, answerForm{})
+			n := 1
+			_, err1 := views.BindForm(c, &n)
+			_, err2 := views.BindForm[answerForm](c, nil)
+			return c.SendString(fmt.Sprint(errors.Is(err1, views.ErrImproperlyConfigured), errors.Is(err2, views.ErrImproperlyConfigured)))
+		})
+		if r := must(viewtest.New(app, viewtest.Config{}).Do(httptest.NewRequest("POST", "/", nil))); r.Body != "true true" {
+			t.Errorf("BindForm of an *int, of nil: ErrImproperlyConfigured %s", r.Body)
+		}
+	})
+}
+
+// Forms whose Validate or Bind would never be called: the signature is not
+// the one BindForm calls.
+type (
+	validateNoCtx  struct{ Name string }
+	validateBool   struct{ Name string }
+	bindNoValues   struct{ Name string }
+	validateValue  struct{ Name string } // value receiver: in *F's method set, fine
+	validateCallsC struct{ Name string }
+)
+
+func (f *validateNoCtx) Validate() error                       { return nil }
+func (f *validateBool) Validate(c fiber.Ctx) bool              { return true }
+func (f *bindNoValues) Bind(c fiber.Ctx) error                 { return nil }
+func (f validateValue) Validate(c fiber.Ctx) error             { return nil }
+func (f *validateCallsC) Validate(c fiber.Ctx) error           { return nil }
+func (f *validateCallsC) Bind(c fiber.Ctx, v url.Values) error { return nil }
+
+func TestFormMethodSignatures(t *testing.T) {
+	tests := []struct {
+		name string
+		view any
+		want string // the registration error; "" for none
+	}{
+		{"Validate without c", &views.FormView[validateNoCtx]{},
+			"views: *views.FormView[views_test.validateNoCtx].Form: views_test.validateNoCtx.Validate: has signature func() error " +
+				"but BindForm calls it as func(fiber.Ctx) error: as it is, it never runs; change it to func (f *validateNoCtx) Validate(c fiber.Ctx) error"},
+		{"Validate returning bool", &views.FormView[validateBool]{},
+			"views_test.validateBool.Validate: has signature func(fiber.Ctx) bool but BindForm calls it as func(fiber.Ctx) error"},
+		{"Bind without values", &views.FormView[bindNoValues]{},
+			"views_test.bindNoValues.Bind: has signature func(fiber.Ctx) error but BindForm calls it as func(fiber.Ctx, url.Values) error: " +
+				"as it is, it never runs; change it to func (f *bindNoValues) Bind(c fiber.Ctx, values url.Values) error"},
+		{"Validate on the value", &views.FormView[validateValue]{}, ""},
+		{"both right", &views.FormView[validateCallsC]{}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := views.AsView(tt.view)
+			if tt.want == "" {
+				if err != nil {
+					t.Errorf("AsView: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, views.ErrImproperlyConfigured) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("AsView: %v\nwant ErrImproperlyConfigured with %q", err, tt.want)
+			}
+		})
+	}
+	t.Run("BindForm fails too, rather than skip the method", func(t *testing.T) {
+		app := fiber.New()
+		app.Post("/", func(c fiber.Ctx) error {
+			_, err := views.BindForm(c, &validateBool{})
 			return c.SendString(fmt.Sprint(errors.Is(err, views.ErrImproperlyConfigured)))
 		})
 		if r := must(viewtest.New(app, viewtest.Config{}).Do(httptest.NewRequest("POST", "/", nil))); r.Body != "true" {
-			t.Errorf("BindForm of a struct value: ErrImproperlyConfigured %s", r.Body)
+			t.Errorf("BindForm of a form whose Validate returns bool: ErrImproperlyConfigured %s", r.Body)
 		}
 	})
+}
+
+// partialForm's Validate reads fields that may have failed.
+type partialForm struct {
+	Age  int    `form:"age" validate:"min=18"`
+	Tags []int  `form:"tag"`
+	Ptr  *int   `form:"ptr"`
+	Name string `form:"name" validate:"required"`
+}
+
+func (f *partialForm) Validate(c fiber.Ctx) error {
+	return views.FormErrors{"": {fmt.Sprintf("age=%d tags=%d ptr-nil=%t name=%q", f.Age, len(f.Tags), f.Ptr == nil, f.Name)}}
+}
+
+// TestValidateAfterFailedFields: Validate runs after fields failed (Django's
+// clean), seeing their zero or partial values, so the page shows every error.
+func TestValidateAfterFailedFields(t *testing.T) {
+	app := fiber.New()
+	app.Post("/", func(c fiber.Ctx) error {
+		errs, err := views.BindForm(c, &partialForm{})
+		if err != nil {
+			return err
+		}
+		return c.SendString(errs.Error())
+	})
+	cl := viewtest.New(app, viewtest.Config{})
+	for _, tt := range []struct{ body, want string }{
+		{"age=twelve&tag=1&tag=x&ptr=y", `views: the form has errors: (form): age=0 tags=2 ptr-nil=true name=""; age: Enter a whole number.; name: This field is required.; ptr: Enter a whole number.; tag: Enter a whole number.`},
+		{"age=12&name=Ann", `views: the form has errors: (form): age=12 tags=0 ptr-nil=true name="Ann"; age: Ensure this value is greater than or equal to 18.`},
+	} {
+		t.Run(tt.body, func(t *testing.T) {
+			req := httptest.NewRequest("POST", "/", strings.NewReader(tt.body))
+			req.Header.Set("Content-Type", fiber.MIMEApplicationForm)
+			if r := must(cl.Do(req)); r.StatusCode != 200 || r.Body != tt.want {
+				t.Errorf("%d %q\nwant %q", r.StatusCode, r.Body, tt.want)
+			}
+		})
+	}
 }

@@ -20,14 +20,14 @@ import (
 //	}
 //
 //	type listHooks interface {
-//		GetQueryset(c *fiber.Ctx) ([]Item, error)
+//		GetQueryset(c fiber.Ctx) ([]Item, error)
 //	}
 //
 //	var _ listHooks = (*ListView)(nil) // every hook has a default
 //
-//	func (v *ListView) GetQueryset(c *fiber.Ctx) ([]Item, error) { return nil, nil }
+//	func (v *ListView) GetQueryset(c fiber.Ctx) ([]Item, error) { return nil, nil }
 //
-//	func (v *ListView) Get(c *fiber.Ctx) error {
+//	func (v *ListView) Get(c fiber.Ctx) error {
 //		items, err := v.hooks.Of(v).GetQueryset(c) // the view's override, or the default
 //		…
 //	}
@@ -134,7 +134,7 @@ func (s *spec) checkHooks() error {
 
 // checkDecl checks the hooks I declared by the base type base.
 func (s *spec) checkDecl(base, i reflect.Type) error {
-	owner := base.String()
+	owner, bn, in := typeString(base), typeLabel(base), typeLabel(i)
 	if i.Kind() != reflect.Interface {
 		return &ConfigError{View: s.name, Msg: fmt.Sprintf(
 			"%s declares Hooks[%s], which is not an interface: list the hooks as an interface's methods", owner, i)}
@@ -144,7 +144,7 @@ func (s *spec) checkDecl(base, i reflect.Type) error {
 		if _, ok := reflect.PointerTo(base).MethodByName(m.Name); !ok {
 			return &ConfigError{View: s.name, Field: m.Name, Msg: fmt.Sprintf(
 				"%s declares the hook %s but defines no default for it: define (*%s).%s (add var _ %s = (*%s)(nil) to catch this when compiling)",
-				owner, m.Name, base.Name(), m.Name, i.Name(), base.Name())}
+				owner, m.Name, bn, m.Name, in, bn)}
 		}
 		if err := s.checkMethod(owner, m.Name, m.Type, true); err != nil {
 			return err
@@ -162,19 +162,20 @@ func (s *spec) checkMethod(owner, name string, want reflect.Type, required bool)
 		return nil
 	}
 	if m.IsValid() {
+		got, want := typeString(m.Type()), typeString(want)
 		if owner == "AsView" {
 			return &ConfigError{View: s.name, Field: name, Msg: fmt.Sprintf(
 				"has signature %s but AsView serves %s with a %s: change it to %s",
-				m.Type(), strings.ToUpper(name), want, want)}
+				got, strings.ToUpper(name), want, want)}
 		}
 		return &ConfigError{View: s.name, Field: name, Msg: fmt.Sprintf(
 			"has signature %s but %s calls it as %s: as it is, it hides the base's %s instead of overriding it; change it to %s",
-			m.Type(), owner, want, name, want)}
+			got, owner, want, name, want)}
 	}
 	elem := s.val.Type().Elem()
 	if f, ok := elem.FieldByName(name); ok && len(f.Index) == 1 {
 		return &ConfigError{View: s.name, Field: name, Msg: fmt.Sprintf(
-			"is a field of type %s, which hides the method %s calls as %s; rename the field", f.Type, owner, want)}
+			"is a field of type %s, which hides the method %s calls as %s; rename the field", typeString(f.Type), owner, typeString(want))}
 	}
 	if c := providers(elem, name, typeLabel(elem), 0); len(c) > 1 {
 		return &ConfigError{View: s.name, Field: name, Msg: fmt.Sprintf(
@@ -257,7 +258,7 @@ func findBases(v reflect.Value, path, outerBase string, depth int, paths *[]stri
 		}
 		ob := outerBase
 		if ob == "" && ft.PkgPath() == baseType.PkgPath() {
-			ob = ft.String()
+			ob = typeString(ft)
 		}
 		if ft == baseType {
 			*paths = append(*paths, p)
@@ -297,7 +298,7 @@ func deref(t reflect.Type) reflect.Type {
 // typeLabel is the short name of a type for paths: "MyView".
 func typeLabel(t reflect.Type) string {
 	if t.Name() != "" {
-		return t.Name()
+		return importPath.ReplaceAllString(t.Name(), "")
 	}
-	return t.String()
+	return typeString(t)
 }

@@ -144,7 +144,7 @@ func TestLoginViewPost(t *testing.T) {
 		location   string
 	}{
 		{"NextPage", "/login/", nil, "/home/"},
-		{"Config.LoginRedirectURL default", "/login/default/", nil, views.DefaultLoginRedirectURL},
+		{"Config.LoginRedirectURL default", "/login/default/", nil, "/accounts/profile/"},
 		{"safe next in the body", "/login/", []string{"next", "/profile/"}, "/profile/"},
 		{"safe next in the query", "/login/?next=/q/", nil, "/q/"},
 		{"body before query", "/login/?next=/q/", []string{"next", "/b/"}, "/b/"},

@@ -25,7 +25,7 @@ const logoutTemplate = "registration/logged_out.html"
 //	type CustomLogoutView struct{ views.LogoutView }
 //
 //	// Optional: a hook on your struct wins over the base's.
-//	func (v *CustomLogoutView) GetNextPage(c *fiber.Ctx) (string, error) {
+//	func (v *CustomLogoutView) GetNextPage(c fiber.Ctx) (string, error) {
 //		return urls.Reverse(c, "home")
 //	}
 //
@@ -237,7 +237,7 @@ func (v *LogoutView) GetContextData(c fiber.Ctx) (map[string]any, error) {
 		return nil, err
 	}
 	s := settings(c)
-	setDefaults(ctx, "title", "Logged out", KeySiteName, s.SiteName)
+	setDefaults(ctx, "title", "Logged out", keySiteName, s.SiteName)
 	if login, err := ResolveURL(c, s.LoginURL); err == nil {
 		setDefaults(ctx, "login_url", login)
 	}

@@ -34,7 +34,7 @@ func BenchmarkLoginPasswordChangeLogout(b *testing.B) {
 			}}))
 			app.All("/login/", mustAsView(&views.LoginView{NextPage: "/home/"}))
 			app.All("/password/", mustAsView(&views.PasswordChangeView{
-				FormView:          views.FormView{SuccessURL: "/done/"},
+				FormView:          views.FormView[views.PasswordChangeForm]{SuccessURL: "/done/"},
 				CheckPasswordFunc: func(c fiber.Ctx, id, pw string) (bool, error) { return pw == password, nil },
 				SetPasswordFunc:   func(c fiber.Ctx, id, pw string) error { password = pw; return nil },
 			}))

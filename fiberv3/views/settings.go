@@ -103,10 +103,10 @@ type Config struct {
 
 // Default values of Config.
 const (
-	DefaultLoginURL          = "/accounts/login/"
-	DefaultLoginRedirectURL  = "/accounts/profile/"
-	DefaultRedirectFieldName = "next"
-	DefaultCSRFFailure       = "csrf_failure.html"
+	defaultLoginURL          = "/accounts/login/"
+	defaultLoginRedirectURL  = "/accounts/profile/"
+	defaultRedirectFieldName = "next"
+	defaultCSRFFailure       = "csrf_failure.html"
 )
 
 // site is a validated Config with its defaults filled in, and the security
@@ -132,10 +132,10 @@ func (cfg Config) Validate() error {
 
 func newSite(cfg Config) (*site, error) {
 	s := &site{Config: cfg, logger: cmp.Or(cfg.Logger, slog.Default())}
-	s.LoginURL = cmp.Or(s.LoginURL, DefaultLoginURL)
-	s.LoginRedirectURL = cmp.Or(s.LoginRedirectURL, DefaultLoginRedirectURL)
-	s.RedirectFieldName = cmp.Or(s.RedirectFieldName, DefaultRedirectFieldName)
-	s.CSRFFailureTemplate = cmp.Or(s.CSRFFailureTemplate, DefaultCSRFFailure)
+	s.LoginURL = cmp.Or(s.LoginURL, defaultLoginURL)
+	s.LoginRedirectURL = cmp.Or(s.LoginRedirectURL, defaultLoginRedirectURL)
+	s.RedirectFieldName = cmp.Or(s.RedirectFieldName, defaultRedirectFieldName)
+	s.CSRFFailureTemplate = cmp.Or(s.CSRFFailureTemplate, defaultCSRFFailure)
 	var err error
 	if len(cfg.AllowedHosts) > 0 {
 		if s.hosts, err = security.NewHosts(cfg.AllowedHosts...); err != nil {

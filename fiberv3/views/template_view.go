@@ -13,7 +13,7 @@ import (
 //
 //	type About struct{ views.TemplateView }
 //
-//	func (v *About) GetContextData(c *fiber.Ctx) (map[string]any, error) {
+//	func (v *About) GetContextData(c fiber.Ctx) (map[string]any, error) {
 //		ctx, err := v.TemplateView.GetContextData(c) // super()
 //		if err != nil {
 //			return nil, err

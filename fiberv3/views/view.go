@@ -5,6 +5,7 @@ package views
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -20,7 +21,7 @@ type Decorator func(fiber.Handler) fiber.Handler
 //
 // v must be a non-nil pointer to a struct. Its HTTP method handlers are its
 // methods Get, Head, Post, Put, Patch, Delete and Options, each
-// func(*fiber.Ctx) error. AsView inspects v once; the handler it returns does
+// func(fiber.Ctx) error. AsView inspects v once; the handler it returns does
 // no reflection:
 //
 //   - a method the view allows and defines runs; HEAD runs Get without a
@@ -113,16 +114,16 @@ func inspect(v any) (*spec, string, error) {
 	switch {
 	case t.Kind() != reflect.Pointer:
 		reason = fmt.Sprintf("is not a pointer: pass &%s{...}, so that the view can be bound into its base "+
-			"and your methods with pointer receivers are found", strings.TrimPrefix(t.String(), "*"))
+			"and your methods with pointer receivers are found", strings.TrimPrefix(typeString(t), "*"))
 	case rv.IsNil():
 		reason = "is a nil pointer"
 	case t.Elem().Kind() != reflect.Struct:
 		reason = "does not point to a struct"
 	}
 	if reason != "" {
-		return nil, "", &ConfigError{View: t.String(), Msg: reason}
+		return nil, "", &ConfigError{View: typeString(t), Msg: reason}
 	}
-	s := &spec{outer: v, val: rv, name: t.String()}
+	s := &spec{outer: v, val: rv, name: typeString(t)}
 	var paths []string
 	var baseName string
 	if err := findBases(rv.Elem(), typeLabel(t.Elem()), "", 0, &paths, &baseName); err != nil {
@@ -136,7 +137,16 @@ func inspect(v any) (*spec, string, error) {
 }
 
 // typeName is the Go type of v, e.g. "*main.MyView".
-func typeName(v any) string { return reflect.TypeOf(v).String() }
+func typeName(v any) string { return typeString(reflect.TypeOf(v)) }
+
+// importPath matches the import path reflect writes before the package
+// name of a generic type's arguments.
+var importPath = regexp.MustCompile(`[^\s\[\](),*]+/`)
+
+// typeString is t as Go source in its package's importer writes it, for
+// messages: "*views.FormView[main.ContactForm]" where reflect says
+// "*views.FormView[example.com/site/main.ContactForm]".
+func typeString(t reflect.Type) string { return importPath.ReplaceAllString(t.String(), "") }
 
 // viewName names the view for messages: the outer view's type, or def.
 func viewName(outer any, def string) string {

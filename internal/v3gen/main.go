@@ -23,7 +23,8 @@
 //   - every other Fiber v2 name the source uses must be in auditedNames (checked
 //     to do the same in v3): a new one fails the generator until someone checks it;
 //   - in string literals, this module's import paths get the /fiberv3
-//     element and "*fiber.Ctx" becomes "fiber.Ctx" (messages that name types);
+//     element and "*fiber.Ctx" becomes "fiber.Ctx" (messages that name types),
+//     in comments too (docs, and Examples' // Output:);
 //   - the type fiber.Storage becomes session.Storage (this library's own
 //     interface: any gofiber/storage driver fits it on both majors).
 //
@@ -442,6 +443,15 @@ func (g *gen) goFile(p *packages.Package, f *ast.File, name string) {
 		}
 		return true
 	})
+	// Comments speak of v3's type too: the docs, and the // Output: of
+	// Examples, which print registration errors that name it.
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			if v := strings.ReplaceAll(c.Text, "*fiber.Ctx", "fiber.Ctx"); v != c.Text {
+				edits = append(edits, edit{off(c.Pos()), off(c.End()), v})
+			}
+		}
+	}
 	for _, path := range addImports {
 		edits = append(edits, g.importEdit(fset, f, off, path)...)
 	}

@@ -4,7 +4,7 @@
 // messages ("You have been logged out.") that a handler adds before a
 // redirect and the next page shows, once.
 //
-//	func logout(c *fiber.Ctx) error {
+//	func logout(c fiber.Ctx) error {
 //		if err := session.Logout(c); err != nil {
 //			return err
 //		}
