@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/fiberviews/fiberviews/views/viewtest"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // testSite is the example site on a fresh database with the demo user, for
@@ -18,7 +17,7 @@ import (
 func testSite(t *testing.T) *site {
 	t.Helper()
 	s, err := newSite(context.Background(), siteOptions{
-		db: filepath.Join(t.TempDir(), "example.sqlite3"), demo: true, bcryptCost: bcrypt.MinCost,
+		db: filepath.Join(t.TempDir(), "example.sqlite3"), demo: true, iterations: 1000, secretKey: "the tests' secret key",
 		logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {

@@ -183,10 +183,10 @@ func (v *PasswordChangeView) checkView(ck *checker, outer any) {
 	} else if !overridden(outer, passwordChangeViewType, "GetSuccessURL") && !overridden(outer, passwordChangeViewType, "FormValid") {
 		ck.name("SuccessURL", passwordChangeDone, true, false)
 	}
-	if v.CheckPasswordFunc == nil && !overridden(outer, passwordChangeViewType, "CheckPassword") {
+	if v.CheckPasswordFunc == nil && ck.site.Users == nil && !overridden(outer, passwordChangeViewType, "CheckPassword") {
 		ck.fail("CheckPasswordFunc", "is not set: set it, or define CheckPassword on %s", ck.view)
 	}
-	if v.SetPasswordFunc == nil && !overridden(outer, passwordChangeViewType, "SetPassword") {
+	if v.SetPasswordFunc == nil && ck.site.Users == nil && !overridden(outer, passwordChangeViewType, "SetPassword") {
 		ck.fail("SetPasswordFunc", "is not set: set it, or define SetPassword on %s", ck.view)
 	}
 }
@@ -199,5 +199,12 @@ func (v *FormView[F]) checkView(ck *checker, outer any) {
 	base := reflect.TypeFor[FormView[F]]()
 	if !overridden(outer, base, "GetSuccessURL") && !overridden(outer, base, "FormValid") {
 		ck.fail("SuccessURL", "is not set: set it, or define GetSuccessURL or FormValid on %s", ck.view)
+	}
+}
+
+func (v *SignupView) checkView(ck *checker, outer any) {
+	ck.name("SuccessURL", v.SuccessURL, false, false)
+	if ck.site.Users == nil {
+		ck.fail("Users", "has no user backend to create users in: set views.Config.Users")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/fiberviews/fiberviews/auth"
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/gofiber/fiber/v2"
 )
@@ -52,7 +53,8 @@ const retryAfterSeconds = 1
 // text, which may hold request bytes) on top of the request context. It is
 // logged at level INFO: a client's mistake is no failure of the site. A
 // *fiber.Error 503, such as session.ErrBusy (the session storage could not
-// take a write in time), answers 503 with that page and Retry-After:
+// take a write in time) or auth.ErrBusy (every password hashing slot stayed
+// taken), answers 503 with that page and Retry-After:
 // retryAfterSeconds, logged at level WARN (the storage logs its own
 // details). Every answer carries the security headers (Config.Headers;
 // Django's defaults for a request refused before views.Setup ran, such as a
@@ -66,7 +68,10 @@ func ErrorHandler(c *fiber.Ctx, err error) error {
 		defaultSite.headers.Set(c) // a request refused before any middleware ran
 	}
 	var fe *fiber.Error
-	if errors.As(err, &fe) && (fe.Code < fiber.StatusInternalServerError || fe.Code == fiber.StatusNotImplemented) {
+	if !errors.As(err, &fe) && errors.Is(err, auth.ErrBusy) {
+		fe = fiber.ErrServiceUnavailable // every password hashing slot stayed taken
+	}
+	if fe != nil && (fe.Code < fiber.StatusInternalServerError || fe.Code == fiber.StatusNotImplemented) {
 		settings(c).logger.Info(http.StatusText(fe.Code), "status", fe.Code, "method", c.Method(), "path", c.Path())
 		return errorPage(c, fe.Code)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/fiberviews/fiberviews/auth"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
@@ -47,6 +48,15 @@ type Config struct {
 	// password of at most 4096 bytes. A LoginView can override
 	// it with its own Authenticate hook.
 	Authenticate func(c *fiber.Ctx, username, password string) (userID string, err error)
+	// Users, when set, is the site's user backend (package auth), and what
+	// Authenticate and LoadUser default to: LoginView checks passwords with
+	// Users.Authenticate (in auth's bounded hashing pool; a full pool,
+	// auth.ErrBusy, is a 503 with Retry-After), "user" is the *auth.User
+	// (an unknown or inactive one is anonymous), PasswordChangeView checks
+	// and sets passwords with it, and SignupView creates users with it. Pass
+	// auth.SecretKeys.AuthHash(Users.Users) as session.Config.AuthHash so
+	// that a password change logs out the other sessions.
+	Users *auth.Backend
 	// AllowedHosts are the host names this site answers to (Django's
 	// ALLOWED_HOSTS), written as security.NewHosts takes them: "example.com",
 	// ".example.com" (with subdomains), "*" (any). Setup answers 400 to a
@@ -148,6 +158,9 @@ func newSite(cfg Config) (*site, error) {
 	s.LoginRedirectURL = cmp.Or(s.LoginRedirectURL, defaultLoginRedirectURL)
 	s.RedirectFieldName = cmp.Or(s.RedirectFieldName, defaultRedirectFieldName)
 	s.CSRFFailureTemplate = cmp.Or(s.CSRFFailureTemplate, defaultCSRFFailure)
+	if cfg.Users != nil {
+		s.useBackend(cfg.Users)
+	}
 	var err error
 	if len(cfg.AllowedHosts) > 0 {
 		if s.hosts, err = security.NewHosts(cfg.AllowedHosts...); err != nil {

@@ -1,35 +1,25 @@
 // Command quickstart is a complete fiberviews site in one file: a home page,
-// Django's LoginView and LogoutView, and a function-based logout, with
-// sessions in a SQLite file. Log in as demo / demo.
+// Django's LoginView and LogoutView, a function-based logout, a sign-up page
+// and a list of your sessions, with users (Django's auth_user) and sessions
+// in one SQLite file. Log in as demo / demo.
 package main
 
 import (
+	"context"
+	"crypto/rand"
+	"errors"
 	"html/template"
 	"log"
 	"os"
 
+	"github.com/fiberviews/fiberviews/auth"
 	"github.com/fiberviews/fiberviews/session"
 	"github.com/fiberviews/fiberviews/templates"
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
 	"github.com/fiberviews/fiberviews/views/messages"
 	"github.com/gofiber/fiber/v2"
-	"golang.org/x/crypto/bcrypt"
 )
-
-// demoHash is the bcrypt hash of the demo user's password, "demo".
-var demoHash, _ = bcrypt.GenerateFromPassword([]byte("demo"), bcrypt.DefaultCost)
-
-// checkPassword is views.Config.Authenticate: the user id, or an error
-// wrapping views.ErrInvalidCredentials. It always runs bcrypt, so that an
-// unknown username takes as long as a wrong password.
-func checkPassword(c *fiber.Ctx, username, password string) (string, error) {
-	wrong := bcrypt.CompareHashAndPassword(demoHash, []byte(password)) != nil
-	if wrong || username != "demo" {
-		return "", views.ErrInvalidCredentials
-	}
-	return "demo", nil
-}
 
 var homePage = template.Must(template.New("home").Parse(`<!doctype html>
 <title>Home</title>
@@ -37,34 +27,32 @@ var homePage = template.Must(template.New("home").Parse(`<!doctype html>
 <h1>Welcome to the homepage!</h1>
 {{ range .Messages }}<p class="{{ .Tags }}">{{ . }}</p>{{ end }}
 {{ if .User }}
-  <p>Hello, {{ .User }}.</p>
-  <form method="post" action="{{ .Logout }}">{{ .CSRF }}<button>Log out</button></form>
-  <form method="post" action="{{ .LogoutFunc }}">{{ .CSRF }}<button>Log out (function view)</button></form>
+  <p>Hello, {{ .User.Username }}. <a href="{{ index .URL "accounts:sessions" }}">Your sessions</a></p>
+  <form method="post" action="{{ index .URL "accounts:logout" }}">{{ .CSRF }}<button>Log out</button></form>
+  <form method="post" action="{{ index .URL "logout" }}">{{ .CSRF }}<button>Log out (function view)</button></form>
 {{ else }}
-  <p><a href="{{ .Login }}">Log in</a></p>
+  <p><a href="{{ index .URL "accounts:login" }}">Log in</a> or <a href="{{ index .URL "accounts:signup" }}">sign up</a></p>
 {{ end }}`))
 
 // home is a function view: anyone may see it; a logged-in user gets two
 // logout buttons, one for each logout route (POST forms with the CSRF token,
 // as logouts must be).
 func home(c *fiber.Ctx) error {
-	user, _ := session.UserID(c)
-	logout, err := urls.Reverse(c, "accounts:logout")
+	user, err := views.CurrentUser(c) // the *auth.User, or views.AnonymousUser{}
 	if err != nil {
 		return err
 	}
-	logoutFunc, err := urls.Reverse(c, "logout")
-	if err != nil {
-		return err
-	}
-	login, err := urls.Reverse(c, "accounts:login")
-	if err != nil {
-		return err
+	links := map[string]string{}
+	for _, name := range []string{"accounts:login", "accounts:logout", "accounts:signup", "accounts:sessions", "logout"} {
+		if links[name], err = urls.Reverse(c, name); err != nil {
+			return err
+		}
 	}
 	views.AddNeverCacheHeaders(c) // the page shows who is logged in
 	c.Type("html")
+	u, _ := user.(*auth.User)
 	return homePage.Execute(c.Response().BodyWriter(), map[string]any{
-		"User": user, "Logout": logout, "LogoutFunc": logoutFunc, "Login": login, "CSRF": views.CSRFInput(c),
+		"User": u, "URL": links, "CSRF": views.CSRFInput(c),
 		"Messages":  messages.Get(c),    // one-time messages, such as "You have been logged out."
 		"BackGuard": views.BackGuard(c), // reloads the page if Back shows it after a logout
 	})
@@ -93,6 +81,8 @@ func main() {
 		views.Path("logout/", &CustomLogoutView{LogoutView: views.LogoutView{
 			NextPage: "home", SuccessMessage: "You have been logged out.",
 		}}, urls.Name("logout")),
+		views.Path("signup/", &views.SignupView{LoginAfter: true}, urls.Name("signup")),
+		views.Path("sessions/", &views.SessionsView{}, urls.Name("sessions")),
 	}
 	table, err := urls.Compile([]urls.Pattern{
 		views.Path("", &views.RedirectView{PatternName: "home"}),
@@ -105,7 +95,30 @@ func main() {
 		log.Fatal(err)
 	}
 
-	sessions, err := session.New(session.Config{Database: "quickstart.sqlite3"})
+	// Users live in Django's auth_user table, beside the sessions.
+	const db = "quickstart.sqlite3"
+	ctx := context.Background()
+	users, err := auth.OpenSQLiteUsers(ctx, db)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer users.Close()
+	backend := &auth.Backend{Users: users}
+	if _, err = users.UserByUsername(ctx, "demo"); errors.Is(err, auth.ErrUserNotFound) {
+		_, err = backend.CreateUser(ctx, "demo", "demo@example.com", "demo")
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The secret key (Django's SECRET_KEY) signs each session's auth hash,
+	// so that a password change logs out the user's other sessions. Keep it
+	// secret and the same across restarts, or every restart logs everyone out.
+	key := os.Getenv("SECRET_KEY")
+	if key == "" {
+		key = rand.Text()
+		log.Print("SECRET_KEY is not set: a new key for this run only")
+	}
+	sessions, err := session.New(session.Config{Database: db, AuthHash: auth.SecretKeys{Key: key}.AuthHash(users)})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -120,8 +133,8 @@ func main() {
 	app.Use(views.Setup(views.Config{
 		SiteName:     "Quickstart",
 		AllowedHosts: []string{"localhost", "127.0.0.1", "[::1]"},
-		Authenticate: checkPassword,
-		URLs:         table, // every route name is checked here, at start-up
+		Users:        backend, // logs in, loads "user" and signs up, hashing in a bounded pool
+		URLs:         table,   // every route name is checked here, at start-up
 	}))
 	table.Mount(app)
 
