@@ -135,7 +135,7 @@ func TestURLsFlag(t *testing.T) {
 	}
 	out := stdout.String()
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
-	if len(lines) != 1+len(theURLTable) || !regexp.MustCompile(`^ROUTE\s+NAME\s+HANDLER$`).MatchString(lines[0]) {
+	if len(lines) != 1+len(theURLTable) || !regexp.MustCompile(`^ROUTE\s+NAME\s+HANDLER\s+ACCESS$`).MatchString(lines[0]) {
 		t.Fatalf("-urls printed %d lines, want a header and %d routes:\n%s", len(lines), len(theURLTable), out)
 	}
 	for i, r := range theURLTable {
@@ -143,7 +143,11 @@ func TestURLsFlag(t *testing.T) {
 		if name == "" {
 			name = "-"
 		}
-		row := regexp.MustCompile(`^` + regexp.QuoteMeta(r.path) + `\s+` + regexp.QuoteMeta(name) + `\s+` + regexp.QuoteMeta(r.handler) + `$`)
+		access := ""
+		if r.access != "" {
+			access = `\s+` + r.access
+		}
+		row := regexp.MustCompile(`^` + regexp.QuoteMeta(r.path) + `\s+` + regexp.QuoteMeta(name) + `\s+` + regexp.QuoteMeta(r.handler) + access + `$`)
 		if !row.MatchString(lines[i+1]) {
 			t.Errorf("row %d is %q, want %s %s %s", i+1, lines[i+1], r.path, name, r.handler)
 		}

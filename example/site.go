@@ -132,6 +132,8 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 		AllowedHosts:      o.allowedHosts,
 		CSRF:              security.CSRFConfig{CookieSecure: o.secure},
 		URLs:              s.resolver, // every route name above and in the views is checked here
+		LoginRequired:     true,       // every route of the table but those marked public
+		CSP:               security.CSPConfig{Policy: security.StrictCSP},
 	}))
 	// Messages ("You have been logged out.") in a cookie signed with a
 	// secret made at start-up: one waiting across a restart is dropped.

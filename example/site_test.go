@@ -16,20 +16,20 @@ import (
 
 // theURLTable is the example's url table: every route, by name, with the
 // handler -urls lists for it.
-var theURLTable = []struct{ name, path, handler string }{
-	{"home", "/home/", "*main.homeView"},
-	{"", "/", "*views.RedirectView"}, // redirects to home
-	{"logout", "/logout/", "views.NeverCache"},
-	{"accounts:login", "/accounts/login/", "*views.LoginView"},
-	{"accounts:logout", "/accounts/logout/", "*main.CustomLogoutView"},
-	{"accounts:logout-then-login", "/accounts/logout/then-login/", "views.NeverCache"},
-	{"accounts:logout-message", "/accounts/logout/message/", "views.NeverCache"},
-	{"accounts:logout-goodbye", "/accounts/logout/goodbye/", "views.NeverCache"},
-	{"accounts:profile", "/accounts/profile/", "*main.profileView"},
-	{"accounts:sessions", "/accounts/sessions/", "*views.SessionsView"},
-	{"accounts:signup", "/accounts/signup/", "*views.SignupView"},
-	{"accounts:password_change", "/accounts/password_change/", "*views.PasswordChangeView"},
-	{"accounts:password_change_done", "/accounts/password_change/done/", "*views.PasswordChangeDoneView"},
+var theURLTable = []struct{ name, path, handler, access string }{
+	{"home", "/home/", "*main.homeView", "public"},
+	{"", "/", "*views.RedirectView", "public"}, // redirects to home
+	{"logout", "/logout/", "views.NeverCache", "public"},
+	{"accounts:login", "/accounts/login/", "*views.LoginView", "public"},
+	{"accounts:logout", "/accounts/logout/", "*main.CustomLogoutView", "public"},
+	{"accounts:logout-then-login", "/accounts/logout/then-login/", "views.NeverCache", "public"},
+	{"accounts:logout-message", "/accounts/logout/message/", "views.NeverCache", "public"},
+	{"accounts:logout-goodbye", "/accounts/logout/goodbye/", "views.NeverCache", "public"},
+	{"accounts:profile", "/accounts/profile/", "*main.profileView", ""},
+	{"accounts:sessions", "/accounts/sessions/", "*views.SessionsView", ""},
+	{"accounts:signup", "/accounts/signup/", "*views.SignupView", "public"},
+	{"accounts:password_change", "/accounts/password_change/", "*views.PasswordChangeView", ""},
+	{"accounts:password_change_done", "/accounts/password_change/done/", "*views.PasswordChangeDoneView", ""},
 }
 
 // theLogouts are the five logout routes and what a logout answers on each.

@@ -12,15 +12,17 @@ import (
 
 // urlpatterns is the example's url table (Django's urls.py).
 func (s *site) urlpatterns() []urls.Pattern {
-	// Pages for logged-in users only: anonymous visitors go to the login
-	// page and come back after it; nothing of them is cached.
-	private := views.Base{LoginRequired: true, Decorators: []views.Decorator{views.NeverCache}}
+	// Every route needs a login (views.Config.LoginRequired) but those
+	// marked urls.Public() and the login, logout and sign-up views:
+	// anonymous visitors go to the login page and come back after it.
+	// Nothing of a logged-in page is cached.
+	private := views.Base{Decorators: []views.Decorator{views.NeverCache}}
 	accounts := []urls.Pattern{
 		views.Path("login/", &views.LoginView{NextPage: "home"}, urls.Name("login")),
 		views.Path("logout/", &CustomLogoutView{LogoutView: views.LogoutView{NextPage: "home", SuccessMessage: loggedOut}}, urls.Name("logout")),
-		urls.Path("logout/then-login/", logoutPOST(logoutThenLogin), urls.Name("logout-then-login")),
-		urls.Path("logout/message/", logoutPOST(logoutMessage), urls.Name("logout-message")),
-		urls.Path("logout/goodbye/", logoutPOST(logoutGoodbye), urls.Name("logout-goodbye")),
+		urls.Path("logout/then-login/", logoutPOST(logoutThenLogin), urls.Name("logout-then-login"), urls.Public()),
+		urls.Path("logout/message/", logoutPOST(logoutMessage), urls.Name("logout-message"), urls.Public()),
+		urls.Path("logout/goodbye/", logoutPOST(logoutGoodbye), urls.Name("logout-goodbye"), urls.Public()),
 		views.Path("profile/", &profileView{TemplateView: views.TemplateView{Base: private, TemplateName: "accounts/profile.html"}},
 			urls.Name("profile")),
 		// The site's templates/registration/sessions.html replaces the
@@ -33,9 +35,9 @@ func (s *site) urlpatterns() []urls.Pattern {
 	}
 	return []urls.Pattern{
 		views.Path("home/", &homeView{TemplateView: views.TemplateView{
-			Base: views.Base{Decorators: []views.Decorator{views.NeverCache}}, TemplateName: "home.html"}}, urls.Name("home")),
-		views.Path("", &views.RedirectView{PatternName: "home"}),
-		urls.Path("logout/", logoutPOST(logoutThenHome), urls.Name("logout")),
+			Base: views.Base{Decorators: []views.Decorator{views.NeverCache}}, TemplateName: "home.html"}}, urls.Name("home"), urls.Public()),
+		views.Path("", &views.RedirectView{PatternName: "home"}, urls.Public()),
+		urls.Path("logout/", logoutPOST(logoutThenHome), urls.Name("logout"), urls.Public()),
 		urls.Include("accounts/", accounts, urls.Namespace("accounts")),
 	}
 }

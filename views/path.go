@@ -35,3 +35,4 @@ type publicView interface{ loginNotRequired() }
 
 func (*LoginView) loginNotRequired()  {}
 func (*LogoutView) loginNotRequired() {}
+func (*SignupView) loginNotRequired() {}

@@ -228,6 +228,7 @@ func Setup(cfg Config) fiber.Handler {
 				if ok, err := IsAuthenticated(c); err != nil {
 					return err
 				} else if !ok {
+					AddNeverCacheHeaders(c) // the answer depends on the session
 					return RedirectToLogin(c, "")
 				}
 			}
