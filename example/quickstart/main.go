@@ -18,6 +18,7 @@ import (
 	"github.com/fiberviews/fiberviews/urls"
 	"github.com/fiberviews/fiberviews/views"
 	"github.com/fiberviews/fiberviews/views/messages"
+	"github.com/fiberviews/fiberviews/views/security"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -135,6 +136,9 @@ func main() {
 		AllowedHosts: []string{"localhost", "127.0.0.1", "[::1]"},
 		Users:        backend, // logs in, loads "user" and signs up, hashing in a bounded pool
 		URLs:         table,   // every route name is checked here, at start-up
+		// A Content-Security-Policy with a nonce per response: only the
+		// page's own scripts and styles run.
+		CSP: security.CSPConfig{Policy: security.StrictCSP},
 	}))
 	table.Mount(app)
 
