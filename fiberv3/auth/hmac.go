@@ -3,9 +3,12 @@
 package auth
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"strconv"
 )
 
 // sessionAuthHashSalt is the key salt of Django's AbstractBaseUser.get_session_auth_hash.
@@ -53,4 +56,30 @@ func (k SecretKeys) VerifySessionAuthHash(u *User, hash string) (ok, stale bool)
 		}
 	}
 	return false, false
+}
+
+// AuthHash returns session.Config.AuthHash for the users of users: the session auth hash under Key
+// of the user whose id (decimal, as a session holds it) is userID. A user that is not there (deleted)
+// or an id that is not a number gets "", which no session stored at a login matches, so their
+// sessions end. A session stored under a fallback key does not match either: the session package
+// compares with the current hash only, so a new Key logs everyone out. AuthHash panics if Key is
+// empty (Django refuses an empty SECRET_KEY too).
+func (k SecretKeys) AuthHash(users UserStore) func(userID string) (string, error) {
+	if k.Key == "" {
+		panic("auth: SecretKeys.AuthHash: Key is empty: give the site's secret key")
+	}
+	return func(userID string) (string, error) {
+		id, err := strconv.ParseInt(userID, 10, 64)
+		if err != nil {
+			return "", nil
+		}
+		u, err := users.UserByID(context.Background(), id)
+		if errors.Is(err, ErrUserNotFound) {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		return k.SessionAuthHash(u), nil
+	}
 }

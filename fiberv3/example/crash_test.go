@@ -255,7 +255,7 @@ var crashUpRe = regexp.MustCompile(`msg="example site is up" url=(http://[^\s/]+
 func crashStart(t *testing.T, bin, db string) *crashServer {
 	t.Helper()
 	out := &crashLog{up: make(chan string, 1)}
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-db", db, "-bcrypt-cost", "4")
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-db", db, "-pbkdf2-iterations", "1000")
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting the example: %v", err)
@@ -368,7 +368,7 @@ func crashIntegrity(t *testing.T, path string) {
 		t.Errorf("PRAGMA integrity_check: %q", results)
 	}
 	var users int
-	if err := db.QueryRow(`SELECT count(*) FROM users WHERE username = 'demo'`).Scan(&users); err != nil || users != 1 {
+	if err := db.QueryRow(`SELECT count(*) FROM auth_user WHERE username = 'demo'`).Scan(&users); err != nil || users != 1 {
 		t.Errorf("users named demo: %d, %v", users, err)
 	}
 }

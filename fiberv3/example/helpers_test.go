@@ -19,7 +19,6 @@ import (
 
 	"github.com/fiberviews/fiberviews/fiberv3/internal/progtest"
 	"github.com/gofiber/fiber/v3"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // startSite runs the example site on a loopback port with a fresh SQLite
@@ -29,7 +28,7 @@ func startSite(t testing.TB) (*site, string) {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "example.sqlite3")
 	s, err := newSite(context.Background(), siteOptions{
-		db: db, demo: true, bcryptCost: bcrypt.MinCost,
+		db: db, demo: true, iterations: 1000, secretKey: "the tests' secret key",
 		logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {

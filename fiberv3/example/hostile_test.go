@@ -375,9 +375,9 @@ func hostileToken(page string) string {
 func (h *hostileEnv) snapshot() string {
 	h.t.Helper()
 	var b strings.Builder
-	for _, table := range []string{"users", h.site.storage.Table()} {
+	for _, table := range []string{"auth_user", h.site.storage.Table()} {
 		where := "" // a failed login's throttle count is no change of the site's state
-		if table != "users" {
+		if table != "auth_user" {
 			where = ` WHERE k NOT LIKE '` + security.DefaultThrottleKeyPrefix + `%'`
 		}
 		rows, err := h.site.storage.DB().Query(`SELECT * FROM ` + table + where + ` ORDER BY 1`)
@@ -642,7 +642,7 @@ var hostileCases = []hostileCase{
 	}},
 	{"cookie/sql", func(c *hostileCtx) hostileReq {
 		r := c.get("")
-		r.cookie = c.id.cookieHeader("sessionid", "x' OR '1'='1", "csrftoken", "'; DROP TABLE users; --")
+		r.cookie = c.id.cookieHeader("sessionid", "x' OR '1'='1", "csrftoken", "'; DROP TABLE auth_user; --")
 		return r
 	}},
 	{"cookie/duplicate-unknown-first", func(c *hostileCtx) hostileReq {

@@ -26,9 +26,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/fiberviews/fiberviews/fiberv3/auth"
 	"github.com/fiberviews/fiberviews/fiberv3/views"
 	"github.com/gofiber/fiber/v3"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // shutdownTimeout bounds how long a shutdown waits for requests in flight.
@@ -40,9 +40,10 @@ type options struct {
 	db         string
 	demo       bool
 	urls       bool
-	bcryptCost int
+	iterations int
 	secure     bool
 	hosts      string
+	keyFile    string
 }
 
 // usageError is a mistake on the command line. parseFlags has already
@@ -70,7 +71,8 @@ Flags:
 	fs.StringVar(&o.db, "db", "example.sqlite3", "SQLite `file` for users and sessions (created if missing)")
 	fs.BoolVar(&o.demo, "demo", true, "create the user demo with password demo when there are no users")
 	fs.BoolVar(&o.urls, "urls", false, "print the url table and exit")
-	fs.IntVar(&o.bcryptCost, "bcrypt-cost", bcrypt.DefaultCost, "bcrypt `cost` of new passwords (4 to 31)")
+	fs.IntVar(&o.iterations, "pbkdf2-iterations", auth.DefaultPBKDF2Iterations, "pbkdf2_sha256 `iterations` of new passwords (at least 1000)")
+	fs.StringVar(&o.keyFile, "secret-key-file", "", "`file` holding the site's secret key (Django's SECRET_KEY); default: made once beside the database, as <db>-secret-key")
 	fs.BoolVar(&o.secure, "secure-cookies", false, "mark cookies Secure (when the site is served over HTTPS)")
 	fs.StringVar(&o.hosts, "allowed-hosts", "localhost,127.0.0.1,[::1]", "comma-separated host names the site answers to (Django's ALLOWED_HOSTS; \"*\" for any)")
 	if err := fs.Parse(args); err != nil {
@@ -83,8 +85,8 @@ Flags:
 	switch {
 	case fs.NArg() > 0:
 		err = fmt.Errorf("unexpected arguments %q: every setting is a flag", fs.Args())
-	case o.bcryptCost < bcrypt.MinCost || o.bcryptCost > bcrypt.MaxCost:
-		err = fmt.Errorf("-bcrypt-cost %d is out of range: use %d to %d", o.bcryptCost, bcrypt.MinCost, bcrypt.MaxCost)
+	case o.iterations < 1000:
+		err = fmt.Errorf("-pbkdf2-iterations %d is too few: use at least 1000", o.iterations)
 	case o.db == "" && !o.urls:
 		err = errors.New("-db is empty: name the SQLite file, e.g. -db example.sqlite3")
 	case o.addr == "" && !o.urls:
@@ -109,7 +111,7 @@ func main() {
 		<-ctx.Done()
 		stop() // a second Ctrl-C kills the process at once
 	}()
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	err := runCommand(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	var usage *usageError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
@@ -140,8 +142,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	// Setting up runs to the end even if a signal comes meanwhile; the
 	// shutdown below then follows at once.
-	s, err := newSite(context.WithoutCancel(ctx), siteOptions{db: o.db, demo: o.demo, logger: logger, bcryptCost: o.bcryptCost, secure: o.secure,
-		allowedHosts: strings.Split(o.hosts, ",")})
+	s, err := newSite(context.WithoutCancel(ctx), siteOptions{db: o.db, demo: o.demo, logger: logger, iterations: o.iterations, secure: o.secure,
+		allowedHosts: strings.Split(o.hosts, ","), keyFile: o.keyFile})
 	if err != nil {
 		return err
 	}

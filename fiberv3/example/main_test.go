@@ -22,9 +22,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fiberviews/fiberviews/fiberv3/auth"
 	"github.com/gofiber/fiber/v3"
 	_ "github.com/mattn/go-sqlite3"
-	"golang.org/x/crypto/bcrypt"
 )
 
 func TestFlagDefaults(t *testing.T) {
@@ -32,17 +32,17 @@ func TestFlagDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := options{addr: "127.0.0.1:8000", db: "example.sqlite3", demo: true, bcryptCost: bcrypt.DefaultCost,
+	want := options{addr: "127.0.0.1:8000", db: "example.sqlite3", demo: true, iterations: auth.DefaultPBKDF2Iterations,
 		hosts: "localhost,127.0.0.1,[::1]"}
 	if o != want {
 		t.Errorf("defaults %+v, want %+v", o, want)
 	}
-	o, err = parseFlags([]string{"-addr", "127.0.0.1:9000", "-db", "/tmp/x.sqlite3", "-demo=false", "-bcrypt-cost", "12", "-secure-cookies",
+	o, err = parseFlags([]string{"-addr", "127.0.0.1:9000", "-db", "/tmp/x.sqlite3", "-demo=false", "-pbkdf2-iterations", "5000", "-secure-cookies", "-secret-key-file", "/tmp/key",
 		"-allowed-hosts", "example.com,.example.org"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = options{addr: "127.0.0.1:9000", db: "/tmp/x.sqlite3", bcryptCost: 12, secure: true, hosts: "example.com,.example.org"}
+	want = options{addr: "127.0.0.1:9000", db: "/tmp/x.sqlite3", iterations: 5000, secure: true, hosts: "example.com,.example.org", keyFile: "/tmp/key"}
 	if o != want {
 		t.Errorf("parsed %+v, want %+v", o, want)
 	}
@@ -59,9 +59,8 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"-addr", ""}, "-addr is empty"},
 		{[]string{"-db", ""}, "-db is empty"},
 		{[]string{"-demo=maybe"}, `invalid boolean value "maybe" for -demo`},
-		{[]string{"-bcrypt-cost", "3"}, "-bcrypt-cost 3 is out of range: use 4 to 31"},
-		{[]string{"-bcrypt-cost", "32"}, "-bcrypt-cost 32 is out of range"},
-		{[]string{"-bcrypt-cost", "ten"}, `invalid value "ten" for flag -bcrypt-cost`},
+		{[]string{"-pbkdf2-iterations", "999"}, "-pbkdf2-iterations 999 is too few: use at least 1000"},
+		{[]string{"-pbkdf2-iterations", "ten"}, `invalid value "ten" for flag -pbkdf2-iterations`},
 		{[]string{"-allowed-hosts", ""}, `-allowed-hosts "": views: Config.AllowedHosts: "" is not a host name`},
 		{[]string{"-allowed-hosts", "https://example.com"}, `is not a host name`},
 	} {
@@ -85,7 +84,7 @@ func TestFlagErrors(t *testing.T) {
 		if err := run(context.Background(), []string{"-h"}, io.Discard, &stderr); !errors.Is(err, flag.ErrHelp) {
 			t.Fatalf("run(-h) = %v, want flag.ErrHelp", err)
 		}
-		for _, f := range []string{"-addr host:port", "-db file", "-demo", "-urls", "-bcrypt-cost cost", "-secure-cookies", `(default "127.0.0.1:8000")`} {
+		for _, f := range []string{"-addr host:port", "-db file", "-demo", "-urls", "-pbkdf2-iterations iterations", "-secret-key-file file", "-secure-cookies", `(default "127.0.0.1:8000")`} {
 			if !strings.Contains(stderr.String(), f) {
 				t.Errorf("the help lacks %q:\n%s", f, stderr.String())
 			}
@@ -113,7 +112,7 @@ func TestStartErrors(t *testing.T) {
 		{"database in a missing directory", []string{"-db", filepath.Join(dir, "missing", "c.sqlite3")}, "opening the database"},
 	} {
 		t.Run(c.desc, func(t *testing.T) {
-			args := append([]string{"-bcrypt-cost", "4"}, c.args...)
+			args := append([]string{"-pbkdf2-iterations", "1000"}, c.args...)
 			err := run(context.Background(), args, io.Discard, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("run(%q) = %v, want an error saying %q", args, err, c.want)
@@ -138,7 +137,7 @@ func TestURLsFlag(t *testing.T) {
 	}
 	out := stdout.String()
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
-	if len(lines) != 1+len(theURLTable) || !regexp.MustCompile(`^ROUTE\s+NAME\s+HANDLER$`).MatchString(lines[0]) {
+	if len(lines) != 1+len(theURLTable) || !regexp.MustCompile(`^ROUTE\s+NAME\s+HANDLER\s+ACCESS$`).MatchString(lines[0]) {
 		t.Fatalf("-urls printed %d lines, want a header and %d routes:\n%s", len(lines), len(theURLTable), out)
 	}
 	for i, r := range theURLTable {
@@ -146,7 +145,11 @@ func TestURLsFlag(t *testing.T) {
 		if name == "" {
 			name = "-"
 		}
-		row := regexp.MustCompile(`^` + regexp.QuoteMeta(r.path) + `\s+` + regexp.QuoteMeta(name) + `\s+` + regexp.QuoteMeta(r.handler) + `$`)
+		access := ""
+		if r.access != "" {
+			access = `\s+` + r.access
+		}
+		row := regexp.MustCompile(`^` + regexp.QuoteMeta(r.path) + `\s+` + regexp.QuoteMeta(name) + `\s+` + regexp.QuoteMeta(r.handler) + access + `$`)
 		if !row.MatchString(lines[i+1]) {
 			t.Errorf("row %d is %q, want %s %s %s", i+1, lines[i+1], r.path, name, r.handler)
 		}
@@ -159,14 +162,15 @@ func TestURLsFlag(t *testing.T) {
 	}
 }
 
-// TestDemoUser: the first start creates demo/demo with a bcrypt hash and
+// TestDemoUser: the first start creates demo/demo in auth_user with a
+// pbkdf2_sha256 hash and
 // says so; later starts and -demo=false do not.
 func TestDemoUser(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.sqlite3")
 	start := func(demo bool) string {
 		t.Helper()
 		var log bytes.Buffer
-		s, err := newSite(context.Background(), siteOptions{db: db, demo: demo, bcryptCost: 5, logger: slog.New(slog.NewTextHandler(&log, nil))})
+		s, err := newSite(context.Background(), siteOptions{db: db, demo: demo, iterations: 1000, secretKey: "k", logger: slog.New(slog.NewTextHandler(&log, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,23 +191,24 @@ func TestDemoUser(t *testing.T) {
 		n    int
 		hash string
 	)
-	if err := conn.QueryRow(`SELECT count(*), max(password_hash) FROM users WHERE username = 'demo'`).Scan(&n, &hash); err != nil || n != 1 {
+	var email string
+	if err := conn.QueryRow(`SELECT count(*), max(password), max(email) FROM auth_user WHERE username = 'demo'`).Scan(&n, &hash, &email); err != nil || n != 1 {
 		t.Fatalf("demo users: %d, %v", n, err)
 	}
-	if cost, err := bcrypt.Cost([]byte(hash)); err != nil || cost != 5 || !strings.HasPrefix(hash, "$2a$05$") {
-		t.Errorf("the password hash %q is not bcrypt at cost 5 (%d, %v)", hash, cost, err)
+	if !strings.HasPrefix(hash, "pbkdf2_sha256$1000$") || email != "demo@example.com" {
+		t.Errorf("the demo user: password %q, email %q", hash, email)
 	}
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte("demo")) != nil {
-		t.Errorf("the hash does not match the password demo")
+	if ok, _, err := auth.CheckPassword("demo", hash); !ok || err != nil {
+		t.Errorf("the hash does not match the password demo (%v)", err)
 	}
 
 	fresh := filepath.Join(t.TempDir(), "nodemo.sqlite3")
 	var log bytes.Buffer
-	s, err := newSite(context.Background(), siteOptions{db: fresh, bcryptCost: 4, logger: slog.New(slog.NewTextHandler(&log, nil))})
+	s, err := newSite(context.Background(), siteOptions{db: fresh, iterations: 1000, secretKey: "k", logger: slog.New(slog.NewTextHandler(&log, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := s.users.count(context.Background()); err != nil || n != 0 || strings.Contains(log.String(), said) {
+	if err := s.users.DB().QueryRow(`SELECT count(*) FROM auth_user`).Scan(&n); err != nil || n != 0 || strings.Contains(log.String(), said) {
 		t.Errorf("-demo=false: %d users (%v), log:\n%s", n, err, log.String())
 	}
 	if err := s.Close(); err != nil {
@@ -238,7 +243,7 @@ func TestCleanShutdown(t *testing.T) {
 	}
 	t.Cleanup(func() { testHookRequest = nil })
 	db := filepath.Join(t.TempDir(), "shutdown.sqlite3")
-	args := []string{"-addr", "127.0.0.1:0", "-db", db, "-bcrypt-cost", "4"}
+	args := []string{"-addr", "127.0.0.1:0", "-db", db, "-pbkdf2-iterations", "1000"}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -329,7 +334,7 @@ func TestCleanShutdown(t *testing.T) {
 		t.Errorf("integrity_check: %q, %v", check, err)
 	}
 	var n int
-	if err := conn.QueryRow(`SELECT count(*) FROM users WHERE username = 'demo'`).Scan(&n); err != nil || n != 1 {
+	if err := conn.QueryRow(`SELECT count(*) FROM auth_user WHERE username = 'demo'`).Scan(&n); err != nil || n != 1 {
 		t.Errorf("demo users after shutdown: %d, %v", n, err)
 	}
 	if err := conn.QueryRow(`SELECT count(*) FROM fiberviews_sessions WHERE k = ?`, "session:"+key).Scan(&n); err != nil || n != 1 {
@@ -364,7 +369,7 @@ func TestShutdownBeforeServing(t *testing.T) {
 	cancel()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", db, "-bcrypt-cost", "4"}, io.Discard, io.Discard)
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-db", db, "-pbkdf2-iterations", "1000"}, io.Discard, io.Discard)
 	}()
 	select {
 	case err := <-done:
@@ -425,7 +430,7 @@ func TestSignals(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "signal.sqlite3")
-			cmd, out := startMain(t, "-addr", "127.0.0.1:0", "-db", db, "-bcrypt-cost", "4")
+			cmd, out := startMain(t, "-addr", "127.0.0.1:0", "-db", db, "-pbkdf2-iterations", "1000")
 			base := "http://" + out.waitFor(t, upRe, 30*time.Second)
 			cl := newSiteClient(t, base, "signals")
 			cl.login("demo", "demo")
@@ -475,7 +480,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"-h"}, 0, "usage: go run ./example [flags]"},
 		{[]string{"-urls"}, 0, "/accounts/logout/then-login/"},
 		{[]string{"-nope"}, 2, "flag provided but not defined: -nope"},
-		{[]string{"-addr", "nowhere", "-db", filepath.Join(t.TempDir(), "x.sqlite3"), "-bcrypt-cost", "4"}, 1, "example: listening on nowhere"},
+		{[]string{"-addr", "nowhere", "-db", filepath.Join(t.TempDir(), "x.sqlite3"), "-pbkdf2-iterations", "1000"}, 1, "example: listening on nowhere"},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			cmd, out := startMain(t, c.args...)

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/fiberviews/fiberviews/fiberv3/views/viewtest"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // testSite is the example site on a fresh database with the demo user, for
@@ -20,7 +19,7 @@ import (
 func testSite(t *testing.T) *site {
 	t.Helper()
 	s, err := newSite(context.Background(), siteOptions{
-		db: filepath.Join(t.TempDir(), "example.sqlite3"), demo: true, bcryptCost: bcrypt.MinCost,
+		db: filepath.Join(t.TempDir(), "example.sqlite3"), demo: true, iterations: 1000, secretKey: "the tests' secret key",
 		logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/fiberviews/fiberviews/fiberv3/auth"
 	"github.com/fiberviews/fiberviews/fiberv3/session"
 	"github.com/fiberviews/fiberviews/fiberv3/templates"
 	"github.com/fiberviews/fiberviews/fiberv3/urls"
@@ -31,9 +33,12 @@ var templateFiles embed.FS
 type siteOptions struct {
 	db         string // SQLite file; "" builds the url table only (for -urls)
 	demo       bool   // create demo/demo when there are no users
-	bcryptCost int
-	secure     bool
-	logger     *slog.Logger
+	iterations int    // pbkdf2_sha256 iterations of new passwords; 0: Django's
+	// secretKey is the site's secret key (Django's SECRET_KEY); empty: read
+	// from keyFile, by default <db>-secret-key, made there on first start.
+	secretKey, keyFile string
+	secure             bool
+	logger             *slog.Logger
 	// allowedHosts are the host names the site answers to (views.Config.AllowedHosts);
 	// nil answers any, as the tests' app.Test requests need.
 	allowedHosts []string
@@ -46,8 +51,8 @@ type site struct {
 	resolver *urls.Resolver
 	sessions *session.Manager
 	storage  *session.SQLiteStorage
-	users    *users
-	cost     int
+	users    *auth.SQLiteUsers // Django's auth_user, in the same file
+	backend  *auth.Backend
 	logger   *slog.Logger
 }
 
@@ -57,7 +62,7 @@ type site struct {
 var testHookRequest func(c fiber.Ctx)
 
 func newSite(ctx context.Context, o siteOptions) (*site, error) {
-	s := &site{cost: o.bcryptCost, logger: o.logger}
+	s := &site{logger: o.logger}
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
@@ -79,16 +84,24 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 	if s.storage, err = session.OpenSQLite(o.db); err != nil {
 		return nil, fmt.Errorf("opening the database %s: %w", o.db, err)
 	}
-	if s.users, err = newUsers(ctx, s.storage.DB(), o.bcryptCost); err != nil {
+	if o.secretKey == "" {
+		if o.secretKey, err = loadSecretKey(cmp.Or(o.keyFile, o.db+"-secret-key")); err != nil {
+			return nil, errors.Join(err, s.Close())
+		}
+	}
+	if s.users, err = auth.NewSQLiteUsers(ctx, s.storage.DB()); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
+	s.backend = &auth.Backend{Users: s.users, Hashing: hashing(o.iterations)}
 	if o.demo {
 		if err := s.createDemo(ctx); err != nil {
 			return nil, errors.Join(err, s.Close())
 		}
 	}
 	if s.sessions, err = session.New(session.Config{
-		Storage:      s.storage,
+		Storage: s.storage,
+		// A password change logs out the user's other sessions.
+		AuthHash:     auth.SecretKeys{Key: o.secretKey}.AuthHash(s.users),
 		CookieSecure: o.secure,
 		ClientIP:     views.ClientIP, // the address views.Config.Proxy says is the client's
 		// Refresh a session's "last seen" (and its expiry) at most once a
@@ -116,12 +129,13 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 		LoginURL:          "accounts:login",
 		LoginRedirectURL:  "home",
 		LogoutRedirectURL: "home",
-		LoadUser:          s.loadUser,
-		Authenticate:      s.authenticate,
+		Users:             s.backend, // log in, "user", password change and sign-up
 		Logger:            s.logger,
 		AllowedHosts:      o.allowedHosts,
 		CSRF:              security.CSRFConfig{CookieSecure: o.secure},
 		URLs:              s.resolver, // every route name above and in the views is checked here
+		LoginRequired:     true,       // every route of the table but those marked public
+		CSP:               security.CSPConfig{Policy: security.StrictCSP},
 	}))
 	// Messages ("You have been logged out.") in a cookie signed with a
 	// secret made at start-up: one waiting across a restart is dropped.
@@ -133,44 +147,6 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 // writeURLTable prints the url table, Django's show_urls.
 func (s *site) writeURLTable(w io.Writer) error {
 	return s.resolver.WriteTable(w)
-}
-
-// createDemo adds demo/demo on first start, and says so.
-func (s *site) createDemo(ctx context.Context) error {
-	n, err := s.users.count(ctx)
-	if err != nil || n > 0 {
-		return err
-	}
-	if _, err := s.users.create(ctx, "demo", "demo", s.cost); err != nil {
-		return err
-	}
-	s.logger.Info("created the demo user: log in as demo with password demo (start with -demo=false to skip this)")
-	return nil
-}
-
-// loadUser is views.Config.LoadUser: the session's user id to a *User.
-func (s *site) loadUser(c fiber.Ctx, id string) (any, error) {
-	u, err := s.users.byID(c.Context(), id)
-	if errors.Is(err, errNoUser) {
-		return nil, nil // the user was deleted: anonymous
-	}
-	if err != nil {
-		return nil, err
-	}
-	return u, nil
-}
-
-// authenticate is views.Config.Authenticate: the user id for a username and
-// password, or views.ErrInvalidCredentials.
-func (s *site) authenticate(c fiber.Ctx, username, password string) (string, error) {
-	u, err := s.users.authenticate(c.Context(), username, password)
-	if errors.Is(err, errBadCredentials) {
-		return "", views.ErrInvalidCredentials
-	}
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprint(u.ID), nil
 }
 
 // Close stops the session collector and closes the database.

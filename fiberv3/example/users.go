@@ -4,121 +4,90 @@ package main
 
 import (
 	"context"
-	"database/sql"
+	"crypto/rand"
 	"errors"
 	"fmt"
-	"strconv"
-	"time"
+	"io/fs"
+	"os"
+	"strings"
 
-	"golang.org/x/crypto/bcrypt"
+	"github.com/fiberviews/fiberviews/fiberv3/auth"
 )
 
-// User is a row of the example's users table; templates read its fields.
-type User struct {
-	ID       int64
-	Username string
-	Joined   time.Time
-}
-
-// errBadCredentials is what users.Authenticate returns for an unknown user and
-// for a wrong password alike, so that nothing tells them apart.
-var errBadCredentials = errors.New("unknown username or wrong password")
-
-// errNoUser is what users.byID returns for an id that names no user (deleted
-// since the session was logged in, or not a user id at all).
-var errNoUser = errors.New("no such user")
-
-// users keeps the example's accounts in the same SQLite file as the sessions.
-type users struct {
-	db    *sql.DB
-	dummy []byte // a hash compared against for unknown users: same cost, same time
-}
-
-func newUsers(ctx context.Context, db *sql.DB, cost int) (*users, error) {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS users (
-		id            INTEGER PRIMARY KEY,
-		username      TEXT    NOT NULL UNIQUE,
-		password_hash TEXT    NOT NULL,
-		joined        INTEGER NOT NULL
-	)`); err != nil {
-		return nil, fmt.Errorf("creating the users table: %w", err)
+// hashing is how the example hashes passwords: Django's default hasher
+// (pbkdf2_sha256) at iterations (0: Django's 1,200,000), other algorithms
+// verified; the tests lower the iterations.
+func hashing(iterations int) *auth.Hashing {
+	if iterations == 0 {
+		return auth.Default
 	}
-	dummy, err := bcrypt.GenerateFromPassword([]byte("not a password anyone has"), cost)
-	if err != nil {
-		return nil, fmt.Errorf("bcrypt cost %d: %w", cost, err)
-	}
-	return &users{db: db, dummy: dummy}, nil
+	hashers := auth.DefaultHashers()
+	hashers[0] = auth.PBKDF2SHA256{Iterations: iterations}
+	return &auth.Hashing{Hashers: hashers}
 }
 
-// count says how many users exist.
-func (u *users) count(ctx context.Context) (int, error) {
+// createDemo adds demo / demo (email demo@example.com) when there are no
+// users, and says so. It skips the password validators: "demo" is too
+// short and too common for anyone else.
+func (s *site) createDemo(ctx context.Context) error {
 	var n int
-	err := u.db.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n)
-	return n, err
+	if err := s.users.DB().QueryRowContext(ctx, `SELECT count(*) FROM auth_user`).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	if _, err := s.backend.CreateUser(ctx, "demo", "demo@example.com", "demo"); err != nil {
+		return err
+	}
+	s.logger.Info("created the demo user: log in as demo with password demo (start with -demo=false to skip this)")
+	return nil
 }
 
-// create adds a user with a bcrypt hash of password.
-func (u *users) create(ctx context.Context, username, password string, cost int) (*User, error) {
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), cost)
-	if err != nil {
-		return nil, fmt.Errorf("hashing the password of %q: %w", username, err)
+// secretKeyChars are the characters of a new secret key (Django's
+// get_random_secret_key).
+const secretKeyChars = "abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)"
+
+// loadSecretKey reads the site's secret key (Django's SECRET_KEY) from
+// file; when the file does not exist, it writes a new key of 50 random
+// characters there first, readable by its owner only (mode 0600), so that
+// sessions outlive a restart.
+func loadSecretKey(file string) (string, error) {
+	b, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		key := make([]byte, 50)
+		for i := range key {
+			key[i] = secretKeyChars[randIndex(len(secretKeyChars))]
+		}
+		f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) { // another process made it first
+			return loadSecretKey(file)
+		}
+		if err != nil {
+			return "", fmt.Errorf("creating the secret key file: %w", err)
+		}
+		_, err = f.Write(append(key, '\n'))
+		if err = errors.Join(err, f.Close()); err != nil {
+			return "", fmt.Errorf("writing the secret key file: %w", err)
+		}
+		return string(key), nil
 	}
-	now := time.Now().UTC().Truncate(time.Second)
-	res, err := u.db.ExecContext(ctx, `INSERT INTO users (username, password_hash, joined) VALUES (?, ?, ?)`,
-		username, string(hash), now.Unix())
 	if err != nil {
-		return nil, fmt.Errorf("creating user %q: %w", username, err)
+		return "", fmt.Errorf("reading the secret key: %w", err)
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return nil, err
+	key := strings.TrimSpace(string(b))
+	if key == "" {
+		return "", fmt.Errorf("the secret key file %s is empty", file)
 	}
-	return &User{ID: id, Username: username, Joined: now}, nil
+	return key, nil
 }
 
-// authenticate checks a username and password. An unknown username costs the
-// same bcrypt comparison as a known one, so response times do not reveal
-// which usernames exist (Django does the same).
-func (u *users) authenticate(ctx context.Context, username, password string) (*User, error) {
-	var (
-		user   User
-		hash   string
-		joined int64
-	)
-	err := u.db.QueryRowContext(ctx, `SELECT id, username, password_hash, joined FROM users WHERE username = ?`, username).
-		Scan(&user.ID, &user.Username, &hash, &joined)
-	if errors.Is(err, sql.ErrNoRows) {
-		_ = bcrypt.CompareHashAndPassword(u.dummy, []byte(password))
-		return nil, errBadCredentials
+// randIndex is a uniform random number in [0, n).
+func randIndex(n int) int {
+	var b [1]byte
+	for {
+		if _, err := rand.Read(b[:]); err != nil {
+			panic(err) // crypto/rand does not fail
+		}
+		if int(b[0]) < 256-256%n {
+			return int(b[0]) % n
+		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
-		return nil, errBadCredentials
-	}
-	user.Joined = time.Unix(joined, 0).UTC()
-	return &user, nil
-}
-
-// byID loads a user by the id the session holds.
-func (u *users) byID(ctx context.Context, id string) (*User, error) {
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil {
-		return nil, fmt.Errorf("user id %q is not a number: %w", id, errNoUser)
-	}
-	var (
-		user   User
-		joined int64
-	)
-	err = u.db.QueryRowContext(ctx, `SELECT id, username, joined FROM users WHERE id = ?`, n).
-		Scan(&user.ID, &user.Username, &joined)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("user id %d: %w", n, errNoUser)
-	}
-	if err != nil {
-		return nil, err
-	}
-	user.Joined = time.Unix(joined, 0).UTC()
-	return &user, nil
 }

@@ -37,6 +37,10 @@
 //   - registration/password_change_form.html and password_change_done.html:
 //     the pages of views.PasswordChangeView and PasswordChangeDoneView
 //     (title, csrf_input, form);
+//   - registration/signup.html: the form of views.SignupView (title,
+//     csrf_input, form, password_help_texts);
+//   - registration/sessions.html: the page of views.SessionsView (title,
+//     csrf_input, sessions);
 //   - csrf_failure.html: the 403 page of a failed CSRF check (message,
 //     reason, no_cookie, debug: the reason and developers' hints show only
 //     with debug);

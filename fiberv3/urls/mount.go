@@ -256,6 +256,7 @@ type Match struct {
 	Route      string         // the full route, include prefixes first: "articles/<int:year>/"
 	Namespaces []string       // the namespaces, outermost first
 	Kwargs     map[string]any // the parameters, converted: int, uuid.UUID, string, or a custom converter's value
+	Public     bool           // the pattern is marked Public
 }
 
 // Resolve returns which pattern of a mounted table the request matched,
@@ -280,6 +281,23 @@ func Resolve(c fiber.Ctx) (*Match, bool) {
 	}
 	fc.SetUserValue(matchKey, &cachedMatch{e: e, m: m})
 	return m, true
+}
+
+// IsPublic reports whether path (as Resolve takes it) matches a pattern,
+// and whether that pattern is marked Public, without building a Match.
+func (r *Resolver) IsPublic(path string) (public, matched bool) {
+	if r == nil || path == "" || path[0] != '/' {
+		return false, false
+	}
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	var stack [8]span
+	p, _ := r.resolve(decodePath(path[1:]), stack[:0])
+	if p == nil {
+		return false, false
+	}
+	return p.public, true
 }
 
 // Resolve matches a URL path as Resolver.Reverse returns it (percent-
@@ -329,6 +347,7 @@ func (p *pattern) newMatch(path string, vals []span) (*Match, bool) {
 		Namespace:  p.namespace,
 		ViewName:   p.viewName,
 		Route:      p.route,
+		Public:     p.public,
 		Namespaces: append([]string(nil), p.namespaces...),
 		Kwargs:     make(map[string]any, len(p.params)),
 	}

@@ -3,11 +3,13 @@
 package urls
 
 import (
+	"bytes"
 	"io"
 	"path"
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -19,24 +21,42 @@ import (
 // the name ("namespace:name", "-" when unnamed) and the handler: its
 // ViewName (views.Path sets the view's type, "*main.CustomLogoutView"), else
 // its function's name ("main.home"; a closure under the function it is
-// written in, "views.LoginRequired"). Mounting the table changes nothing
-// here.
+// written in, "views.LoginRequired"). When some route is marked Public, a
+// fourth column, ACCESS, says "public" for the routes that need no login
+// even when the site requires one everywhere.
+// Mounting the table changes nothing here.
 func (r *Resolver) WriteTable(w io.Writer) error {
 	if r == nil {
 		return nil
 	}
-	// Every line has cells, so tw holds them all until Flush, which
-	// returns the first error of w.
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	io.WriteString(tw, "ROUTE\tNAME\tHANDLER\n")
+	// The table is laid out in memory, then written without the padding
+	// that ends the lines of routes that are not public.
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
+	anyPublic := slices.ContainsFunc(r.patterns, func(p *pattern) bool { return p.public })
+	io.WriteString(tw, "ROUTE\tNAME\tHANDLER")
+	if anyPublic {
+		io.WriteString(tw, "\tACCESS")
+	}
+	io.WriteString(tw, "\n")
 	for _, p := range r.patterns {
 		name := "-"
 		if p.name != "" {
 			name = p.viewName
 		}
-		io.WriteString(tw, "/"+p.route+"\t"+name+"\t"+p.handlerName+"\n")
+		io.WriteString(tw, "/"+p.route+"\t"+name+"\t"+p.handlerName)
+		if anyPublic {
+			io.WriteString(tw, map[bool]string{true: "\tpublic", false: "\t"}[p.public])
+		}
+		io.WriteString(tw, "\n")
 	}
-	return tw.Flush()
+	tw.Flush() // into buf: no error
+	for line := range bytes.Lines(buf.Bytes()) {
+		if _, err := w.Write(append(bytes.TrimRight(line, " \n"), '\n')); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // funcName is the name of h's function without its package path

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -28,6 +29,7 @@ type Pattern struct {
 	nsSet     bool
 	viewName  string // ViewName: what WriteTable lists as the handler
 	view      any    // View: the view value the handler serves
+	public    bool   // Public
 }
 
 type patternKind uint8
@@ -60,6 +62,13 @@ func Namespace(ns string) Option {
 // returns). views.Path sets it to the view's type ("*main.LogoutView").
 func ViewName(name string) Option {
 	return func(p *Pattern) { p.viewName = name }
+}
+
+// Public marks a route, or every route of an Include, as needing no login
+// when the site requires login everywhere (views.Config.LoginRequired,
+// Django's login_not_required). WriteTable lists such routes as public.
+func Public() Option {
+	return func(p *Pattern) { p.public = true }
 }
 
 // View records the view value the handler serves (views.Path sets it), so
@@ -220,6 +229,7 @@ type pattern struct {
 	namespace   string
 	viewName    string
 	view        any
+	public      bool
 	route       string
 	levels      []*level
 	params      []*param
@@ -311,7 +321,14 @@ func (c *compiler) walk(pats []Pattern, levels []*level, ns []string, prefix str
 				c.fail(full, p.namespace, ErrEmptyInclude, "the included table has no patterns", "add patterns to it or remove the include")
 				continue
 			}
-			c.walk(p.children, chain, childNS, full)
+			children := p.children
+			if p.public {
+				children = slices.Clone(children)
+				for i := range children {
+					children[i].public = true
+				}
+			}
+			c.walk(children, chain, childNS, full)
 			continue
 		}
 		if p.nsSet {
@@ -361,6 +378,7 @@ func (c *compiler) addPattern(p *Pattern, chain []*level, ns []string, full stri
 		handler:     p.handler,
 		handlerName: p.viewName,
 		view:        p.view,
+		public:      p.public,
 	}
 	if pt.handlerName == "" {
 		pt.handlerName = funcName(p.handler)

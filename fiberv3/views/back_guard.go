@@ -5,6 +5,7 @@ package views
 import (
 	"html/template"
 
+	"github.com/fiberviews/fiberviews/fiberv3/views/security"
 	"github.com/gofiber/fiber/v3"
 )
 
@@ -38,15 +39,27 @@ const backGuardHTML = template.HTML("<script>" + BackGuardScript + "</script>")
 func BackGuard(c fiber.Ctx) template.HTML {
 	user, err := CurrentUser(c)
 	if err != nil {
-		return backGuardHTML
+		return backGuardFor(c, SessionUser{})
 	}
-	return backGuardFor(user)
+	return backGuardFor(c, user)
 }
 
-// backGuardFor is BackGuard for a loaded user.
-func backGuardFor(user any) template.HTML {
+// backGuardFor is BackGuard for a loaded user; under a Content-Security-Policy
+// with a nonce, the script carries it.
+func backGuardFor(c fiber.Ctx, user any) template.HTML {
 	if _, anonymous := user.(AnonymousUser); anonymous {
 		return ""
 	}
+	if n := cspNonce(c); n != "" {
+		return template.HTML(`<script nonce="` + n + `">` + BackGuardScript + "</script>")
+	}
 	return backGuardHTML
+}
+
+// cspNonce is the response's nonce when the site's policy uses one, else "".
+func cspNonce(c fiber.Ctx) string {
+	if security.HasNonce(c) {
+		return security.Nonce(c)
+	}
+	return ""
 }

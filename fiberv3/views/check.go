@@ -34,6 +34,13 @@ func (s *site) check() error {
 	ck.name("LoginURL", s.LoginURL, false, false)
 	ck.name("LoginRedirectURL", s.LoginRedirectURL, false, false)
 	ck.name("LogoutRedirectURL", s.LogoutRedirectURL, false, false)
+	if s.LoginRequired && !isURL(s.LoginURL) && ck.known(s.LoginURL) {
+		if u, err := s.URLs.Reverse(s.LoginURL); err == nil {
+			if public, matched := s.URLs.IsPublic(u); matched && !public {
+				ck.fail("LoginURL", "%q needs a login itself under LoginRequired, so visitors would be sent to it forever: register it with views.Path (LoginView is public by itself) or add urls.Public()", s.LoginURL)
+			}
+		}
+	}
 	for ns, v := range s.URLs.Views() {
 		if vc, ok := v.(viewChecker); ok {
 			ck.ns, ck.view = ns, typeName(v)
@@ -178,10 +185,10 @@ func (v *PasswordChangeView) checkView(ck *checker, outer any) {
 	} else if !overridden(outer, passwordChangeViewType, "GetSuccessURL") && !overridden(outer, passwordChangeViewType, "FormValid") {
 		ck.name("SuccessURL", passwordChangeDone, true, false)
 	}
-	if v.CheckPasswordFunc == nil && !overridden(outer, passwordChangeViewType, "CheckPassword") {
+	if v.CheckPasswordFunc == nil && ck.site.Users == nil && !overridden(outer, passwordChangeViewType, "CheckPassword") {
 		ck.fail("CheckPasswordFunc", "is not set: set it, or define CheckPassword on %s", ck.view)
 	}
-	if v.SetPasswordFunc == nil && !overridden(outer, passwordChangeViewType, "SetPassword") {
+	if v.SetPasswordFunc == nil && ck.site.Users == nil && !overridden(outer, passwordChangeViewType, "SetPassword") {
 		ck.fail("SetPasswordFunc", "is not set: set it, or define SetPassword on %s", ck.view)
 	}
 }
@@ -194,5 +201,12 @@ func (v *FormView[F]) checkView(ck *checker, outer any) {
 	base := reflect.TypeFor[FormView[F]]()
 	if !overridden(outer, base, "GetSuccessURL") && !overridden(outer, base, "FormValid") {
 		ck.fail("SuccessURL", "is not set: set it, or define GetSuccessURL or FormValid on %s", ck.view)
+	}
+}
+
+func (v *SignupView) checkView(ck *checker, outer any) {
+	ck.name("SuccessURL", v.SuccessURL, false, false)
+	if ck.site.Users == nil {
+		ck.fail("Users", "has no user backend to create users in: set views.Config.Users")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/fiberviews/fiberviews/fiberv3/auth"
 	"github.com/fiberviews/fiberviews/fiberv3/templates"
 	"github.com/gofiber/fiber/v3"
 )
@@ -54,7 +55,8 @@ const retryAfterSeconds = 1
 // text, which may hold request bytes) on top of the request context. It is
 // logged at level INFO: a client's mistake is no failure of the site. A
 // *fiber.Error 503, such as session.ErrBusy (the session storage could not
-// take a write in time), answers 503 with that page and Retry-After:
+// take a write in time) or auth.ErrBusy (every password hashing slot stayed
+// taken), answers 503 with that page and Retry-After:
 // retryAfterSeconds, logged at level WARN (the storage logs its own
 // details). Every answer carries the security headers (Config.Headers;
 // Django's defaults for a request refused before views.Setup ran, such as a
@@ -68,7 +70,10 @@ func ErrorHandler(c fiber.Ctx, err error) error {
 		defaultSite.headers.Set(c) // a request refused before any middleware ran
 	}
 	var fe *fiber.Error
-	if errors.As(err, &fe) && (fe.Code < fiber.StatusInternalServerError || fe.Code == fiber.StatusNotImplemented) {
+	if !errors.As(err, &fe) && errors.Is(err, auth.ErrBusy) {
+		fe = fiber.ErrServiceUnavailable // every password hashing slot stayed taken
+	}
+	if fe != nil && (fe.Code < fiber.StatusInternalServerError || fe.Code == fiber.StatusNotImplemented) {
 		settings(c).logger.Info(http.StatusText(fe.Code), "status", fe.Code, "method", c.Method(), "path", c.Path())
 		return errorPage(c, fe.Code)
 	}
@@ -80,7 +85,7 @@ func ErrorHandler(c fiber.Ctx, err error) error {
 	settings(c).logger.Error("Internal Server Error", "method", c.Method(), "path", c.Path(), "err", err)
 	c.Response().ResetBody()
 	if rerr := templates.RespondContext(c, fiber.StatusInternalServerError, serverErrorTemplate,
-		map[string]any{"title": "Server Error (500)", keySiteName: settings(c).SiteName}); rerr == nil {
+		map[string]any{"title": "Server Error (500)", keySiteName: settings(c).SiteName, keyCSPNonce: cspNonce(c)}); rerr == nil {
 		return nil
 	}
 	return plainPage(c, fiber.StatusInternalServerError, "Server Error (500)", "Something went wrong on our side.")

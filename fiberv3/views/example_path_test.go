@@ -29,9 +29,9 @@ func ExamplePath() {
 	table.Mount(app)
 	show(app, "GET", "/articles/7/", "")
 	// Output:
-	// ROUTE                NAME          HANDLER
+	// ROUTE                NAME          HANDLER                  ACCESS
 	// /articles/<int:id>/  article       *views_test.ArticleView
-	// /logout/             logout        *views.LogoutView
+	// /logout/             logout        *views.LogoutView        public
 	// /articles/           article-list  views.LoginRequired
 	// GET /articles/7/ → 200 article
 }

@@ -8,7 +8,6 @@ import (
 	"reflect"
 
 	"github.com/fiberviews/fiberviews/fiberv3/auth"
-
 	"github.com/fiberviews/fiberviews/fiberv3/session"
 	"github.com/fiberviews/fiberviews/fiberv3/views/messages"
 	"github.com/gofiber/fiber/v3"
@@ -48,15 +47,20 @@ const (
 // and redirects (302) to SuccessURL, by default the route
 // "password_change_done". The passwords are never shown back.
 //
+// With Config.Users, the password is checked and set through the backend,
+// with no function to write.
+//
 // Hooks: CheckPassword, SetPassword, and FormView's.
 type PasswordChangeView struct {
 	FormView[PasswordChangeForm]
 	// CheckPasswordFunc reports whether password is the user's current
 	// one (Django's check_password); the CheckPassword hook calls it. It
-	// should compare in constant time (bcrypt does).
+	// should compare in constant time (bcrypt does). Nil with Config.Users:
+	// the backend's check, in auth's hashing pool.
 	CheckPasswordFunc func(c fiber.Ctx, userID, password string) (bool, error)
 	// SetPasswordFunc stores the user's new password (hash it: bcrypt);
-	// the SetPassword hook calls it.
+	// the SetPassword hook calls it. Nil with Config.Users: the backend's
+	// auth.Backend.SetPassword.
 	SetPasswordFunc func(c fiber.Ctx, userID, password string) error
 	// PasswordValidators check the new password (Django's
 	// AUTH_PASSWORD_VALIDATORS). Nil: auth.DefaultPasswordValidators(),
@@ -205,6 +209,9 @@ func (v *PasswordChangeView) FormValid(c fiber.Ctx, form *PasswordChangeForm) er
 // current one: CheckPasswordFunc.
 func (v *PasswordChangeView) CheckPassword(c fiber.Ctx, userID, password string) (bool, error) {
 	if v.CheckPasswordFunc == nil {
+		if b := settings(c).Users; b != nil {
+			return checkBackendPassword(c, b, userID, password)
+		}
 		return false, &ConfigError{View: viewName(v.Outer(), passwordChangeViewName), Field: "CheckPasswordFunc",
 			Msg: "no way to check the old password: set CheckPasswordFunc, or define CheckPassword on your view"}
 	}
@@ -214,6 +221,9 @@ func (v *PasswordChangeView) CheckPassword(c fiber.Ctx, userID, password string)
 // SetPassword is the hook that stores the new password: SetPasswordFunc.
 func (v *PasswordChangeView) SetPassword(c fiber.Ctx, userID, password string) error {
 	if v.SetPasswordFunc == nil {
+		if b := settings(c).Users; b != nil {
+			return setBackendPassword(c, b, userID, password)
+		}
 		return &ConfigError{View: viewName(v.Outer(), passwordChangeViewName), Field: "SetPasswordFunc",
 			Msg: "no way to store the new password: set SetPasswordFunc, or define SetPassword on your view"}
 	}

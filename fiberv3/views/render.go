@@ -22,6 +22,7 @@ const (
 	keySiteName        = "site_name"        // Config.SiteName
 	keyBackGuard       = "back_guard"       // BackGuard(c), for a layout's <head>
 	keyMessages        = "messages"         // messages.For(c), the request's messages
+	keyCSPNonce        = "csp_nonce"        // the response's nonce when Config.CSP uses one, else ""
 )
 
 // Render renders the template name as the response with the given status,
@@ -68,8 +69,9 @@ func RequestContext(c fiber.Ctx) (map[string]any, error) {
 		keyCSRFToken:       token,
 		keyCSRFInput:       csrfInput(token),
 		keySiteName:        s.SiteName,
-		keyBackGuard:       backGuardFor(user),
+		keyBackGuard:       backGuardFor(c, user),
 		keyMessages:        messages.For(c),
+		keyCSPNonce:        cspNonce(c),
 	}, nil
 }
 

@@ -33,6 +33,9 @@ func ResolveURL(c fiber.Ctx, to string, args ...any) (string, error) {
 		return to, nil
 	}
 	u, err := urls.Reverse(c, to, args...)
+	if r := settings(c).URLs; errors.Is(err, urls.ErrNoResolver) && r != nil {
+		u, err = r.Reverse(to, args...) // before routing (Config.LoginRequired), from Config.URLs
+	}
 	if err == nil {
 		return u, nil
 	}

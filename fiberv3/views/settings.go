@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/fiberviews/fiberviews/fiberv3/auth"
 	"github.com/fiberviews/fiberviews/fiberv3/urls"
 	"github.com/fiberviews/fiberviews/fiberv3/views/security"
 	"github.com/gofiber/fiber/v3"
@@ -49,6 +50,15 @@ type Config struct {
 	// password of at most 4096 bytes. A LoginView can override
 	// it with its own Authenticate hook.
 	Authenticate func(c fiber.Ctx, username, password string) (userID string, err error)
+	// Users, when set, is the site's user backend (package auth), and what
+	// Authenticate and LoadUser default to: LoginView checks passwords with
+	// Users.Authenticate (in auth's bounded hashing pool; a full pool,
+	// auth.ErrBusy, is a 503 with Retry-After), "user" is the *auth.User
+	// (an unknown or inactive one is anonymous), PasswordChangeView checks
+	// and sets passwords with it, and SignupView creates users with it. Pass
+	// auth.SecretKeys.AuthHash(Users.Users) as session.Config.AuthHash so
+	// that a password change logs out the other sessions.
+	Users *auth.Backend
 	// AllowedHosts are the host names this site answers to (Django's
 	// ALLOWED_HOSTS), written as security.NewHosts takes them: "example.com",
 	// ".example.com" (with subdomains), "*" (any). Setup answers 400 to a
@@ -73,6 +83,12 @@ type Config struct {
 	// view changes its own with XFrameOptionsExempt, XFrameOptionsSameOrigin
 	// or by setting the header itself.
 	Headers security.HeadersConfig
+	// CSP is the site's Content-Security-Policy (Django 6.0's SECURE_CSP),
+	// set on every response with a fresh nonce: templates write
+	// nonce="{{ .csp_nonce }}" on their inline scripts and styles, as the
+	// built-in ones do. Off by default; security.StrictCSP is a good
+	// policy. A view changes its own with security.CSPOverride.
+	CSP security.CSPConfig
 	// CSRF configures the CSRF protection; see security.CSRFConfig.
 	CSRF security.CSRFConfig
 	// CSRFFailureTemplate renders the 403 page of a request the CSRF check
@@ -99,6 +115,13 @@ type Config struct {
 	// PasswordChangeView its CheckPasswordFunc and SetPasswordFunc): one
 	// error lists every mistake, each with the nearest existing name.
 	URLs *urls.Resolver
+	// LoginRequired makes every route of URLs require a login, except those
+	// marked urls.Public (Django 5.1's LoginRequiredMixin everywhere,
+	// LoginRequiredMiddleware): a new page someone forgets to protect is
+	// protected. LoginView, LogoutView and the error pages are public by
+	// themselves; WriteTable lists which routes are. It needs URLs, mounted
+	// at the app's root; routes outside the table are not covered.
+	LoginRequired bool
 }
 
 // Default values of Config.
@@ -117,6 +140,7 @@ type site struct {
 	csrf     *security.CSRF
 	proxy    *security.Proxy
 	headers  *security.Headers
+	csp      *security.CSP
 	throttle *security.Throttle
 	hosts    *security.Hosts // nil: no AllowedHosts, no check
 }
@@ -136,6 +160,9 @@ func newSite(cfg Config) (*site, error) {
 	s.LoginRedirectURL = cmp.Or(s.LoginRedirectURL, defaultLoginRedirectURL)
 	s.RedirectFieldName = cmp.Or(s.RedirectFieldName, defaultRedirectFieldName)
 	s.CSRFFailureTemplate = cmp.Or(s.CSRFFailureTemplate, defaultCSRFFailure)
+	if cfg.Users != nil {
+		s.useBackend(cfg.Users)
+	}
 	var err error
 	if len(cfg.AllowedHosts) > 0 {
 		if s.hosts, err = security.NewHosts(cfg.AllowedHosts...); err != nil {
@@ -148,6 +175,9 @@ func newSite(cfg Config) (*site, error) {
 	if s.headers, err = security.NewHeaders(cfg.Headers, s.proxy); err != nil {
 		return nil, fmt.Errorf("views: Config.Headers: %w", err)
 	}
+	if s.csp, err = security.NewCSP(cfg.CSP); err != nil {
+		return nil, fmt.Errorf("views: Config.CSP: %w", err)
+	}
 	if s.throttle, err = security.NewThrottle(cfg.LoginThrottle); err != nil {
 		return nil, fmt.Errorf("views: Config.LoginThrottle: %w", err)
 	}
@@ -155,6 +185,9 @@ func newSite(cfg Config) (*site, error) {
 		return nil, fmt.Errorf("views: Config.CSRF: %w", err)
 	}
 	s.CSRF = s.csrf.Config()
+	if cfg.LoginRequired && cfg.URLs == nil {
+		return nil, &ConfigError{View: "views.Config", Field: "LoginRequired", Msg: "needs URLs, the url table whose routes it protects"}
+	}
 	if cfg.URLs != nil {
 		if err := s.check(); err != nil {
 			return nil, err
@@ -184,6 +217,7 @@ func Setup(cfg Config) fiber.Handler {
 	}
 	return func(c fiber.Ctx) error {
 		s.headers.Set(c)
+		s.csp.Set(c)
 		if s.hosts != nil {
 			if err := s.hosts.Check(c); err != nil {
 				s.logger.Warn("Invalid HTTP_HOST header", "err", err, "path", c.Path())
@@ -191,6 +225,16 @@ func Setup(cfg Config) fiber.Handler {
 			}
 		}
 		c.Locals(siteKey{}, s)
+		if s.LoginRequired {
+			if public, matched := s.URLs.IsPublic(c.Path()); matched && !public {
+				if ok, err := IsAuthenticated(c); err != nil {
+					return err
+				} else if !ok {
+					AddNeverCacheHeaders(c) // the answer depends on the session
+					return RedirectToLogin(c, "")
+				}
+			}
+		}
 		return c.Next()
 	}
 }

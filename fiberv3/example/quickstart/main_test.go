@@ -150,8 +150,10 @@ func TestQuickstartRuns(t *testing.T) {
 			if !strings.Contains(h.Get("Cache-Control"), "no-store") {
 				t.Errorf("home for a logged-in user: Cache-Control %q, want no-store", h.Get("Cache-Control"))
 			}
-			if !strings.Contains(page, "<script>"+views.BackGuardScript+"</script>") {
-				t.Errorf("home for a logged-in user lacks the back guard (views.BackGuard):\n%s", page)
+			m := regexp.MustCompile(`'nonce-([A-Za-z0-9_-]+)'`).FindStringSubmatch(h.Get("Content-Security-Policy"))
+			if m == nil || !strings.Contains(page, `<script nonce="`+m[1]+`">`+views.BackGuardScript+"</script>") {
+				t.Errorf("home for a logged-in user lacks the back guard (views.BackGuard) with the nonce of its policy %q:\n%s",
+					h.Get("Content-Security-Policy"), page)
 			}
 			if status, h, _ := do("GET", logout, nil); status != 405 || !strings.Contains(h.Get("Allow"), "POST") {
 				t.Errorf("GET %s: %d Allow %q, want 405 with POST allowed", logout, status, h.Get("Allow"))
