@@ -176,6 +176,7 @@ func (v *LoginView) Post(c fiber.Ctx) error {
 		}
 		msg := cmp.Or(v.InvalidLoginMessage, invalidLoginMessage)
 		if throttled != nil {
+			emit(c, EventLockout, "", username)
 			msg = cmp.Or(v.ThrottledMessage, throttledMessage)
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(max(throttled.Wait+time.Second-1, time.Second)/time.Second))) // whole seconds, rounded up
 		}
@@ -188,6 +189,7 @@ func (v *LoginView) Post(c fiber.Ctx) error {
 	if err := session.Login(c, id); err != nil {
 		return err
 	}
+	emit(c, EventLogin, id, "")
 	if err := settings(c).throttle.Succeed(c, username); err != nil {
 		return err
 	}
@@ -218,6 +220,7 @@ func (v *LoginView) check(c fiber.Ctx, username, password string) (string, error
 	}
 	id, err := v.hooks.Of(v).Authenticate(c, username, password)
 	if errors.Is(err, ErrInvalidCredentials) {
+		emit(c, EventLoginFailed, "", username)
 		if ferr := s.throttle.Fail(c, username, ip); ferr != nil {
 			return "", ferr
 		}

@@ -156,13 +156,19 @@ func (v *LogoutView) BindView(b *Binding) error {
 
 // Post logs the request out and answers (see LogoutView).
 func (v *LogoutView) Post(c fiber.Ctx) error {
+	uid, loggedIn := session.UserID(c)
 	if v.AllSessions {
 		if err := session.LogoutOthers(c); err != nil && !errors.Is(err, session.ErrNotLoggedIn) {
 			return err
+		} else if err == nil {
+			emit(c, EventLogoutOthers, uid, "")
 		}
 	}
 	if err := session.Logout(c); err != nil {
 		return err
+	}
+	if loggedIn {
+		emit(c, EventLogout, uid, "")
 	}
 	messages.Success(c, v.SuccessMessage)
 	if v.clearSiteData != "" {

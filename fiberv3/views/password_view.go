@@ -201,6 +201,7 @@ func (v *PasswordChangeView) FormValid(c fiber.Ctx, form *PasswordChangeForm) er
 	if err := session.LogoutOthers(c); err != nil {
 		return err
 	}
+	emit(c, EventPasswordChange, uid, "")
 	messages.Success(c, cmp.Or(v.ChangedMessage, passwordChangedMessage)) // Django's message, on the page after the change
 	return v.FormView.FormValid(c, form)
 }

@@ -108,7 +108,8 @@ func (v *SessionsView) GetContextData(c fiber.Ctx) (map[string]any, error) {
 
 // Post logs out one session, the others or all of them (see SessionsView).
 func (v *SessionsView) Post(c fiber.Ctx) error {
-	if _, ok := session.UserID(c); !ok { // logged out since LoginRequired looked
+	uid, ok := session.UserID(c)
+	if !ok { // logged out since LoginRequired looked
 		return RedirectToLogin(c, "")
 	}
 	switch formvalue.Post(c, "action") {
@@ -118,6 +119,7 @@ func (v *SessionsView) Post(c fiber.Ctx) error {
 		if err := session.LogoutOthers(c); err != nil {
 			return err
 		}
+		emit(c, EventLogoutOthers, uid, "")
 		messages.Success(c, sessionsOthersMessage)
 		return redirect(c, c.Path(), fiber.StatusFound)
 	case "everywhere":
@@ -125,6 +127,7 @@ func (v *SessionsView) Post(c fiber.Ctx) error {
 		if err := session.LogoutOthers(c); err != nil {
 			return err
 		}
+		emit(c, EventLogoutOthers, uid, "")
 		return v.logoutHere(c, sessionsEverywhereMessage)
 	}
 	return fiber.NewError(fiber.StatusBadRequest, "unknown action: send action=session, others or everywhere")
@@ -148,6 +151,8 @@ func (v *SessionsView) logoutSession(c fiber.Ctx, id string) error {
 		} else if err != nil {
 			return err
 		} else {
+			uid, _ := session.UserID(c)
+			emit(c, EventLogoutSession, uid, "")
 			messages.Success(c, fmt.Sprintf("Logged out %s (%s, last seen %s).",
 				describeBrowser(list[i].UserAgent), list[i].IP, list[i].LastSeen.UTC().Format(sessionsTimeFormat)))
 		}
@@ -157,9 +162,11 @@ func (v *SessionsView) logoutSession(c fiber.Ctx, id string) error {
 
 // logoutHere logs this browser out, says msg and goes to NextPage.
 func (v *SessionsView) logoutHere(c fiber.Ctx, msg string) error {
+	uid, _ := session.UserID(c)
 	if err := session.Logout(c); err != nil {
 		return err
 	}
+	emit(c, EventLogout, uid, "")
 	messages.Success(c, msg)
 	s := settings(c)
 	to, err := resolveNextPage(c, v.NextPage, s.LogoutRedirectURL)

@@ -122,6 +122,10 @@ type Config struct {
 	// themselves; WriteTable lists which routes are. It needs URLs, mounted
 	// at the app's root; routes outside the table are not covered.
 	LoginRequired bool
+	// OnEvent, when set, is called with every account Event (logins, failed
+	// logins, lockouts, logouts, password changes and resets, sign-ups) after
+	// it is logged: Django's auth signals. It runs on the request's goroutine.
+	OnEvent func(c fiber.Ctx, e Event)
 }
 
 // Default values of Config.

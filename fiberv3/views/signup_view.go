@@ -161,11 +161,14 @@ func (v *SignupView) create(c fiber.Ctx, b *auth.Backend, f *SignupForm) error {
 	if err != nil {
 		return err // auth.ErrBusy: ErrorHandler answers 503
 	}
+	id := strconv.FormatInt(u.ID, 10)
+	emit(c, EventSignup, id, "")
 	if v.LoginAfter {
-		if err := session.Login(c, strconv.FormatInt(u.ID, 10)); err != nil {
+		if err := session.Login(c, id); err != nil {
 			return err
 		}
 		RotateCSRFToken(c)
+		emit(c, EventLogin, id, "")
 	}
 	return v.finish(c, f, nil)
 }
