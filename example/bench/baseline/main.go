@@ -5,7 +5,7 @@
 // GET /home/ (anonymous and logged in), GET+POST /accounts/login/ and POST
 // /accounts/logout/ — with nothing but Fiber's own session and CSRF
 // middleware and Fiber's html template engine, on the same kind of SQLite
-// file (WAL, busy timeout, bounded pool) and with the same bcrypt cost for
+// file (WAL, busy timeout, bounded pool) and with the same password hash work for
 // the demo user. It renders the example's own templates (-templates), so that
 // both servers send the same pages and the comparison measures the framework,
 // not the page size. It is not part of the library.
@@ -13,7 +13,12 @@ package main
 
 import (
 	"context"
+	"crypto/pbkdf2"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	"database/sql"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,6 +27,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,7 +38,6 @@ import (
 	"github.com/gofiber/storage/sqlite3/v2"
 	"github.com/gofiber/template/html/v2"
 	_ "github.com/mattn/go-sqlite3"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // routes are the url names the example's templates reverse.
@@ -45,6 +51,8 @@ var routes = map[string]string{
 	"accounts:logout-goodbye":    "/accounts/logout/goodbye/",
 	"accounts:profile":           "/accounts/profile/",
 	"accounts:sessions":          "/accounts/sessions/",
+	"accounts:signup":            "/accounts/signup/",
+	"accounts:password_change":   "/accounts/password_change/",
 }
 
 // user and match stand in for the example's *User and *urls.Match in the
@@ -55,7 +63,7 @@ type match struct{ ViewName string }
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8001", "address to listen on")
 	dbPath := flag.String("db", "baseline.sqlite3", "SQLite file for users and sessions")
-	cost := flag.Int("bcrypt-cost", bcrypt.DefaultCost, "bcrypt cost of the demo user's password")
+	iterations := flag.Int("pbkdf2-iterations", 1000, "pbkdf2-sha256 iterations of the demo user's password, as the example's -pbkdf2-iterations")
 	dir := flag.String("templates", "example/templates", "the example's template directory")
 	flag.Parse()
 
@@ -79,7 +87,7 @@ func main() {
 	}
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	if err := ensureDemo(db, *cost); err != nil {
+	if err := ensureDemo(db, *iterations); err != nil {
 		log.Fatal(err)
 	}
 	storage := sqlite3.NewFromConnection(db, sqlite3.Config{Table: "baseline_sessions"})
@@ -133,7 +141,7 @@ func main() {
 		var hash string
 		err := db.QueryRow(`SELECT password_hash FROM users WHERE username = ?`, c.FormValue("username")).Scan(&hash)
 		if err == nil {
-			err = bcrypt.CompareHashAndPassword([]byte(hash), []byte(c.FormValue("password")))
+			err = checkPassword(hash, c.FormValue("password"))
 		}
 		if err != nil {
 			return loginForm(c, true)
@@ -178,7 +186,7 @@ func main() {
 	_ = db.Close()
 }
 
-func ensureDemo(db *sql.DB, cost int) error {
+func ensureDemo(db *sql.DB, iterations int) error {
 	if _, err := db.Exec(`CREATE TABLE IF NOT EXISTS users (
 		id INTEGER PRIMARY KEY, username TEXT UNIQUE NOT NULL, password_hash TEXT NOT NULL)`); err != nil {
 		return err
@@ -190,7 +198,7 @@ func ensureDemo(db *sql.DB, cost int) error {
 	if n > 0 {
 		return nil
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte("demo"), cost)
+	hash, err := makePassword("demo", iterations)
 	if err != nil {
 		return err
 	}
@@ -199,4 +207,32 @@ func ensureDemo(db *sql.DB, cost int) error {
 		return nil
 	}
 	return err
+}
+
+// makePassword hashes password with pbkdf2-sha256 as "iterations$salt$key"
+// (the work of the example's default hasher, written by hand).
+func makePassword(password string, iterations int) (string, error) {
+	salt := rand.Text()
+	key, err := pbkdf2.Key(sha256.New, password, []byte(salt), iterations, 32)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d$%s$%s", iterations, salt, base64.StdEncoding.EncodeToString(key)), nil
+}
+
+// checkPassword compares password with a hash of makePassword.
+func checkPassword(hash, password string) error {
+	parts := strings.SplitN(hash, "$", 3)
+	n, err := strconv.Atoi(parts[0])
+	if err != nil || len(parts) != 3 {
+		return errors.New("malformed hash")
+	}
+	key, err := pbkdf2.Key(sha256.New, password, []byte(parts[1]), n, 32)
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare([]byte(base64.StdEncoding.EncodeToString(key)), []byte(parts[2])) != 1 {
+		return errors.New("wrong password")
+	}
+	return nil
 }
