@@ -166,7 +166,7 @@ func Open(ctx context.Context, connString string, opts ...Options) (*Storage, er
 	if o.SweepBatch <= 0 {
 		o.SweepBatch = DefaultSweepBatch
 	}
-	cfg, err := PoolConfig(connString)
+	cfg, err := poolConfig(connString)
 	if err != nil {
 		return nil, err
 	}
@@ -183,10 +183,9 @@ func Open(ctx context.Context, connString string, opts ...Options) (*Storage, er
 	return s, nil
 }
 
-// PoolConfig parses connString as Open does and returns the pool configuration with this package's
-// defaults where the string sets nothing (package auth/pgusers opens its pool with it too). Errors
-// wrap session.ErrConfig.
-func PoolConfig(connString string) (*pgxpool.Config, error) {
+// poolConfig parses connString and returns the pool configuration with this package's defaults where
+// the string sets nothing. Errors wrap session.ErrConfig.
+func poolConfig(connString string) (*pgxpool.Config, error) {
 	if strings.TrimSpace(connString) == "" {
 		return nil, fmt.Errorf("%w: empty PostgreSQL connection string; use \"postgres://user:pass@host:5432/db\"", session.ErrConfig)
 	}
@@ -275,7 +274,7 @@ func (s *Storage) createTable(ctx context.Context) error {
 	return nil
 }
 
-// Pool returns the connection pool (for inspection, tests, and package auth/pgusers).
+// Pool returns the connection pool (for inspection and tests; pgusers.New can share it).
 func (s *Storage) Pool() *pgxpool.Pool { return s.pool }
 
 // Table returns the table holding the sessions.
