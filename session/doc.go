@@ -99,7 +99,9 @@
 // github.com/gofiber/storage/sqlite3), with errors returned instead of panics. Any other
 // fiber.Storage plugs in unchanged; the optional interfaces Updater, Appender, Replacer,
 // PrefixScanner and ManyGetter make it atomic or faster. For sessions shared by several servers use
-// package session/redisstore, kept apart so that sites without Redis link no Redis client.
+// package session/pgstore (PostgreSQL: every optional interface, a user's sessions found by a range
+// scan of the primary key) or session/redisstore, kept apart so that sites without them link no
+// client.
 //
 // # At scale (SQLite)
 //

@@ -3,12 +3,16 @@
 package views_test
 
 import (
+	"context"
+	"os"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/fiberviews/fiberviews/fiberv3/internal/pgtest"
 	"github.com/fiberviews/fiberviews/fiberv3/session"
+	"github.com/fiberviews/fiberviews/fiberv3/session/pgstore"
 	"github.com/fiberviews/fiberviews/fiberv3/views"
 	"github.com/fiberviews/fiberviews/fiberv3/views/security"
 	"github.com/gofiber/fiber/v3"
@@ -54,13 +58,28 @@ var benchHashers = []struct {
 }
 
 // benchStores are the session stores the login benchmarks run on: a SQLite
-// file (the real thing, where the storage dominates) and a map in memory
-// (which leaves only the framework's own cost).
+// file (the real thing, where the storage dominates), PostgreSQL through
+// session/pgstore (a database of its own on the server internal/pgtest
+// gives: FIBERVIEWS_POSTGRES_URL, or one started for the test binary), and a
+// map in memory (which leaves only the framework's own cost).
 var benchStores = []struct {
 	name string
 	open func(testing.TB) *session.Manager
 }{
 	{"sqlite", newSessions},
+	{"postgres", func(b testing.TB) *session.Manager {
+		st, err := pgstore.Open(context.Background(), pgtest.URL(b))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = st.Close() })
+		m, err := session.New(session.Config{Storage: st})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = m.Close() })
+		return m
+	}},
 	{"memory", func(b testing.TB) *session.Manager {
 		m, err := session.New(session.Config{Storage: &mapStorage{m: map[string][]byte{}}})
 		if err != nil {
@@ -69,6 +88,9 @@ var benchStores = []struct {
 		return m
 	}},
 }
+
+// TestMain stops the PostgreSQL server the benchmarks on "postgres" started.
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // BenchmarkLoginLogout measures one login→logout cycle (two POSTs, each
 // answered 302) through LoginView and LogoutView with CSRF checks, against
