@@ -26,11 +26,19 @@ import (
 // site and its base URL ("http://127.0.0.1:port").
 func startSite(t testing.TB) (*site, string) {
 	t.Helper()
+	return startSiteWith(t, func(*siteOptions) {})
+}
+
+// startSiteWith is startSite with options changed by set.
+func startSiteWith(t testing.TB, set func(*siteOptions)) (*site, string) {
+	t.Helper()
 	db := filepath.Join(t.TempDir(), "example.sqlite3")
-	s, err := newSite(context.Background(), siteOptions{
+	o := siteOptions{
 		db: db, demo: true, iterations: 1000, secretKey: "the tests' secret key",
 		logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	}
+	set(&o)
+	s, err := newSite(context.Background(), o)
 	if err != nil {
 		t.Fatalf("newSite: %v", err)
 	}

@@ -28,6 +28,7 @@ import (
 
 	"github.com/fiberviews/fiberviews/fiberv3/auth"
 	"github.com/fiberviews/fiberviews/fiberv3/views"
+	"github.com/fiberviews/fiberviews/fiberv3/views/security"
 	"github.com/gofiber/fiber/v3"
 )
 
@@ -44,6 +45,7 @@ type options struct {
 	secure     bool
 	hosts      string
 	keyFile    string
+	proxies    string
 }
 
 // usageError is a mistake on the command line. parseFlags has already
@@ -74,6 +76,7 @@ Flags:
 	fs.IntVar(&o.iterations, "pbkdf2-iterations", auth.DefaultPBKDF2Iterations, "pbkdf2_sha256 `iterations` of new passwords (at least 1000)")
 	fs.StringVar(&o.keyFile, "secret-key-file", "", "`file` holding the site's secret key (Django's SECRET_KEY); default: made once beside the database, as <db>-secret-key")
 	fs.BoolVar(&o.secure, "secure-cookies", false, "mark cookies Secure (when the site is served over HTTPS)")
+	fs.StringVar(&o.proxies, "trusted-proxies", "", "comma-separated `addresses` and CIDR ranges of reverse proxies whose X-Forwarded-Proto and X-Forwarded-For are believed (Django's SECURE_PROXY_SSL_HEADER); none by default")
 	fs.StringVar(&o.hosts, "allowed-hosts", "localhost,127.0.0.1,[::1]", "comma-separated host names the site answers to (Django's ALLOWED_HOSTS; \"*\" for any)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -94,6 +97,8 @@ Flags:
 	default:
 		if verr := (views.Config{AllowedHosts: strings.Split(o.hosts, ",")}).Validate(); verr != nil {
 			err = fmt.Errorf("-allowed-hosts %q: %w", o.hosts, verr)
+		} else if verr := (views.Config{Proxy: proxyConfig(o.proxies)}).Validate(); verr != nil {
+			err = fmt.Errorf("-trusted-proxies %q: %w", o.proxies, verr)
 		}
 	}
 	if err != nil {
@@ -143,7 +148,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// Setting up runs to the end even if a signal comes meanwhile; the
 	// shutdown below then follows at once.
 	s, err := newSite(context.WithoutCancel(ctx), siteOptions{db: o.db, demo: o.demo, logger: logger, iterations: o.iterations, secure: o.secure,
-		allowedHosts: strings.Split(o.hosts, ","), keyFile: o.keyFile})
+		allowedHosts: strings.Split(o.hosts, ","), keyFile: o.keyFile, proxy: proxyConfig(o.proxies)})
 	if err != nil {
 		return err
 	}
@@ -176,4 +181,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger.Info("stopped; database closed")
 	return shutdownErr
+}
+
+// proxyConfig believes X-Forwarded-Proto and X-Forwarded-For from the
+// proxies of list (comma-separated addresses and CIDR ranges); an empty
+// list believes nothing.
+func proxyConfig(list string) security.ProxyConfig {
+	if strings.TrimSpace(list) == "" {
+		return security.ProxyConfig{}
+	}
+	var proxies []string
+	for _, p := range strings.Split(list, ",") {
+		proxies = append(proxies, strings.TrimSpace(p))
+	}
+	return security.ProxyConfig{SchemeHeader: "X-Forwarded-Proto", IPHeader: "X-Forwarded-For", Proxies: proxies}
 }

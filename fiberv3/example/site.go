@@ -42,6 +42,8 @@ type siteOptions struct {
 	// allowedHosts are the host names the site answers to (views.Config.AllowedHosts);
 	// nil answers any, as the tests' app.Test requests need.
 	allowedHosts []string
+	// proxy is which forwarded headers to believe (-trusted-proxies).
+	proxy security.ProxyConfig
 }
 
 // site is the example application: a Fiber app with its url table, sessions
@@ -132,6 +134,7 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 		Users:             s.backend, // log in, "user", password change and sign-up
 		Logger:            s.logger,
 		AllowedHosts:      o.allowedHosts,
+		Proxy:             o.proxy,
 		CSRF:              security.CSRFConfig{CookieSecure: o.secure},
 		URLs:              s.resolver, // every route name above and in the views is checked here
 		LoginRequired:     true,       // every route of the table but those marked public

@@ -415,3 +415,19 @@ func TestPasswordChangeThroughUsers(t *testing.T) {
 		t.Errorf("logging in with the new password: %q", got)
 	}
 }
+
+// TestAccountsMessagesInAnotherLanguage: the sign-up page's and the sessions
+// page's texts can be replaced.
+func TestAccountsMessagesInAnotherLanguage(t *testing.T) {
+	s := newAccountsSite(t, nil, &views.SignupView{UsernameTakenMessage: "Ce nom est déjà pris.",
+		MismatchMessage: "Les mots de passe diffèrent."})
+	s.createUser("alice", "correct horse battery")
+	cl, token := s.client("/signup/")
+	r := cl.do("POST", "/signup/", form("csrfmiddlewaretoken", token, "username", "ALICE",
+		"password1", "correct horse battery", "password2", "another horse battery"))
+	for _, want := range []string{"Ce nom est déjà pris.", "Les mots de passe diffèrent."} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the sign-up form lacks %q:\n%s", want, r.body)
+		}
+	}
+}

@@ -3,6 +3,7 @@
 package views
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -37,6 +38,12 @@ type SessionsView struct {
 	// URL or a route name (see ResolveURL). Empty: Config.LogoutRedirectURL,
 	// else Config.LoginURL.
 	NextPage string
+	// The messages of the page after an action (package views/messages);
+	// empty ones take their English defaults: "Your other sessions have
+	// been logged out.", "You have been logged out everywhere: on this
+	// browser and every other one.", "You have been logged out.", "That
+	// session had already ended."
+	OthersMessage, EverywhereMessage, LoggedOutMessage, EndedMessage string
 }
 
 const sessionsViewName = "views.SessionsView"
@@ -120,7 +127,7 @@ func (v *SessionsView) Post(c fiber.Ctx) error {
 			return err
 		}
 		emit(c, EventLogoutOthers, uid, "")
-		messages.Success(c, sessionsOthersMessage)
+		messages.Success(c, cmp.Or(v.OthersMessage, sessionsOthersMessage))
 		return redirect(c, c.Path(), fiber.StatusFound)
 	case "everywhere":
 		// The others first, then this one with its logout hooks.
@@ -128,7 +135,7 @@ func (v *SessionsView) Post(c fiber.Ctx) error {
 			return err
 		}
 		emit(c, EventLogoutOthers, uid, "")
-		return v.logoutHere(c, sessionsEverywhereMessage)
+		return v.logoutHere(c, cmp.Or(v.EverywhereMessage, sessionsEverywhereMessage))
 	}
 	return fiber.NewError(fiber.StatusBadRequest, "unknown action: send action=session, others or everywhere")
 }
@@ -142,12 +149,12 @@ func (v *SessionsView) logoutSession(c fiber.Ctx, id string) error {
 	i := slices.IndexFunc(list, func(info session.Info) bool { return info.ID == id })
 	switch {
 	case i < 0: // logged out by another tab, or expired
-		messages.Info(c, sessionsEndedMessage)
+		messages.Info(c, cmp.Or(v.EndedMessage, sessionsEndedMessage))
 	case list[i].Current:
-		return v.logoutHere(c, sessionsLoggedOutMessage)
+		return v.logoutHere(c, cmp.Or(v.LoggedOutMessage, sessionsLoggedOutMessage))
 	default:
 		if err := session.LogoutSession(c, id); errors.Is(err, session.ErrUnknownSession) {
-			messages.Info(c, sessionsEndedMessage)
+			messages.Info(c, cmp.Or(v.EndedMessage, sessionsEndedMessage))
 		} else if err != nil {
 			return err
 		} else {

@@ -3,6 +3,7 @@
 package views
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -48,6 +49,12 @@ type SignupView struct {
 	// AUTH_PASSWORD_VALIDATORS). Nil: auth.DefaultPasswordValidators(); an
 	// empty slice checks nothing.
 	PasswordValidators []auth.PasswordValidator
+	// UsernameTakenMessage is the error of a username another user has,
+	// ignoring case. Default: "A user with that username already exists."
+	UsernameTakenMessage string
+	// MismatchMessage is the error of two passwords that differ. Default:
+	// "The two password fields didn’t match."
+	MismatchMessage string
 }
 
 // SignupForm is the form of SignupView.
@@ -127,14 +134,14 @@ func (v *SignupView) Post(c fiber.Ctx) error {
 		if msg := checkUsername(sf.Username); msg != "" {
 			errs.Add("username", msg)
 		} else if _, err := b.Users.UserByUsername(c.Context(), sf.Username); err == nil {
-			errs.Add("username", usernameTakenMessage)
+			errs.Add("username", cmp.Or(v.UsernameTakenMessage, usernameTakenMessage))
 		} else if !errors.Is(err, auth.ErrUserNotFound) {
 			return err
 		}
 	}
 	if len(errs["password1"])+len(errs["password2"]) == 0 {
 		if sf.Password1 != sf.Password2 {
-			errs.Add("password2", passwordMismatchMessage)
+			errs.Add("password2", cmp.Or(v.MismatchMessage, passwordMismatchMessage))
 		} else if err := auth.ValidatePassword(sf.Password2, &auth.User{Username: sf.Username}, v.validators()...); err != nil {
 			var ve auth.ValidationErrors
 			if !errors.As(err, &ve) {
@@ -156,7 +163,7 @@ func (v *SignupView) Post(c fiber.Ctx) error {
 func (v *SignupView) create(c fiber.Ctx, b *auth.Backend, f *SignupForm) error {
 	u, err := b.CreateUser(c.Context(), f.Username, "", f.Password1)
 	if errors.Is(err, auth.ErrUsernameTaken) {
-		return v.finish(c, f, FormErrors{"username": {usernameTakenMessage}})
+		return v.finish(c, f, FormErrors{"username": {cmp.Or(v.UsernameTakenMessage, usernameTakenMessage)}})
 	}
 	if err != nil {
 		return err // auth.ErrBusy: ErrorHandler answers 503
