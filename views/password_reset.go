@@ -1,0 +1,424 @@
+package views
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+	texttemplate "text/template"
+
+	"github.com/fiberviews/fiberviews/auth"
+	"github.com/fiberviews/fiberviews/mail"
+	"github.com/fiberviews/fiberviews/session"
+	"github.com/fiberviews/fiberviews/urls"
+	"github.com/gofiber/fiber/v2"
+)
+
+// The default route names of the reset views (Django's
+// django.contrib.auth.urls), looked up in the view's namespace first.
+const (
+	passwordResetDone     = "password_reset_done"
+	passwordResetConfirm  = "password_reset_confirm"
+	passwordResetComplete = "password_reset_complete"
+	// resetSessionKey holds the token once the link was opened (Django's
+	// INTERNAL_RESET_SESSION_TOKEN); resetURLToken stands for it in the URL.
+	resetSessionKey = "_password_reset_token"
+	resetURLToken   = "set-password"
+)
+
+// Django's email of PasswordResetView (registration/password_reset_subject.txt
+// and password_reset_email.html), as text/template.
+const (
+	defaultResetSubject = "Password reset on {{ .SiteName }}"
+	defaultResetEmail   = `You're receiving this email because you requested a password reset for your user account at {{ .SiteName }}.
+
+Please go to the following page and choose a new password:
+{{ .Link }}
+
+Your username, in case you’ve forgotten: {{ .Username }}
+
+Thanks for using our site!
+
+The {{ .SiteName }} team
+`
+)
+
+// PasswordResetForm is the form of PasswordResetView.
+type PasswordResetForm struct {
+	Email string `form:"email" validate:"required,email,max=254"`
+}
+
+// PasswordResetView asks for an email address and mails a link to set a new
+// password to every active user of that address with a usable password
+// (Django's PasswordResetView). Every address gets the same answer, a
+// redirect to SuccessURL (default: the route "password_reset_done"), at
+// once: the mail is sent off the request (Config.Mailer, through a
+// mail.Queue), so neither the answer nor its time tells whether the address
+// has an account. Requests are throttled per address and per client like
+// logins (Config.LoginThrottle); a throttled one gets the same answer and no
+// mail. The link is built from Config.SiteURL, never from the request's
+// Host, and points to the route "password_reset_confirm" with the user's
+// uidb64 and token (auth.PasswordResetTokens from Config.ResetTokens).
+// Needs Config.Users. Template registration/password_reset_form.html.
+type PasswordResetView struct {
+	FormView[PasswordResetForm]
+	// SubjectTemplate and EmailTemplate are the email's subject and text
+	// (text/template; .SiteName, .Link, .Username, .Email, .User). Default:
+	// Django's words.
+	SubjectTemplate, EmailTemplate string
+
+	subject, body *texttemplate.Template
+}
+
+// BindView parses the email's templates.
+func (v *PasswordResetView) BindView(b *Binding) error {
+	if err := v.FormView.BindView(b); err != nil {
+		return err
+	}
+	b.Decorators = append(b.Decorators, NeverCache)
+	subject, err := texttemplate.New("subject").Parse(cmp.Or(v.SubjectTemplate, defaultResetSubject))
+	if err != nil {
+		return b.Errorf("SubjectTemplate", "%v", err)
+	}
+	body, err := texttemplate.New("email").Parse(cmp.Or(v.EmailTemplate, defaultResetEmail))
+	if err != nil {
+		return b.Errorf("EmailTemplate", "%v", err)
+	}
+	if v.Outer() == nil {
+		v.subject, v.body = subject, body
+	}
+	return nil
+}
+
+func (*PasswordResetView) loginNotRequired() {}
+
+// GetTemplateNames is the hook that lists the templates to try:
+// TemplateName, or registration/password_reset_form.html.
+func (v *PasswordResetView) GetTemplateNames(c *fiber.Ctx) ([]string, error) {
+	return templateOr(&v.TemplateView, "registration/password_reset_form.html"), nil
+}
+
+// GetContextData adds the title "Password reset".
+func (v *PasswordResetView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
+	ctx, err := v.FormView.GetContextData(c)
+	if err == nil {
+		setDefaults(ctx, "title", "Password reset")
+	}
+	return ctx, err
+}
+
+// GetSuccessURL is SuccessURL, else the route "password_reset_done".
+func (v *PasswordResetView) GetSuccessURL(c *fiber.Ctx) (string, error) {
+	if v.SuccessURL != "" {
+		return ResolveURL(c, v.SuccessURL)
+	}
+	return resolveDefault(c, passwordResetDone)
+}
+
+// FormValid mails the link to the address's users (see PasswordResetView),
+// then redirects to GetSuccessURL whoever asked.
+func (v *PasswordResetView) FormValid(c *fiber.Ctx, form *PasswordResetForm) error {
+	s := settings(c)
+	email := strings.TrimSpace(form.Email)
+	ip := s.proxy.ClientIP(c)
+	key := "password-reset:" + strings.ToLower(email)
+	if err := s.throttle.Check(c, key, ip); err == nil {
+		if err := s.throttle.Fail(c, key, ip); err != nil { // every request counts
+			return err
+		}
+		if err := v.mailUsers(c, email); err != nil {
+			return err
+		}
+	} else {
+		emit(c, EventLockout, "", "")
+	}
+	return v.FormView.FormValid(c, form)
+}
+
+// mailUsers queues the reset email for every user of email who may reset.
+func (v *PasswordResetView) mailUsers(c *fiber.Ctx, email string) error {
+	s := settings(c)
+	if s.Users == nil {
+		return &ConfigError{View: viewName(v.Outer(), "views.PasswordResetView"), Field: "Users", Msg: "needs views.Config.Users"}
+	}
+	users, err := s.Users.Users.UsersByEmail(c.UserContext(), email)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if !u.IsActive || !auth.IsPasswordUsable(u.Password) {
+			continue // Django's get_users
+		}
+		path, err := reverseDefault(c, passwordResetConfirm, urls.Kwargs{"uidb64": auth.EncodeUID(u.ID), "token": s.ResetTokens.Make(u)})
+		if err != nil {
+			return err
+		}
+		data := map[string]any{"SiteName": cmp.Or(s.SiteName, siteHost(s.SiteURL)), "Link": strings.TrimRight(s.SiteURL, "/") + path,
+			"Username": u.Username, "Email": u.Email, "User": u}
+		var subject, body strings.Builder
+		if err := v.subject.Execute(&subject, data); err != nil {
+			return err
+		}
+		if err := v.body.Execute(&body, data); err != nil {
+			return err
+		}
+		m := &mail.Message{From: cmp.Or(s.FromEmail, "webmaster@localhost"), To: []string{u.Email},
+			Subject: strings.Join(strings.Fields(subject.String()), " "), Text: body.String()}
+		if err := s.mailer.Send(context.WithoutCancel(c.UserContext()), m); err != nil {
+			s.logger.Error("password reset: the email was not queued", "user", u.ID, "err", err)
+		}
+	}
+	return nil
+}
+
+// siteHost is the host of a site URL, for the email's site name.
+func siteHost(site string) string {
+	if u, err := url.Parse(site); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return site
+}
+
+// reverseDefault reverses a view's default route name with arguments, in
+// the view's namespace first.
+func reverseDefault(c *fiber.Ctx, name string, kw urls.Kwargs) (string, error) {
+	if m, ok := urls.Resolve(c); ok && m.Namespace != "" {
+		if u, err := urls.Reverse(c, m.Namespace+":"+name, kw); err == nil {
+			return u, nil
+		}
+	}
+	return urls.Reverse(c, name, kw)
+}
+
+// SetPasswordForm is the form of PasswordResetConfirmView: the new password
+// twice.
+type SetPasswordForm struct {
+	NewPassword1 string `form:"new_password1,secret" validate:"required,max=4096"`
+	NewPassword2 string `form:"new_password2,secret" validate:"required,max=4096"`
+}
+
+// PasswordResetConfirmView is the page of the emailed link (Django's
+// PasswordResetConfirmView), routed as "reset/<uidb64>/<token>/": a valid
+// token is moved into the session and the browser sent to
+// "reset/<uidb64>/set-password/", so that the token never leaks in a
+// Referer; there the new password is asked twice and checked by
+// PasswordValidators (nil: Django's four). On success the password is set,
+// every session of the user is logged out (session.LogoutUser), the user
+// logged in when PostResetLogin is set, and the browser sent to SuccessURL
+// (default: the route "password_reset_complete"). An invalid or used link
+// renders the page with validlink false. Template
+// registration/password_reset_confirm.html.
+type PasswordResetConfirmView struct {
+	FormView[SetPasswordForm]
+	// PasswordValidators check the new password; nil: Django's four.
+	PasswordValidators []auth.PasswordValidator
+	// PostResetLogin logs the user in after the reset (Django's
+	// post_reset_login).
+	PostResetLogin bool
+}
+
+func (*PasswordResetConfirmView) loginNotRequired() {}
+
+// BindView makes the view never cached.
+func (v *PasswordResetConfirmView) BindView(b *Binding) error {
+	if err := v.FormView.BindView(b); err != nil {
+		return err
+	}
+	b.Decorators = append(b.Decorators, NeverCache)
+	return nil
+}
+
+type resetUserKey struct{}
+
+// user is the user of the link when its token is valid: the URL's token,
+// or the session's under "set-password".
+func (v *PasswordResetConfirmView) user(c *fiber.Ctx) (u *auth.User, fromURL bool, err error) {
+	s := settings(c)
+	uidb64, _ := urls.String(c, "uidb64")
+	token, _ := urls.String(c, "token")
+	id, ok := auth.DecodeUID(uidb64)
+	if !ok || s.Users == nil {
+		return nil, false, nil
+	}
+	u, err = s.Users.Users.UserByID(c.UserContext(), id)
+	if errors.Is(err, auth.ErrUserNotFound) {
+		return nil, false, nil
+	} else if err != nil {
+		return nil, false, err
+	}
+	if token == resetURLToken {
+		sess, err := session.Get(c)
+		if err != nil {
+			return nil, false, err
+		}
+		token, _ = sess.GetString(resetSessionKey)
+	} else {
+		fromURL = true
+	}
+	if !s.ResetTokens.Check(u, token) {
+		return nil, false, nil
+	}
+	return u, fromURL, nil
+}
+
+// Get checks the link: a valid token from the URL goes into the session and
+// the browser to the set-password address; the form shows for a valid
+// session token; otherwise the page says the link was invalid.
+func (v *PasswordResetConfirmView) Get(c *fiber.Ctx) error {
+	u, fromURL, err := v.user(c)
+	if err != nil {
+		return err
+	}
+	if u != nil && fromURL {
+		sess, err := session.Get(c)
+		if err != nil {
+			return err
+		}
+		token, _ := urls.String(c, "token")
+		if err := sess.Set(resetSessionKey, token); err != nil {
+			return err
+		}
+		path := c.Path()
+		return redirect(c, strings.TrimSuffix(strings.TrimSuffix(path, "/"), token)+resetURLToken+"/", fiber.StatusFound)
+	}
+	c.Locals(resetUserKey{}, u)
+	return v.FormView.Get(c)
+}
+
+// Post sets the password when the session's token is valid.
+func (v *PasswordResetConfirmView) Post(c *fiber.Ctx) error {
+	u, fromURL, err := v.user(c)
+	if err != nil {
+		return err
+	}
+	c.Locals(resetUserKey{}, u)
+	if u == nil || fromURL {
+		return v.FormView.Get(c) // the invalid-link page
+	}
+	return v.FormView.Post(c)
+}
+
+// FormValid checks the passwords, sets the new one and logs out every
+// session of the user.
+func (v *PasswordResetConfirmView) FormValid(c *fiber.Ctx, form *SetPasswordForm) error {
+	s := settings(c)
+	u, _ := c.Locals(resetUserKey{}).(*auth.User)
+	errs := FormErrors{}
+	if form.NewPassword1 != form.NewPassword2 {
+		errs.Add("new_password2", passwordMismatchMessage)
+	} else {
+		validators := v.PasswordValidators
+		if validators == nil {
+			validators = auth.DefaultPasswordValidators()
+		}
+		var failed auth.ValidationErrors
+		if err := auth.ValidatePassword(form.NewPassword1, u, validators...); errors.As(err, &failed) {
+			for _, e := range failed {
+				errs.Add("new_password2", e.Message)
+			}
+		} else if err != nil {
+			errs.Add("new_password2", err.Error())
+		}
+	}
+	if len(errs) > 0 {
+		return v.FormView.FormInvalid(c, form, errs)
+	}
+	if err := s.Users.SetPassword(c.UserContext(), u, form.NewPassword1); err != nil {
+		return err
+	}
+	id := strconv.FormatInt(u.ID, 10)
+	if err := session.LogoutUser(c, id); err != nil && !errors.Is(err, session.ErrNoMiddleware) {
+		return err
+	}
+	if sess, err := session.Get(c); err == nil {
+		sess.Delete(resetSessionKey)
+	}
+	emit(c, EventPasswordReset, id, "")
+	if v.PostResetLogin {
+		if err := session.Login(c, id); err != nil {
+			return err
+		}
+		RotateCSRFToken(c)
+		emit(c, EventLogin, id, "")
+	}
+	return v.FormView.FormValid(c, form)
+}
+
+// GetSuccessURL is SuccessURL, else the route "password_reset_complete".
+func (v *PasswordResetConfirmView) GetSuccessURL(c *fiber.Ctx) (string, error) {
+	if v.SuccessURL != "" {
+		return ResolveURL(c, v.SuccessURL)
+	}
+	return resolveDefault(c, passwordResetComplete)
+}
+
+// GetTemplateNames is TemplateName, or
+// registration/password_reset_confirm.html.
+func (v *PasswordResetConfirmView) GetTemplateNames(c *fiber.Ctx) ([]string, error) {
+	return templateOr(&v.TemplateView, "registration/password_reset_confirm.html"), nil
+}
+
+// GetContextData adds validlink and the title.
+func (v *PasswordResetConfirmView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
+	ctx, err := v.FormView.GetContextData(c)
+	if err != nil {
+		return nil, err
+	}
+	u, _ := c.Locals(resetUserKey{}).(*auth.User)
+	ctx["validlink"] = u != nil
+	if u != nil {
+		setDefaults(ctx, "title", "Enter new password")
+	} else {
+		setDefaults(ctx, "title", "Password reset unsuccessful")
+	}
+	return ctx, nil
+}
+
+// PasswordResetDoneView is the page after the reset request (Django's
+// PasswordResetDoneView): "we've emailed you instructions", whatever the
+// address. Template registration/password_reset_done.html.
+type PasswordResetDoneView struct{ TemplateView }
+
+func (*PasswordResetDoneView) loginNotRequired() {}
+
+// GetTemplateNames is TemplateName, or registration/password_reset_done.html.
+func (v *PasswordResetDoneView) GetTemplateNames(c *fiber.Ctx) ([]string, error) {
+	return templateOr(&v.TemplateView, "registration/password_reset_done.html"), nil
+}
+
+// GetContextData adds the title "Password reset sent".
+func (v *PasswordResetDoneView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
+	ctx, err := v.TemplateView.GetContextData(c)
+	if err == nil {
+		setDefaults(ctx, "title", "Password reset sent")
+	}
+	return ctx, err
+}
+
+// PasswordResetCompleteView is the page after a reset (Django's
+// PasswordResetCompleteView), with login_url. Template
+// registration/password_reset_complete.html.
+type PasswordResetCompleteView struct{ TemplateView }
+
+func (*PasswordResetCompleteView) loginNotRequired() {}
+
+// GetTemplateNames is TemplateName, or
+// registration/password_reset_complete.html.
+func (v *PasswordResetCompleteView) GetTemplateNames(c *fiber.Ctx) ([]string, error) {
+	return templateOr(&v.TemplateView, "registration/password_reset_complete.html"), nil
+}
+
+// GetContextData adds the title "Password reset complete" and login_url.
+func (v *PasswordResetCompleteView) GetContextData(c *fiber.Ctx) (map[string]any, error) {
+	ctx, err := v.TemplateView.GetContextData(c)
+	if err != nil {
+		return nil, err
+	}
+	setDefaults(ctx, "title", "Password reset complete")
+	if login, err := ResolveURL(c, settings(c).LoginURL); err == nil {
+		setDefaults(ctx, "login_url", login)
+	}
+	return ctx, nil
+}
