@@ -66,6 +66,19 @@ if act == "make":
         out["cheap_" + h.algorithm] = h.encode(pw, h.salt())
 elif act == "check":
     out["results"] = [hashers.check_password(p, e) for p, e in inp["pairs"]]
+elif act == "token":
+    import datetime
+    from django.contrib.auth.tokens import PasswordResetTokenGenerator
+    now = datetime.datetime.fromisoformat(inp["now"])
+    class Fixed(PasswordResetTokenGenerator):
+        def _now(self):
+            return now
+    g = Fixed()
+    def user(d):
+        last = datetime.datetime.fromisoformat(d["last_login"]) if d["last_login"] else None
+        return User(pk=d["id"], password=d["password"], email=d["email"], last_login=last)
+    out["token"] = g.make_token(user(inp["user"]))
+    out["checks"] = [g.check_token(user(d), t) for d, t in inp["checks"]]
 elif act == "session_hash":
     out["hash"] = User(password=inp["password"]).get_session_auth_hash()
 elif act == "migrate":

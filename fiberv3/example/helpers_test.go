@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/fiberviews/fiberviews/fiberv3/internal/progtest"
+	"github.com/fiberviews/fiberviews/fiberv3/mail"
 	"github.com/gofiber/fiber/v3"
 )
 
@@ -35,7 +36,8 @@ func startSiteWith(t testing.TB, set func(*siteOptions)) (*site, string) {
 	db := filepath.Join(t.TempDir(), "example.sqlite3")
 	o := siteOptions{
 		db: db, demo: true, iterations: 1000, secretKey: "the tests' secret key",
-		logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		siteURL: "http://127.0.0.1", mailer: &mail.Outbox{},
 	}
 	set(&o)
 	s, err := newSite(context.Background(), o)

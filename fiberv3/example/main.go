@@ -13,6 +13,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -27,6 +28,7 @@ import (
 	"time"
 
 	"github.com/fiberviews/fiberviews/fiberv3/auth"
+	"github.com/fiberviews/fiberviews/fiberv3/mail"
 	"github.com/fiberviews/fiberviews/fiberv3/views"
 	"github.com/fiberviews/fiberviews/fiberv3/views/security"
 	"github.com/gofiber/fiber/v3"
@@ -46,6 +48,9 @@ type options struct {
 	hosts      string
 	keyFile    string
 	proxies    string
+	smtp       string
+	emailFrom  string
+	siteURL    string
 }
 
 // usageError is a mistake on the command line. parseFlags has already
@@ -77,6 +82,9 @@ Flags:
 	fs.StringVar(&o.keyFile, "secret-key-file", "", "`file` holding the site's secret key (Django's SECRET_KEY); default: made once beside the database, as <db>-secret-key")
 	fs.BoolVar(&o.secure, "secure-cookies", false, "mark cookies Secure (when the site is served over HTTPS)")
 	fs.StringVar(&o.proxies, "trusted-proxies", "", "comma-separated `addresses` and CIDR ranges of reverse proxies whose X-Forwarded-Proto and X-Forwarded-For are believed (Django's SECURE_PROXY_SSL_HEADER); none by default")
+	fs.StringVar(&o.smtp, "smtp", "", "`host:port` of the SMTP server for the password reset emails (STARTTLS; credentials from SMTP_USERNAME and SMTP_PASSWORD); default: print them")
+	fs.StringVar(&o.emailFrom, "email-from", "webmaster@localhost", "sender `address` of the emails (Django's DEFAULT_FROM_EMAIL)")
+	fs.StringVar(&o.siteURL, "site-url", "", "the site's `address` as users reach it, which starts the reset links (default: http:// and -addr)")
 	fs.StringVar(&o.hosts, "allowed-hosts", "localhost,127.0.0.1,[::1]", "comma-separated host names the site answers to (Django's ALLOWED_HOSTS; \"*\" for any)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -147,8 +155,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	// Setting up runs to the end even if a signal comes meanwhile; the
 	// shutdown below then follows at once.
+	var sender mail.Mailer = &mail.Console{Out: stdout}
+	if o.smtp != "" {
+		sender = &mail.SMTP{Addr: o.smtp, Username: os.Getenv("SMTP_USERNAME"), Password: os.Getenv("SMTP_PASSWORD")}
+	}
+	// Emails leave off the request; at shutdown those waiting are sent.
+	queue := &mail.Queue{Mailer: sender, Logger: logger}
+	defer func() {
+		qctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		_ = queue.Close(qctx)
+	}()
 	s, err := newSite(context.WithoutCancel(ctx), siteOptions{db: o.db, demo: o.demo, logger: logger, iterations: o.iterations, secure: o.secure,
-		allowedHosts: strings.Split(o.hosts, ","), keyFile: o.keyFile, proxy: proxyConfig(o.proxies)})
+		allowedHosts: strings.Split(o.hosts, ","), keyFile: o.keyFile, proxy: proxyConfig(o.proxies),
+		mailer: queue, emailFrom: o.emailFrom, siteURL: cmp.Or(o.siteURL, "http://"+o.addr)})
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func TestFlagDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := options{addr: "127.0.0.1:8000", db: "example.sqlite3", demo: true, iterations: auth.DefaultPBKDF2Iterations,
-		hosts: "localhost,127.0.0.1,[::1]"}
+		hosts: "localhost,127.0.0.1,[::1]", emailFrom: "webmaster@localhost"}
 	if o != want {
 		t.Errorf("defaults %+v, want %+v", o, want)
 	}
@@ -42,7 +42,8 @@ func TestFlagDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = options{addr: "127.0.0.1:9000", db: "/tmp/x.sqlite3", iterations: 5000, secure: true, hosts: "example.com,.example.org", keyFile: "/tmp/key"}
+	want = options{addr: "127.0.0.1:9000", db: "/tmp/x.sqlite3", iterations: 5000, secure: true, hosts: "example.com,.example.org", keyFile: "/tmp/key",
+		emailFrom: "webmaster@localhost"}
 	if o != want {
 		t.Errorf("parsed %+v, want %+v", o, want)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fiberviews/fiberviews/fiberv3/auth"
+	"github.com/fiberviews/fiberviews/fiberv3/mail"
 	"github.com/fiberviews/fiberviews/fiberv3/session"
 	"github.com/fiberviews/fiberviews/fiberv3/templates"
 	"github.com/fiberviews/fiberviews/fiberv3/urls"
@@ -44,6 +45,10 @@ type siteOptions struct {
 	allowedHosts []string
 	// proxy is which forwarded headers to believe (-trusted-proxies).
 	proxy security.ProxyConfig
+	// mailer sends the reset emails (nil: printed); siteURL starts their
+	// links; emailFrom is their sender.
+	mailer             mail.Mailer
+	siteURL, emailFrom string
 }
 
 // site is the example application: a Fiber app with its url table, sessions
@@ -139,6 +144,12 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 		URLs:              s.resolver, // every route name above and in the views is checked here
 		LoginRequired:     true,       // every route of the table but those marked public
 		CSP:               security.CSPConfig{Policy: security.StrictCSP},
+		// Password reset: links from the site's own address, emails through
+		// -smtp, else printed to the output.
+		ResetTokens: auth.PasswordResetTokens{Keys: auth.SecretKeys{Key: o.secretKey}},
+		Mailer:      o.mailer,
+		SiteURL:     cmp.Or(o.siteURL, "http://127.0.0.1:8000"), // run passes the -addr it listens on
+		FromEmail:   o.emailFrom,
 	}))
 	// Messages ("You have been logged out.") in a cookie signed with a
 	// secret made at start-up: one waiting across a restart is dropped.

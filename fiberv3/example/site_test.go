@@ -32,6 +32,10 @@ var theURLTable = []struct{ name, path, handler, access string }{
 	{"accounts:signup", "/accounts/signup/", "*views.SignupView", "public"},
 	{"accounts:password_change", "/accounts/password_change/", "*views.PasswordChangeView", ""},
 	{"accounts:password_change_done", "/accounts/password_change/done/", "*views.PasswordChangeDoneView", ""},
+	{"accounts:password_reset", "/accounts/password_reset/", "*views.PasswordResetView", "public"},
+	{"accounts:password_reset_done", "/accounts/password_reset/done/", "*views.PasswordResetDoneView", "public"},
+	{"accounts:password_reset_confirm", "/accounts/reset/<uidb64>/<token>/", "*views.PasswordResetConfirmView", "public"},
+	{"accounts:password_reset_complete", "/accounts/reset/done/", "*views.PasswordResetCompleteView", "public"},
 }
 
 // theLogouts are the five logout routes and what a logout answers on each.
@@ -58,13 +62,17 @@ func TestURLTableReversesAndResolves(t *testing.T) {
 	}
 	for _, r := range theURLTable {
 		t.Run(r.path, func(t *testing.T) {
+			path, args := r.path, []any(nil)
+			if strings.Contains(path, "<uidb64>") { // a reset link: Django's uidb64 of 42 and a token
+				path, args = "/accounts/reset/NDI/d2s3f4-0123abcd/", []any{"NDI", "d2s3f4-0123abcd"}
+			}
 			if r.name != "" {
-				got, err := s.resolver.Reverse(r.name)
-				if err != nil || got != r.path {
-					t.Errorf("Reverse(%q) = %q, %v; want %q", r.name, got, err, r.path)
+				got, err := s.resolver.Reverse(r.name, args...)
+				if err != nil || got != path {
+					t.Errorf("Reverse(%q) = %q, %v; want %q", r.name, got, err, path)
 				}
 			}
-			m, ok := s.resolver.Resolve(r.path)
+			m, ok := s.resolver.Resolve(path)
 			if !ok {
 				t.Fatalf("Resolve(%q) matched nothing", r.path)
 			}

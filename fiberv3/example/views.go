@@ -34,6 +34,11 @@ func (s *site) urlpatterns() []urls.Pattern {
 			urls.Name("signup")),
 		views.Path("password_change/", s.passwordChangeView(), urls.Name("password_change")),
 		views.Path("password_change/done/", &views.PasswordChangeDoneView{}, urls.Name("password_change_done")),
+		// Django's django.contrib.auth.urls for the password reset.
+		views.Path("password_reset/", &views.PasswordResetView{}, urls.Name("password_reset")),
+		views.Path("password_reset/done/", &views.PasswordResetDoneView{}, urls.Name("password_reset_done")),
+		views.Path("reset/<uidb64>/<token>/", &views.PasswordResetConfirmView{}, urls.Name("password_reset_confirm")),
+		views.Path("reset/done/", &views.PasswordResetCompleteView{}, urls.Name("password_reset_complete")),
 	}
 	return []urls.Pattern{
 		views.Path("home/", &homeView{TemplateView: views.TemplateView{

@@ -14,3 +14,13 @@ func StorageOf(c fiber.Ctx) Storage {
 	}
 	return nil
 }
+
+// LogoutUser logs out every session of userID from any request handled by
+// the middleware (Manager.LogoutAll), such as a password reset made while
+// logged out. It returns ErrNoMiddleware outside the middleware.
+func LogoutUser(c fiber.Ctx, userID string) error {
+	if r, ok := c.Locals(managerKey).(*managerRef); ok {
+		return r.m.LogoutAll(userID)
+	}
+	return ErrNoMiddleware
+}

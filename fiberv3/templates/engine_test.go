@@ -143,7 +143,7 @@ func TestNames(t *testing.T) {
 	if err != nil || got != "a/b.html" {
 		t.Errorf("Select = %q, %v", got, err)
 	}
-	want := []string{"500", "a/b", "csrf_failure", "fiberviews/base", "fiberviews/error", "registration/logged_out", "registration/login", "registration/password_change_done", "registration/password_change_form", "registration/sessions", "registration/signup"}
+	want := []string{"500", "a/b", "csrf_failure", "fiberviews/base", "fiberviews/error", "registration/logged_out", "registration/login", "registration/password_change_done", "registration/password_change_form", "registration/password_reset_complete", "registration/password_reset_confirm", "registration/password_reset_done", "registration/password_reset_form", "registration/sessions", "registration/signup"}
 	if fmt.Sprint(e.Names()) != fmt.Sprint(want) {
 		t.Errorf("Names() = %v, want %v", e.Names(), want)
 	}

@@ -3,8 +3,10 @@
 package views
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"net/url"
 	"reflect"
 	"runtime"
 	"strings"
@@ -167,6 +169,23 @@ func (v *LoginView) checkView(ck *checker, outer any) {
 	if ck.site.Authenticate == nil && !overridden(outer, loginViewType, "Authenticate") {
 		ck.fail("Authenticate", "has no way to check passwords: set views.Config.Authenticate, or define Authenticate on %s", ck.view)
 	}
+}
+
+func (v *PasswordResetView) checkView(ck *checker, outer any) {
+	if ck.site.Users == nil {
+		ck.fail("Users", "is not set in views.Config: the reset views find users and set passwords through it")
+	}
+	if ck.site.ResetTokens.Keys.Key == "" {
+		ck.fail("ResetTokens", "has no secret key: set views.Config.ResetTokens.Keys.Key (Django's SECRET_KEY)")
+	}
+	if u, err := url.Parse(ck.site.SiteURL); ck.site.SiteURL == "" || err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		ck.fail("SiteURL", "is %q: set views.Config.SiteURL to the site's address, e.g. \"https://example.com\" (reset links are never built from a request's Host)", ck.site.SiteURL)
+	}
+	ck.name("SuccessURL", cmp.Or(v.SuccessURL, passwordResetDone), v.SuccessURL == "", false)
+}
+
+func (v *PasswordResetConfirmView) checkView(ck *checker, outer any) {
+	ck.name("SuccessURL", cmp.Or(v.SuccessURL, passwordResetComplete), v.SuccessURL == "", false)
 }
 
 func (v *LogoutView) checkView(ck *checker, outer any) {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/fiberviews/fiberviews/fiberv3/auth"
+	"github.com/fiberviews/fiberviews/fiberv3/mail"
 	"github.com/fiberviews/fiberviews/fiberv3/urls"
 	"github.com/fiberviews/fiberviews/fiberv3/views/security"
 	"github.com/gofiber/fiber/v3"
@@ -126,6 +127,21 @@ type Config struct {
 	// logins, lockouts, logouts, password changes and resets, sign-ups) after
 	// it is logged: Django's auth signals. It runs on the request's goroutine.
 	OnEvent func(c fiber.Ctx, e Event)
+	// ResetTokens make and check the links of the password reset views
+	// (Django's default_token_generator, with SECRET_KEY and its fallbacks
+	// in Keys).
+	ResetTokens auth.PasswordResetTokens
+	// Mailer sends the password reset emails (Django's EMAIL_BACKEND),
+	// off the request: a *mail.Queue as it is, any other Mailer through
+	// one. Nil: mail.Console, which prints them (for development).
+	Mailer mail.Mailer
+	// SiteURL is the site's address as users reach it, "https://example.com"
+	// (Django's site domain): the reset emails' links start with it, never
+	// with a request's Host. The password reset views need it.
+	SiteURL string
+	// FromEmail is the sender of the emails (Django's DEFAULT_FROM_EMAIL).
+	// Default "webmaster@localhost".
+	FromEmail string
 }
 
 // Default values of Config.
@@ -145,6 +161,7 @@ type site struct {
 	proxy    *security.Proxy
 	headers  *security.Headers
 	csp      *security.CSP
+	mailer   mail.Mailer // Config.Mailer behind a queue
 	throttle *security.Throttle
 	hosts    *security.Hosts // nil: no AllowedHosts, no check
 }
@@ -189,6 +206,14 @@ func newSite(cfg Config) (*site, error) {
 		return nil, fmt.Errorf("views: Config.CSRF: %w", err)
 	}
 	s.CSRF = s.csrf.Config()
+	switch m := cfg.Mailer.(type) {
+	case *mail.Queue:
+		s.mailer = m
+	case nil:
+		s.mailer = &mail.Queue{Mailer: &mail.Console{}, Logger: s.logger}
+	default:
+		s.mailer = &mail.Queue{Mailer: m, Logger: s.logger}
+	}
 	if cfg.LoginRequired && cfg.URLs == nil {
 		return nil, &ConfigError{View: "views.Config", Field: "LoginRequired", Msg: "needs URLs, the url table whose routes it protects"}
 	}

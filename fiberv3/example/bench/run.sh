@@ -4,6 +4,7 @@
 #
 #   bash example/bench/run.sh            # 10 s per flow, 32 connections
 #   DURATION=30s CONNS=32 WRK_NICE=10 bash example/bench/run.sh
+#   FLOWS=login_logout bash example/bench/run.sh   # some of the flows
 #   EXAMPLE_PORT=18000 BASELINE_PORT=18001 (the defaults)
 #
 # Flows (Lua scripts here, one connection per wrk thread, see common.lua):
@@ -89,7 +90,7 @@ run() { # flow server port
   fail[$1,$2]=$(echo "$out" | sed -n 's/.*flow failures: \([0-9]*\).*/\1/p')
   detail[$1,$2]=$(echo "$out" | sed -n 's/.*flow failures: [0-9]* (\(.*\))/\1/p')
 }
-flows=(home_anonymous home_logged_in login_logout)
+read -r -a flows <<<"${FLOWS:-home_anonymous home_logged_in login_logout}"
 for f in "${flows[@]}"; do
   run "$f" baseline "$BASELINE_PORT"
   run "$f" example "$EXAMPLE_PORT"
