@@ -48,6 +48,7 @@ type options struct {
 	hosts      string
 	keyFile    string
 	proxies    string
+	database   string
 	smtp       string
 	emailFrom  string
 	siteURL    string
@@ -76,6 +77,7 @@ Flags:
 	}
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8000", "`host:port` to listen on (port 0 picks a free port)")
 	fs.StringVar(&o.db, "db", "example.sqlite3", "SQLite `file` for users and sessions (created if missing)")
+	fs.StringVar(&o.database, "database", "", "PostgreSQL `URL` (postgres://user:password@host/dbname) for users, sessions and login counts, shared by every process started on it; instead of -db")
 	fs.BoolVar(&o.demo, "demo", true, "create the user demo with password demo when there are no users")
 	fs.BoolVar(&o.urls, "urls", false, "print the url table and exit")
 	fs.IntVar(&o.iterations, "pbkdf2-iterations", auth.DefaultPBKDF2Iterations, "pbkdf2_sha256 `iterations` of new passwords (at least 1000)")
@@ -93,7 +95,13 @@ Flags:
 		return o, &usageError{err} // the flag package printed it, and the usage
 	}
 	var err error
+	dbSet := false
+	fs.Visit(func(f *flag.Flag) { dbSet = dbSet || f.Name == "db" })
 	switch {
+	case o.database != "" && dbSet:
+		err = errors.New("-db and -database are exclusive: SQLite (-db FILE) or PostgreSQL (-database URL)")
+	case o.database != "" && o.keyFile == "" && os.Getenv("SECRET_KEY") == "":
+		err = errors.New("-database needs the site's secret key, the same in every process: give -secret-key-file FILE or set SECRET_KEY")
 	case fs.NArg() > 0:
 		err = fmt.Errorf("unexpected arguments %q: every setting is a flag", fs.Args())
 	case o.iterations < 1000:
@@ -168,6 +176,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}()
 	s, err := newSite(context.WithoutCancel(ctx), siteOptions{db: o.db, demo: o.demo, logger: logger, iterations: o.iterations, secure: o.secure,
 		allowedHosts: strings.Split(o.hosts, ","), keyFile: o.keyFile, proxy: proxyConfig(o.proxies),
+		database: o.database, secretKey: os.Getenv("SECRET_KEY"),
 		mailer: queue, emailFrom: o.emailFrom, siteURL: cmp.Or(o.siteURL, "http://"+o.addr)})
 	if err != nil {
 		return err

@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"github.com/fiberviews/fiberviews/fiberv3/auth"
+	"github.com/fiberviews/fiberviews/fiberv3/auth/pgusers"
 	"github.com/fiberviews/fiberviews/fiberv3/mail"
 	"github.com/fiberviews/fiberviews/fiberv3/session"
+	"github.com/fiberviews/fiberviews/fiberv3/session/pgstore"
 	"github.com/fiberviews/fiberviews/fiberv3/templates"
 	"github.com/fiberviews/fiberviews/fiberv3/urls"
 	"github.com/fiberviews/fiberviews/fiberv3/views"
@@ -33,6 +35,7 @@ var templateFiles embed.FS
 // siteOptions configure newSite.
 type siteOptions struct {
 	db         string // SQLite file; "" builds the url table only (for -urls)
+	database   string // PostgreSQL connection string: used instead of db
 	demo       bool   // create demo/demo when there are no users
 	iterations int    // pbkdf2_sha256 iterations of new passwords; 0: Django's
 	// secretKey is the site's secret key (Django's SECRET_KEY); empty: read
@@ -59,6 +62,8 @@ type site struct {
 	sessions *session.Manager
 	storage  *session.SQLiteStorage
 	users    *auth.SQLiteUsers // Django's auth_user, in the same file
+	pg       *pgstore.Storage  // with -database: sessions and counts in PostgreSQL
+	pgUsers  *pgusers.Users    // and auth_user there
 	backend  *auth.Backend
 	logger   *slog.Logger
 }
@@ -77,7 +82,7 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 	if s.resolver, err = urls.Compile(s.urlpatterns()); err != nil {
 		return nil, err
 	}
-	if o.db == "" {
+	if o.db == "" && o.database == "" {
 		return s, nil
 	}
 	dir, err := fs.Sub(templateFiles, "templates")
@@ -88,27 +93,45 @@ func newSite(ctx context.Context, o siteOptions) (*site, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.storage, err = session.OpenSQLite(o.db); err != nil {
-		return nil, fmt.Errorf("opening the database %s: %w", o.db, err)
+	var store session.Storage
+	var users auth.UserStore
+	if o.database != "" {
+		// PostgreSQL: every process started on it shares sessions, users and
+		// the login throttle's counts.
+		if s.pg, err = pgstore.Open(ctx, o.database); err != nil {
+			return nil, fmt.Errorf("opening -database: %w", err)
+		}
+		if s.pgUsers, err = pgusers.New(ctx, s.pg.Pool()); err != nil {
+			return nil, errors.Join(err, s.Close())
+		}
+		store, users = s.pg, s.pgUsers
+		if o.secretKey == "" && o.keyFile == "" {
+			return nil, errors.Join(errors.New("-database needs the site's secret key, the same in every process: give -secret-key-file or SECRET_KEY"), s.Close())
+		}
+	} else {
+		if s.storage, err = session.OpenSQLite(o.db); err != nil {
+			return nil, fmt.Errorf("opening the database %s: %w", o.db, err)
+		}
+		if s.users, err = auth.NewSQLiteUsers(ctx, s.storage.DB()); err != nil {
+			return nil, errors.Join(err, s.Close())
+		}
+		store, users = s.storage, s.users
 	}
 	if o.secretKey == "" {
 		if o.secretKey, err = loadSecretKey(cmp.Or(o.keyFile, o.db+"-secret-key")); err != nil {
 			return nil, errors.Join(err, s.Close())
 		}
 	}
-	if s.users, err = auth.NewSQLiteUsers(ctx, s.storage.DB()); err != nil {
-		return nil, errors.Join(err, s.Close())
-	}
-	s.backend = &auth.Backend{Users: s.users, Hashing: hashing(o.iterations)}
+	s.backend = &auth.Backend{Users: users, Hashing: hashing(o.iterations)}
 	if o.demo {
 		if err := s.createDemo(ctx); err != nil {
 			return nil, errors.Join(err, s.Close())
 		}
 	}
 	if s.sessions, err = session.New(session.Config{
-		Storage: s.storage,
+		Storage: store,
 		// A password change logs out the user's other sessions.
-		AuthHash:     auth.SecretKeys{Key: o.secretKey}.AuthHash(s.users),
+		AuthHash:     auth.SecretKeys{Key: o.secretKey}.AuthHash(users),
 		CookieSecure: o.secure,
 		ClientIP:     views.ClientIP, // the address views.Config.Proxy says is the client's
 		// Refresh a session's "last seen" (and its expiry) at most once a
@@ -171,6 +194,9 @@ func (s *site) Close() error {
 	}
 	if s.storage != nil {
 		errs = append(errs, s.storage.Close())
+	}
+	if s.pg != nil {
+		errs = append(errs, s.pg.Close())
 	}
 	return errors.Join(errs...)
 }

@@ -31,7 +31,13 @@ func hashing(iterations int) *auth.Hashing {
 // short and too common for anyone else.
 func (s *site) createDemo(ctx context.Context) error {
 	var n int
-	if err := s.users.DB().QueryRowContext(ctx, `SELECT count(*) FROM auth_user`).Scan(&n); err != nil || n > 0 {
+	var err error
+	if s.pg != nil {
+		err = s.pg.Pool().QueryRow(ctx, `SELECT count(*) FROM auth_user`).Scan(&n)
+	} else {
+		err = s.users.DB().QueryRowContext(ctx, `SELECT count(*) FROM auth_user`).Scan(&n)
+	}
+	if err != nil || n > 0 {
 		return err
 	}
 	if _, err := s.backend.CreateUser(ctx, "demo", "demo@example.com", "demo"); err != nil {
