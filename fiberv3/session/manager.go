@@ -56,6 +56,7 @@ type localsKey int
 const (
 	managerKey localsKey = iota
 	sessionKey
+	noTouchKey // set by Alive: the request never refreshes the session
 )
 
 // New returns a Manager for cfg. With a nil cfg.Storage it opens the SQLite file cfg.Database

@@ -68,6 +68,16 @@ func UserID(c fiber.Ctx) (string, bool) {
 	return s.UserID()
 }
 
+// Alive reports whether the request's session is logged in, and as whom,
+// reading it without saving it: its expiry and "last seen" stay as they
+// were (Config.TouchInterval does not apply), so a page that asks every few
+// seconds whether its session still lives never keeps it alive. A session
+// that ended (logged out, expired, its auth hash changed) answers false.
+func Alive(c fiber.Ctx) (string, bool) {
+	c.Locals(noTouchKey, true)
+	return UserID(c)
+}
+
 // authHash returns Config.AuthHash(userID), or "" without one.
 func (m *Manager) authHash(userID string) (string, error) {
 	if m.cfg.AuthHash == nil {

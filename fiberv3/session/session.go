@@ -442,7 +442,7 @@ func (s *Session) finish(handlerErr error) error {
 	defer s.mu.Unlock()
 	var err error
 	if s.loaded && finishStatus(s.c, handlerErr) < 500 {
-		err = s.saveLocked(true)
+		err = s.saveLocked(s.c.Locals(noTouchKey) == nil)
 		if err == ErrSessionDeleted {
 			err = nil // logged out meanwhile: the request simply ends anonymous
 		}

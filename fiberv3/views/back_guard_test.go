@@ -77,8 +77,47 @@ func TestBackGuard(t *testing.T) {
 // TestBackGuardCSP checks the Content-Security-Policy source a site adds to
 // allow the script: the hash of its exact text.
 func TestBackGuardCSP(t *testing.T) {
-	sum := sha256.Sum256([]byte(views.BackGuardScript))
-	if want := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; views.BackGuardCSP != want {
-		t.Errorf("BackGuardCSP = %s, want %s (the hash of BackGuardScript)", views.BackGuardCSP, want)
+	var want []string
+	for _, script := range []string{views.BackGuardScript, logoutBroadcast} {
+		sum := sha256.Sum256([]byte(script))
+		want = append(want, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
+	}
+	if views.BackGuardCSP != strings.Join(want, " ") {
+		t.Errorf("BackGuardCSP = %s, want %s (the hashes of BackGuardScript and of the logged-out pages' script)", views.BackGuardCSP, want)
+	}
+}
+
+// logoutBroadcast is the script of a page rendered for no one: it tells the
+// browser's other tabs that the session has ended.
+const logoutBroadcast = `self.BroadcastChannel&&new BroadcastChannel("fiberviews-session").postMessage("out")`
+
+// TestSessionStatus: SessionStatusPath answers 204 while the session is
+// logged in and 401 once it ended (here, or on another device), without a
+// body, a cookie or a refresh of the session; a page rendered for no one
+// tells the other tabs.
+func TestSessionStatus(t *testing.T) {
+	m := newSessions(t)
+	app := newApp(t, appOptions{manager: m})
+	app.Get("/anon", func(c fiber.Ctx) error { return c.SendString(string(views.BackGuard(c))) })
+	cl := newClient(t, app)
+	if r := cl.do("GET", views.SessionStatusPath, nil); r.status != 401 || r.body != "" || len(r.header.Values("Set-Cookie")) != 0 {
+		t.Errorf("anonymous: %d %q Set-Cookie %q, want a bare 401", r.status, r.body, r.header.Values("Set-Cookie"))
+	}
+	if r := cl.do("GET", "/anon", nil); r.body != "<script>"+logoutBroadcast+"</script>" {
+		t.Errorf("a page for no one: %q, want the logout broadcast", r.body)
+	}
+	cl.do("POST", "/_login/5", nil)
+	r := cl.do("GET", views.SessionStatusPath, nil)
+	if r.status != 204 || r.body != "" || len(r.header.Values("Set-Cookie")) != 0 || r.header.Get("Cache-Control") != views.NeverCacheControl {
+		t.Errorf("logged in: %d %q Set-Cookie %q Cache-Control %q, want a bare, uncached 204", r.status, r.body, r.header.Values("Set-Cookie"), r.header.Get("Cache-Control"))
+	}
+	if r := cl.do("POST", views.SessionStatusPath, nil); r.status == 204 {
+		t.Errorf("POST answered like GET: %d", r.status)
+	}
+	if err := m.LogoutAll("5"); err != nil { // "log out everywhere" from another device
+		t.Fatal(err)
+	}
+	if r := cl.do("GET", views.SessionStatusPath, nil); r.status != 401 {
+		t.Errorf("after the user's sessions ended elsewhere: %d, want 401", r.status)
 	}
 }

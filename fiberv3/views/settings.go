@@ -9,6 +9,7 @@ import (
 
 	"github.com/fiberviews/fiberviews/fiberv3/auth"
 	"github.com/fiberviews/fiberviews/fiberv3/mail"
+	"github.com/fiberviews/fiberviews/fiberv3/session"
 	"github.com/fiberviews/fiberviews/fiberv3/urls"
 	"github.com/fiberviews/fiberviews/fiberv3/views/security"
 	"github.com/gofiber/fiber/v3"
@@ -254,6 +255,9 @@ func Setup(cfg Config) fiber.Handler {
 			}
 		}
 		c.Locals(siteKey{}, s)
+		if c.Path() == SessionStatusPath && c.Method() == fiber.MethodGet {
+			return sessionStatus(c)
+		}
 		if s.LoginRequired {
 			if public, matched := s.URLs.IsPublic(c.Path()); matched && !public {
 				if ok, err := IsAuthenticated(c); err != nil {
@@ -294,3 +298,17 @@ func IsSecure(c fiber.Ctx) bool { return settings(c).proxy.IsSecure(c) }
 // address a proxy Config.Proxy trusts names (Fiber's c.IP() believes
 // fiber.Config.ProxyHeader instead).
 func ClientIP(c fiber.Ctx) string { return settings(c).proxy.ClientIP(c) }
+
+// sessionStatus answers BackGuardScript's check (SessionStatusPath): 204
+// while the request's session is logged in, 401 once it is not. It reads
+// the session without refreshing it and sends nothing else.
+func sessionStatus(c fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, NeverCacheControl)
+	c.Response().ResetBody()
+	if _, ok := session.Alive(c); ok {
+		c.Status(fiber.StatusNoContent)
+		return nil
+	}
+	c.Status(fiber.StatusUnauthorized)
+	return nil
+}
