@@ -3,6 +3,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -64,4 +65,25 @@ func TestBrowserEveryTab(t *testing.T) {
 		t.Logf("the other browser showed the login page %s after 'log out everywhere'", took)
 		other.screenshot("after-everywhere")
 	})
+}
+
+// TestBrowserEveryTabTwoProcesses: two processes on one SQLite file; "log
+// out everywhere" on one ends the session a browser shows from the other,
+// whose check reads the shared file.
+func TestBrowserEveryTabTwoProcesses(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "shared.sqlite3")
+	on := func(o *siteOptions) { o.db = db }
+	_, base1 := startSiteWith(t, on)
+	_, base2 := startSiteWith(t, on)
+	dir := artifactDir(t)
+	one := &tab{t: t, ctx: newBrowser(t), name: "62-process-one", dir: dir}
+	two := &tab{t: t, ctx: newBrowser(t), name: "62-process-two", dir: dir}
+	two.login(base2)
+	two.do(chromedp.Navigate(base2 + "/accounts/profile/"))
+	two.wantPage(base2+"/accounts/profile/", []string{"demo"})
+	one.login(base1)
+	one.do(chromedp.Navigate(base1 + "/accounts/sessions/"))
+	one.clickAndWait("#logout-everywhere")
+	took := two.waitLocation(base2+"/accounts/login/", 15*time.Second)
+	t.Logf("the browser on the other process showed the login page %s after 'log out everywhere'", took)
 }
