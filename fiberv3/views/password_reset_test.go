@@ -23,6 +23,7 @@ import (
 type resetSite struct {
 	app     *fiber.App
 	backend *auth.Backend
+	users   *auth.SQLiteUsers
 	outbox  *mail.Outbox
 }
 
@@ -68,7 +69,7 @@ func newResetSite(t *testing.T) *resetSite {
 		ResetTokens: auth.PasswordResetTokens{Keys: keys}, Mailer: outbox, SiteURL: "https://example.test",
 	}))
 	table.Mount(app)
-	return &resetSite{app: app, backend: backend, outbox: outbox}
+	return &resetSite{app: app, backend: backend, users: users, outbox: outbox}
 }
 
 // mails waits for the outbox to hold n messages (the queue sends off the
@@ -183,5 +184,39 @@ func TestPasswordResetNeedsSiteURL(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate = %v, want %q", err, want)
 		}
+	}
+}
+
+// TestPasswordResetSkipsWhoCannotReset: inactive users and users without a
+// usable password get no email, and the same answer (Django's get_users).
+func TestPasswordResetSkipsWhoCannotReset(t *testing.T) {
+	s := newResetSite(t)
+	ctx := context.Background()
+	for _, u := range []string{"inactive", "unusable", "able"} {
+		if _, err := s.backend.CreateUser(ctx, u, u+"@example.com", "old horse battery"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.users.DB().Exec(`UPDATE auth_user SET is_active = 0 WHERE username = 'inactive'`); err != nil {
+		t.Fatal(err)
+	}
+	unusable, err := auth.MakeUnusablePassword()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.users.DB().Exec(`UPDATE auth_user SET password = ? WHERE username = 'unusable'`, unusable); err != nil {
+		t.Fatal(err)
+	}
+	cl := newClient(t, s.app)
+	for _, u := range []string{"inactive", "unusable", "able"} {
+		tok := formToken(t, cl.do("GET", "/accounts/password_reset/", nil).body)
+		r := cl.do("POST", "/accounts/password_reset/", form("csrfmiddlewaretoken", tok, "email", u+"@example.com"))
+		if r.status != 302 || r.header.Get("Location") != "/accounts/password_reset/done/" {
+			t.Errorf("%s: %d %q, want the same answer", u, r.status, r.header.Get("Location"))
+		}
+	}
+	got := s.mails(t, 1)
+	if len(got) != 1 || got[0].To[0] != "able@example.com" {
+		t.Errorf("mails to %v, want one, to able@example.com", got)
 	}
 }
