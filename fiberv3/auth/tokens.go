@@ -22,6 +22,12 @@ const DefaultResetTimeout = 3 * 24 * time.Hour
 // id, password hash, last login, that time and email: it stops working once
 // the password changes, the user logs in, the email changes, or Timeout
 // passes. Nothing is stored.
+//
+// The clock is UTC. Django's generator counts seconds on the naive local
+// clock (datetime.now()), which is UTC on a server whose TZ (Django's
+// TIME_ZONE when it runs from a settings module) is UTC; with a Django
+// site on another zone the tokens still verify both ways, but their age
+// is off by the zone's offset, so a link lasts that much longer or shorter.
 type PasswordResetTokens struct {
 	// Keys are the secret key and its fallbacks (Django's SECRET_KEY and
 	// SECRET_KEY_FALLBACKS): tokens are made with Key and accepted with any.

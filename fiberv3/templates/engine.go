@@ -14,6 +14,7 @@ import (
 	"maps"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -403,6 +404,37 @@ func kwargs(pairs ...any) (urls.Kwargs, error) {
 		kw[k] = pairs[i+1]
 	}
 	return kw, nil
+}
+
+// Source returns the unparsed text of the template file name, such as
+// "registration/password_reset_subject.txt": the site's file of that name
+// (Config.Dir or Config.FS), else the embedded default; a name without an
+// extension gets Config.Extension. It is for the templates a caller parses
+// with text/template, as emails are, whose text must not be HTML-escaped.
+func (e *Engine) Source(name string) (string, error) {
+	file := strings.TrimPrefix(name, "/")
+	if path.Ext(file) == "" {
+		file += e.ext
+	}
+	err := &TemplateDoesNotExist{Name: name}
+	for _, layer := range []struct {
+		fsys fs.FS
+		at   string
+	}{{e.user, e.userAt}, {defaultsFS, "embedded defaults"}} {
+		if layer.fsys == nil {
+			continue
+		}
+		src, rerr := fs.ReadFile(layer.fsys, file)
+		if rerr == nil {
+			return string(src), nil
+		}
+		if layer.at == "Config.FS" || layer.at == "embedded defaults" {
+			err.Tried = append(err.Tried, layer.at+":"+file)
+		} else {
+			err.Tried = append(err.Tried, filepath.Join(layer.at, filepath.FromSlash(file)))
+		}
+	}
+	return "", err
 }
 
 // Names lists the templates the engine knows, sorted, without extension.

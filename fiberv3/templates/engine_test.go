@@ -143,7 +143,7 @@ func TestNames(t *testing.T) {
 	if err != nil || got != "a/b.html" {
 		t.Errorf("Select = %q, %v", got, err)
 	}
-	want := []string{"500", "a/b", "csrf_failure", "fiberviews/base", "fiberviews/error", "registration/logged_out", "registration/login", "registration/password_change_done", "registration/password_change_form", "registration/password_reset_complete", "registration/password_reset_confirm", "registration/password_reset_done", "registration/password_reset_form", "registration/sessions", "registration/signup"}
+	want := []string{"500", "a/b", "csrf_failure", "fiberviews/base", "fiberviews/error", "registration/logged_out", "registration/login", "registration/password_change_done", "registration/password_change_form", "registration/password_reset_complete", "registration/password_reset_confirm", "registration/password_reset_done", "registration/password_reset_email", "registration/password_reset_form", "registration/sessions", "registration/signup"}
 	if fmt.Sprint(e.Names()) != fmt.Sprint(want) {
 		t.Errorf("Names() = %v, want %v", e.Names(), want)
 	}
@@ -555,5 +555,24 @@ func TestParallelRenders(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// TestSource: the site's file wins over the embedded default; a missing one
+// is a *TemplateDoesNotExist naming where it was looked for.
+func TestSource(t *testing.T) {
+	e, err := templates.New(templates.Config{FS: fstest.MapFS{"registration/password_reset_subject.txt": {Data: []byte("mine")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src, err := e.Source("registration/password_reset_subject.txt"); err != nil || src != "mine" {
+		t.Errorf("site's file: %q, %v", src, err)
+	}
+	if src, err := e.Source("registration/password_reset_email"); err != nil || !strings.Contains(src, "{{ .link }}") {
+		t.Errorf("default: %q, %v", src, err)
+	}
+	var nf *templates.TemplateDoesNotExist
+	if _, err := e.Source("nope.txt"); !errors.As(err, &nf) || len(nf.Tried) != 2 {
+		t.Errorf("missing: %v", err)
 	}
 }

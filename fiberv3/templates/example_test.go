@@ -49,7 +49,7 @@ func ExampleNew() {
 func ExampleDefault() {
 	fmt.Println(templates.Default().Names())
 	// Output:
-	// [500 csrf_failure fiberviews/base fiberviews/error registration/logged_out registration/login registration/password_change_done registration/password_change_form registration/password_reset_complete registration/password_reset_confirm registration/password_reset_done registration/password_reset_form registration/sessions registration/signup]
+	// [500 csrf_failure fiberviews/base fiberviews/error registration/logged_out registration/login registration/password_change_done registration/password_change_form registration/password_reset_complete registration/password_reset_confirm registration/password_reset_done registration/password_reset_email registration/password_reset_form registration/sessions registration/signup]
 }
 
 // Processors add keys to every render (Django's context processors), and

@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/fiberviews/fiberviews/fiberv3/auth"
 	"github.com/fiberviews/fiberviews/fiberv3/mail"
 	"github.com/fiberviews/fiberviews/fiberv3/session"
+	"github.com/fiberviews/fiberviews/fiberv3/templates"
 	"github.com/fiberviews/fiberviews/fiberv3/urls"
 	"github.com/gofiber/fiber/v3"
 )
@@ -30,21 +32,11 @@ const (
 	resetURLToken   = "set-password"
 )
 
-// Django's email of PasswordResetView (registration/password_reset_subject.txt
-// and password_reset_email.html), as text/template.
+// The templates of the reset email (Django's names), in the templates
+// package's embedded defaults unless the site has its own.
 const (
-	defaultResetSubject = "Password reset on {{ .SiteName }}"
-	defaultResetEmail   = `You're receiving this email because you requested a password reset for your user account at {{ .SiteName }}.
-
-Please go to the following page and choose a new password:
-{{ .Link }}
-
-Your username, in case you’ve forgotten: {{ .Username }}
-
-Thanks for using our site!
-
-The {{ .SiteName }} team
-`
+	resetSubjectTemplate = "registration/password_reset_subject.txt"
+	resetEmailTemplate   = "registration/password_reset_email.html"
 )
 
 // PasswordResetForm is the form of PasswordResetView.
@@ -66,32 +58,48 @@ type PasswordResetForm struct {
 // Needs Config.Users. Template registration/password_reset_form.html.
 type PasswordResetView struct {
 	FormView[PasswordResetForm]
-	// SubjectTemplate and EmailTemplate are the email's subject and text
-	// (text/template; .SiteName, .Link, .Username, .Email, .User). Default:
-	// Django's words.
-	SubjectTemplate, EmailTemplate string
-
-	subject, body *texttemplate.Template
+	// SubjectTemplateName and EmailTemplateName are the templates of the
+	// email's subject and text (Django's subject_template_name and
+	// email_template_name), found as pages are (the site's directory, then
+	// the embedded defaults) and rendered with text/template, so nothing is
+	// HTML-escaped; their keys are Django's (.site_name, .domain,
+	// .protocol, .uid, .token, .email, .user, an *auth.User) and .link, the
+	// whole link. Default: registration/password_reset_subject.txt and
+	// registration/password_reset_email.html, Django's words.
+	SubjectTemplateName, EmailTemplateName string
 }
 
-// BindView parses the email's templates.
+// BindView makes the view never cached.
 func (v *PasswordResetView) BindView(b *Binding) error {
 	if err := v.FormView.BindView(b); err != nil {
 		return err
 	}
 	b.Decorators = append(b.Decorators, NeverCache)
-	subject, err := texttemplate.New("subject").Parse(cmp.Or(v.SubjectTemplate, defaultResetSubject))
-	if err != nil {
-		return b.Errorf("SubjectTemplate", "%v", err)
-	}
-	body, err := texttemplate.New("email").Parse(cmp.Or(v.EmailTemplate, defaultResetEmail))
-	if err != nil {
-		return b.Errorf("EmailTemplate", "%v", err)
-	}
-	if v.Outer() == nil {
-		v.subject, v.body = subject, body
-	}
 	return nil
+}
+
+// emailTemplates parses the email's subject and text templates.
+func (v *PasswordResetView) emailTemplates(c fiber.Ctx) (subject, body *texttemplate.Template, err error) {
+	e, ok := c.App().Config().Views.(*templates.Engine)
+	if !ok {
+		e = templates.Default()
+	}
+	parse := func(name string) (*texttemplate.Template, error) {
+		src, err := e.Source(name)
+		if err != nil {
+			return nil, err
+		}
+		t, err := texttemplate.New(name).Parse(src)
+		if err != nil {
+			return nil, fmt.Errorf("views: PasswordResetView: %w", err)
+		}
+		return t, nil
+	}
+	if subject, err = parse(cmp.Or(v.SubjectTemplateName, resetSubjectTemplate)); err != nil {
+		return nil, nil, err
+	}
+	body, err = parse(cmp.Or(v.EmailTemplateName, resetEmailTemplate))
+	return subject, body, err
 }
 
 func (*PasswordResetView) loginNotRequired() {}
@@ -145,6 +153,10 @@ func (v *PasswordResetView) mailUsers(c fiber.Ctx, email string) error {
 	if s.Users == nil {
 		return &ConfigError{View: viewName(v.Outer(), "views.PasswordResetView"), Field: "Users", Msg: "needs views.Config.Users"}
 	}
+	subjectT, bodyT, err := v.emailTemplates(c) // for every address alike: the same work, the same errors
+	if err != nil {
+		return err
+	}
 	users, err := s.Users.Users.UsersByEmail(c.Context(), email)
 	if err != nil {
 		return err
@@ -153,17 +165,17 @@ func (v *PasswordResetView) mailUsers(c fiber.Ctx, email string) error {
 		if !u.IsActive || !auth.IsPasswordUsable(u.Password) {
 			continue // Django's get_users
 		}
-		path, err := reverseDefault(c, passwordResetConfirm, urls.Kwargs{"uidb64": auth.EncodeUID(u.ID), "token": s.ResetTokens.Make(u)})
+		uid, token := auth.EncodeUID(u.ID), s.ResetTokens.Make(u)
+		path, err := reverseDefault(c, passwordResetConfirm, urls.Kwargs{"uidb64": uid, "token": token})
 		if err != nil {
 			return err
 		}
-		data := map[string]any{"SiteName": cmp.Or(s.SiteName, siteHost(s.SiteURL)), "Link": strings.TrimRight(s.SiteURL, "/") + path,
-			"Username": u.Username, "Email": u.Email, "User": u}
+		data := resetEmailData(s, u, uid, token, path)
 		var subject, body strings.Builder
-		if err := v.subject.Execute(&subject, data); err != nil {
+		if err := subjectT.Execute(&subject, data); err != nil {
 			return err
 		}
-		if err := v.body.Execute(&body, data); err != nil {
+		if err := bodyT.Execute(&body, data); err != nil {
 			return err
 		}
 		m := &mail.Message{From: cmp.Or(s.FromEmail, "webmaster@localhost"), To: []string{u.Email},
@@ -175,12 +187,16 @@ func (v *PasswordResetView) mailUsers(c fiber.Ctx, email string) error {
 	return nil
 }
 
-// siteHost is the host of a site URL, for the email's site name.
-func siteHost(site string) string {
-	if u, err := url.Parse(site); err == nil && u.Host != "" {
-		return u.Host
+// resetEmailData is the context of the reset email's templates: Django's
+// keys, from Config.SiteURL, and the whole link.
+func resetEmailData(s *site, u *auth.User, uid, token, path string) map[string]any {
+	protocol, domain := "https", s.SiteURL
+	if su, err := url.Parse(s.SiteURL); err == nil && su.Host != "" {
+		protocol, domain = su.Scheme, su.Host
 	}
-	return site
+	return map[string]any{"site_name": cmp.Or(s.SiteName, domain), "domain": domain, "protocol": protocol,
+		"uid": uid, "token": token, "email": u.Email, "user": u,
+		"link": strings.TrimRight(s.SiteURL, "/") + path}
 }
 
 // reverseDefault reverses a view's default route name with arguments, in

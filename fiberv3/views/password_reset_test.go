@@ -21,13 +21,24 @@ import (
 )
 
 type resetSite struct {
-	app     *fiber.App
-	backend *auth.Backend
-	users   *auth.SQLiteUsers
-	outbox  *mail.Outbox
+	app      *fiber.App
+	backend  *auth.Backend
+	users    *auth.SQLiteUsers
+	outbox   *mail.Outbox
+	sessions *session.Manager
+	table    *urls.Resolver
 }
 
-func newResetSite(t *testing.T) *resetSite {
+// resetOpts change newResetSite's site: files are the site's templates,
+// config changes its views.Config, confirm is its PasswordResetConfirmView.
+type resetOpts struct {
+	files   fstest.MapFS
+	config  func(*views.Config)
+	confirm views.PasswordResetConfirmView
+}
+
+// newResetSite is a site with the four reset views under accounts/.
+func newResetSite(t *testing.T, o resetOpts) *resetSite {
 	t.Helper()
 	ctx := context.Background()
 	st, err := session.OpenSQLite(filepath.Join(t.TempDir(), "site.sqlite3"))
@@ -52,24 +63,30 @@ func newResetSite(t *testing.T) *resetSite {
 			views.Path("login/", &views.LoginView{NextPage: "home"}, urls.Name("login")),
 			views.Path("password_reset/", &views.PasswordResetView{}, urls.Name("password_reset")),
 			views.Path("password_reset/done/", &views.PasswordResetDoneView{}, urls.Name("password_reset_done")),
-			views.Path("reset/<uidb64>/<token>/", &views.PasswordResetConfirmView{}, urls.Name("password_reset_confirm")),
+			views.Path("reset/<uidb64>/<token>/", &o.confirm, urls.Name("password_reset_confirm")),
 			views.Path("reset/done/", &views.PasswordResetCompleteView{}, urls.Name("password_reset_complete")),
 		}, urls.Namespace("accounts")),
 	})
-	engine, err := templates.New(templates.Config{Resolver: table, FS: fstest.MapFS{
-		"home.html": {Data: []byte(`home user={{ .user.Username }}`)},
-	}})
+	fsys := fstest.MapFS{"home.html": {Data: []byte(`home user={{ .user.Username }}`)}}
+	for name, f := range o.files {
+		fsys[name] = f
+	}
+	engine, err := templates.New(templates.Config{Resolver: table, FS: fsys})
 	if err != nil {
 		t.Fatal(err)
 	}
 	outbox := &mail.Outbox{}
-	app := fiber.New(fiber.Config{Views: engine, ErrorHandler: views.ErrorHandler})
-	app.Use(m.Middleware(), views.Setup(views.Config{
+	cfg := views.Config{
 		Users: backend, LoginURL: "accounts:login", Logger: discard(), URLs: table, SiteName: "Example",
 		ResetTokens: auth.PasswordResetTokens{Keys: keys}, Mailer: outbox, SiteURL: "https://example.test",
-	}))
+	}
+	if o.config != nil {
+		o.config(&cfg)
+	}
+	app := fiber.New(fiber.Config{Views: engine, ErrorHandler: views.ErrorHandler})
+	app.Use(m.Middleware(), views.Setup(cfg))
 	table.Mount(app)
-	return &resetSite{app: app, backend: backend, users: users, outbox: outbox}
+	return &resetSite{app: app, backend: backend, users: users, outbox: outbox, sessions: m, table: table}
 }
 
 // mails waits for the outbox to hold n messages (the queue sends off the
@@ -93,7 +110,7 @@ var resetLinkRe = regexp.MustCompile(`https://example\.test(/accounts/reset/[^/\
 // token moved out of the URL, the new password checked, every session of the
 // user logged out, and a used link refused.
 func TestPasswordReset(t *testing.T) {
-	s := newResetSite(t)
+	s := newResetSite(t, resetOpts{})
 	ctx := context.Background()
 	if _, err := s.backend.CreateUser(ctx, "ada", "ada@example.com", "old horse battery"); err != nil {
 		t.Fatal(err)
@@ -111,7 +128,7 @@ func TestPasswordReset(t *testing.T) {
 		return cl.do("POST", "/accounts/password_reset/", form("csrfmiddlewaretoken", tok, "email", email), headers...)
 	}
 	for _, email := range []string{"nobody@example.com", "ADA@example.com"} {
-		r := request(email, "Host", "evil.example")
+		r := request(email, "Host", "evil.example", "X-Forwarded-Host", "evil.example")
 		if r.status != 302 || r.header.Get("Location") != "/accounts/password_reset/done/" {
 			t.Fatalf("%s: %d %q, want the same redirect for every address", email, r.status, r.header.Get("Location"))
 		}
@@ -190,7 +207,7 @@ func TestPasswordResetNeedsSiteURL(t *testing.T) {
 // TestPasswordResetSkipsWhoCannotReset: inactive users and users without a
 // usable password get no email, and the same answer (Django's get_users).
 func TestPasswordResetSkipsWhoCannotReset(t *testing.T) {
-	s := newResetSite(t)
+	s := newResetSite(t, resetOpts{})
 	ctx := context.Background()
 	for _, u := range []string{"inactive", "unusable", "able"} {
 		if _, err := s.backend.CreateUser(ctx, u, u+"@example.com", "old horse battery"); err != nil {
