@@ -161,30 +161,48 @@ func (v *PasswordResetView) mailUsers(c fiber.Ctx, email string) error {
 	if err != nil {
 		return err
 	}
+	var able []*auth.User
 	for _, u := range users {
-		if !u.IsActive || !auth.IsPasswordUsable(u.Password) {
-			continue // Django's get_users
+		if u.IsActive && auth.IsPasswordUsable(u.Password) { // Django's get_users
+			able = append(able, u)
 		}
-		uid, token := auth.EncodeUID(u.ID), s.ResetTokens.Make(u)
-		path, err := reverseDefault(c, passwordResetConfirm, urls.Kwargs{"uidb64": uid, "token": token})
+	}
+	if len(able) == 0 {
+		// The same work for an address without an account, the message
+		// dropped, so that the answer's time does not tell (as Backend's
+		// dummy hash does for an unknown username).
+		_, err := v.message(c, s, &auth.User{ID: 1, Email: email, Password: "!"}, subjectT, bodyT)
+		return err
+	}
+	for _, u := range able {
+		m, err := v.message(c, s, u, subjectT, bodyT)
 		if err != nil {
 			return err
 		}
-		data := resetEmailData(s, u, uid, token, path)
-		var subject, body strings.Builder
-		if err := subjectT.Execute(&subject, data); err != nil {
-			return err
-		}
-		if err := bodyT.Execute(&body, data); err != nil {
-			return err
-		}
-		m := &mail.Message{From: cmp.Or(s.FromEmail, "webmaster@localhost"), To: []string{u.Email},
-			Subject: strings.Join(strings.Fields(subject.String()), " "), Text: body.String()}
 		if err := s.mailer.Send(context.WithoutCancel(c.Context()), m); err != nil {
 			s.logger.Error("password reset: the email was not queued", "user", u.ID, "err", err)
 		}
 	}
 	return nil
+}
+
+// message is the reset email to u.
+func (v *PasswordResetView) message(c fiber.Ctx, s *site, u *auth.User, subjectT, bodyT *texttemplate.Template) (*mail.Message, error) {
+	uid, token := auth.EncodeUID(u.ID), s.ResetTokens.Make(u)
+	path, err := reverseDefault(c, passwordResetConfirm, urls.Kwargs{"uidb64": uid, "token": token})
+	if err != nil {
+		return nil, err
+	}
+	data := resetEmailData(s, u, uid, token, path)
+	var subject, body strings.Builder
+	if err := subjectT.Execute(&subject, data); err != nil {
+		return nil, err
+	}
+	if err := bodyT.Execute(&body, data); err != nil {
+		return nil, err
+	}
+	return &mail.Message{From: cmp.Or(s.FromEmail, "webmaster@localhost"), To: []string{u.Email},
+		Subject: strings.Join(strings.Fields(subject.String()), " "), Text: body.String()}, nil
 }
 
 // resetEmailData is the context of the reset email's templates: Django's
